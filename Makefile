@@ -1,0 +1,31 @@
+# Two entry points for a fresh machine with Python >= 3.11, pip and make:
+#   make demo   sets up .venv and runs the main job (the hypothesis experiment, quick)
+#   make test   sets up .venv and runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/oslsim run --households 2000 --months 120 --seed 42 --out demo/run.csv
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+
+docs: $(STAMP)
+	$(PY) -m oslsim.params > docs/parameters.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache demo report

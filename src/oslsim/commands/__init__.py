@@ -1,0 +1,1 @@
+"""Subcommands of the ``oslsim`` command line, one module each."""

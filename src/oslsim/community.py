@@ -1,0 +1,319 @@
+"""Build a kelurahan: RT/RW layout, households, their network, organisations and memberships.
+
+Households are numbered RT by RT, so every RT, and every RW, is a contiguous block of rows.
+All randomness comes from the run's generator; networkx generators get seeds drawn from it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import ndtr, ndtri
+
+from oslsim.params import Params
+from oslsim.pmks import CATEGORIES, KINDS, category_vectors
+from oslsim.state import (
+    GOVERNMENT,
+    NATURAL,
+    SCOPE_KELURAHAN,
+    SCOPE_RT,
+    SCOPE_RW,
+    State,
+)
+
+__all__ = ["build_community", "found_organisations", "area_bounds", "covering_index",
+           "join_propensity", "beta_draw"]
+
+
+def beta_draw(rng: np.random.Generator, mean: float, sd: float, size: int) -> np.ndarray:
+    """Draw from a beta distribution with the given mean and sd (clipped to a valid sd)."""
+    mean = float(np.clip(mean, 1e-3, 1 - 1e-3))
+    var = min(sd * sd, mean * (1 - mean) * 0.95)
+    if var <= 1e-9:
+        return np.full(size, mean)
+    common = mean * (1 - mean) / var - 1
+    return rng.beta(mean * common, (1 - mean) * common, size)
+
+
+def area_bounds(state: State, params: Params, scope: int, area: int) -> tuple[int, int]:
+    """Return the [first, last) household rows of an RT, an RW or the whole kelurahan."""
+    c = params.community
+    if scope == SCOPE_RT:
+        lo = area * c.hh_per_rt
+        return lo, min(state.n, lo + c.hh_per_rt)
+    if scope == SCOPE_RW:
+        lo = area * c.rt_per_rw * c.hh_per_rt
+        return lo, min(state.n, lo + c.rt_per_rw * c.hh_per_rt)
+    return 0, state.n
+
+
+def join_propensity(state: State, params: Params) -> np.ndarray:
+    """Relative chance that each household joins an organisation.
+
+    Poorer households join less (Beard 2005, 2007); with exclusive membership the poorer
+    half is kept out (elite capture). The wealth gradient is normalised to mean one.
+    """
+    o = params.organisations
+    w = np.exp(o.wealth_gradient * (state.income_rank - 0.5))
+    w /= w.mean()
+    return w * np.where(state.income_rank < 0.5, 1.0 - o.exclusivity, 1.0)
+
+
+def covering_index(state: State, mask: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Index the living organisations that cover each RT.
+
+    Returns ``(offsets, counts, orgs)``: the organisations covering RT ``r`` are
+    ``orgs[offsets[r]:offsets[r] + counts[r]]`` (its own RT groups, its RW's, the kelurahan's).
+    """
+    m = state.m
+    alive = state.alive[:m] if mask is None else state.alive[:m] & mask[:m]
+    rows = np.flatnonzero(alive)
+    scope, area = state.scope[rows], state.area[rows]
+    rt_of_rw = np.arange(state.n_rt) // state.rt_per_rw
+    owners: list[np.ndarray] = []
+    rts: list[np.ndarray] = []
+    at_rt = scope == SCOPE_RT
+    owners.append(rows[at_rt])
+    rts.append(area[at_rt])
+    at_rw = scope == SCOPE_RW
+    if at_rw.any():
+        rt_lists = [np.flatnonzero(rt_of_rw == w) for w in area[at_rw]]
+        counts = np.array([len(x) for x in rt_lists])
+        owners.append(np.repeat(rows[at_rw], counts))
+        rts.append(np.concatenate(rt_lists) if rt_lists else np.zeros(0, np.int64))
+    at_kel = rows[scope == SCOPE_KELURAHAN]
+    if at_kel.size:
+        owners.append(np.tile(at_kel, state.n_rt))
+        rts.append(np.repeat(np.arange(state.n_rt), at_kel.size))
+    owner = np.concatenate(owners).astype(np.int64)
+    rt = np.concatenate(rts).astype(np.int64)
+    order = np.argsort(rt, kind="stable")
+    owner, rt = owner[order], rt[order]
+    counts = np.bincount(rt, minlength=state.n_rt)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return offsets, counts, owner
+
+
+def _draw_kinds(rng: np.random.Generator, params: Params, count: int) -> np.ndarray:
+    shares = np.array([params.kinds.kind(k).share for k in KINDS])
+    if shares.sum() <= 0:
+        shares = np.ones(len(KINDS))
+    return rng.choice(len(KINDS), size=count, p=shares / shares.sum())
+
+
+def _draw_scopes(rng: np.random.Generator, params: Params, kinds: np.ndarray) -> np.ndarray:
+    w = np.array([[params.kinds.kind(k).scope_rt, params.kinds.kind(k).scope_rw,
+                   params.kinds.kind(k).scope_kelurahan] for k in KINDS])
+    w[w.sum(axis=1) == 0] = 1.0
+    cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)[kinds]
+    u = rng.random(kinds.size)[:, None]
+    return np.minimum((u > cum).sum(axis=1), 2).astype(np.int8)
+
+
+def found_organisations(
+    state: State,
+    params: Params,
+    rng: np.random.Generator,
+    count: int,
+    *,
+    kind: int | np.ndarray | None = None,
+    origin: int = NATURAL,
+    scope: int | np.ndarray | None = None,
+    area: int | np.ndarray | None = None,
+    wksbm: bool = False,
+    founders: int | None = None,
+) -> np.ndarray:
+    """Found ``count`` organisations and recruit their first members; return their rows.
+
+    Founders are drawn from the households the organisation covers, weighted by their
+    join propensity and solidarity. Unset kind, scope and area are drawn from the site's mix.
+    """
+    if count <= 0:
+        return np.zeros(0, np.int64)
+    o = params.organisations
+    kinds = _draw_kinds(rng, params, count) if kind is None else np.broadcast_to(kind, count)
+    kinds = np.asarray(kinds, np.int8)
+    scopes = _draw_scopes(rng, params, kinds) if scope is None else np.broadcast_to(scope, count)
+    scopes = np.asarray(scopes, np.int8)
+    if area is None:
+        areas = np.where(scopes == SCOPE_RT, rng.integers(0, state.n_rt, count),
+                         np.where(scopes == SCOPE_RW, rng.integers(0, state.n_rw, count), 0))
+    else:
+        areas = np.broadcast_to(area, count)
+    bonus = o.government_capacity_bonus if origin == GOVERNMENT else 0.0
+    capacity = np.clip(beta_draw(rng, o.capacity_mean, o.capacity_sd, count) + bonus, 0, 1)
+    dues = np.array([params.kinds.kind(KINDS[k]).dues for k in kinds]) * o.dues_scale
+    rows = state.add_organisations(
+        count, kind=kinds, origin=np.full(count, origin, np.int8), scope=scopes,
+        area=np.asarray(areas, np.int32), dues=dues, treasury=np.zeros(count),
+        capacity=capacity,
+        accountability=beta_draw(rng, o.accountability_mean, 0.15, count),
+        vitality=np.full(count, 0.6), alive=np.ones(count, bool),
+        wksbm=np.full(count, wksbm, bool), founded=np.full(count, state.month, np.int32),
+    )
+    k = o.founding_members if founders is None else founders
+    if k > 0:
+        weight = join_propensity(state, params) * (0.1 + state.solidarity)
+        hh_list, org_list = [], []
+        for row in rows:
+            lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
+            w = weight[lo:hi]
+            take = min(k, int(np.count_nonzero(w)))
+            if take == 0:
+                continue
+            chosen = lo + rng.choice(hi - lo, size=take, replace=False, p=w / w.sum())
+            hh_list.append(chosen)
+            org_list.append(np.full(take, row))
+        if hh_list:
+            state.add_memberships(np.concatenate(hh_list), np.concatenate(org_list), tie=0.3)
+    return rows
+
+
+def _network(rng: np.random.Generator, params: Params, n: int, n_rt: int
+             ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    c = params.community
+    src: list[np.ndarray] = []
+    dst: list[np.ndarray] = []
+    for r in range(n_rt):
+        lo, hi = r * c.hh_per_rt, min(n, (r + 1) * c.hh_per_rt)
+        size = hi - lo
+        if size < 2:
+            continue
+        if size <= c.neighbour_degree:
+            g = nx.complete_graph(size)
+        else:
+            g = nx.watts_strogatz_graph(size, c.neighbour_degree, c.neighbour_rewire,
+                                        seed=int(rng.integers(2**31)))
+        edges = np.array(g.edges(), dtype=np.int64).reshape(-1, 2) + lo
+        src.append(edges[:, 0])
+        dst.append(edges[:, 1])
+    same_rt = _symmetric(np.concatenate(src) if src else np.zeros(0, np.int64),
+                         np.concatenate(dst) if dst else np.zeros(0, np.int64), n)
+    kin = nx.fast_gnp_random_graph(n, min(1.0, c.kin_degree / max(n - 1, 1)),
+                                   seed=int(rng.integers(2**31)))
+    kin_edges = np.array(kin.edges(), dtype=np.int64).reshape(-1, 2)
+    kin_m = _symmetric(kin_edges[:, 0], kin_edges[:, 1], n)
+    adjacency = (same_rt + kin_m).tocsr()
+    adjacency.data[:] = 1.0
+    return adjacency, same_rt
+
+
+def _symmetric(a: np.ndarray, b: np.ndarray, n: int) -> sp.csr_matrix:
+    m = sp.coo_matrix((np.ones(2 * a.size, np.float32), (np.r_[a, b], np.r_[b, a])),
+                      shape=(n, n)).tocsr()
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def build_community(params: Params, rng: np.random.Generator) -> State:
+    """Build a kelurahan of ``params.households`` households with its organisations."""
+    c, e = params.community, params.economy
+    n = params.households
+    n_rt = math.ceil(n / c.hh_per_rt)
+    n_rw = math.ceil(n_rt / c.rt_per_rw)
+    rt = (np.arange(n) // c.hh_per_rt).astype(np.int32)
+    rw = (rt // c.rt_per_rw).astype(np.int32)
+
+    # Usual per-capita income: lognormal, with the poverty rate below the poverty line.
+    z = rng.standard_normal(n)
+    rank = ndtr(z)
+    mu = math.log(e.poverty_line) - e.income_sigma * float(ndtri(e.poverty_rate))
+    per_capita = np.exp(mu + e.income_sigma * z)
+    poorish = (rank < e.poverty_rate).astype(float)
+    lam = np.maximum(0.1, c.household_size_mean - 1 + c.poor_size_extra
+                     * (poorish - e.poverty_rate))
+    size = 1 + rng.poisson(lam)
+    base_income = per_capita * size
+
+    p_child = np.clip(c.children_share * size / c.household_size_mean, 0, 0.95)
+    children = rng.random(n) < p_child
+    school_age = children & (rng.random(n) < c.school_age_share)
+    elderly = rng.random(n) < c.elderly_share
+    disability = rng.random(n) < c.disability_share
+    flags = {"any": np.ones(n, bool), "children": children, "school_age": school_age,
+             "elderly": elderly, "disability": disability}
+    eligible = np.column_stack([flags[cat.eligible] for cat in CATEGORIES])
+
+    adjacency, same_rt = _network(rng, params, n, n_rt)
+    state = State(
+        rt=rt, rw=rw, size=size.astype(np.float64), eligible=eligible,
+        base_income=base_income, income_rank=rank,
+        solidarity=beta_draw(rng, c.solidarity_mean, c.solidarity_sd, n),
+        savings=base_income * e.initial_savings_months,
+        adjacency=adjacency, same_rt_tie=same_rt, n_rt=n_rt, n_rw=n_rw, rt_per_rw=c.rt_per_rw,
+    )
+    state.poor = base_income < e.poverty_line * size
+
+    _initial_organisations(state, params, rng)
+    _initial_conditions(state, params, rng)
+    return state
+
+
+def _initial_conditions(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Start each PMKS category near its steady state, ``h / (h + r)`` per eligible household.
+
+    ``h`` and ``r`` are the onset and unserved recovery rates of the onset phase at average
+    support, so a run does not begin in an empty, unrealistic world.
+    """
+    v = category_vectors(params)
+    poor = state.poor[:, None]
+    personal = np.exp(params.pmks.solidarity_effect * (0.5 - state.solidarity))[:, None]
+    h = np.minimum(1.0, v.onset * np.where(poor, v.poverty_ratio, 1.0) * personal)
+    r = v.recovery * np.where(poor, 1.0, v.nonpoor_recovery_ratio)
+    p = np.where(h + r > 0, h / np.maximum(h + r, 1e-12), 0.0)
+    state.active = state.eligible & (rng.random(state.active.shape) < p)
+
+
+def _initial_organisations(state: State, params: Params, rng: np.random.Generator) -> None:
+    o = params.organisations
+    n = state.n
+    m0 = int(round(o.per_1000 * n / 1000))
+    n_gov = int(round(o.government_share * m0))
+    found_organisations(state, params, rng, m0 - n_gov, origin=NATURAL, founders=0)
+    found_organisations(state, params, rng, n_gov, origin=GOVERNMENT, founders=0)
+
+    # Memberships: a Poisson number per household, poorer households fewer (Beard 2005).
+    prop = join_propensity(state, params)
+    wanted = np.minimum(rng.poisson(o.memberships_mean * prop), o.max_memberships)
+    offsets, counts, owners = covering_index(state)
+    hh = np.repeat(np.arange(n), wanted)
+    hh = hh[counts[state.rt[hh]] > 0]
+    pick = offsets[state.rt[hh]] + (rng.random(hh.size) * counts[state.rt[hh]]).astype(np.int64)
+    state.add_memberships(hh, owners[pick], tie=0.3)
+
+    # Every organisation starts with at least its minimum membership.
+    hh_all, org_all = state.members()
+    have = np.bincount(org_all, minlength=state.m)
+    for row in np.flatnonzero(have[: state.m] < o.min_members):
+        lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
+        take = min(o.min_members + 2, hi - lo)
+        w = prop[lo:hi] * (0.1 + state.solidarity[lo:hi])
+        if w.sum() <= 0:
+            w = np.ones(hi - lo)
+        chosen = lo + rng.choice(hi - lo, size=take, replace=False, p=w / w.sum())
+        state.add_memberships(chosen, np.full(take, row), tie=0.3)
+
+    _, org_all = state.members()
+    state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
+    state.treasury[: state.m] = 3 * state.dues[: state.m] * state.n_members[: state.m]
+    _initial_wksbm(state, params, rng)
+
+
+def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Make the most able organisations WKSBM; form new ones when too few exist."""
+    target = int(round(params.organisations.wksbm_per_1000 * state.n / 1000))
+    living = np.flatnonzero(state.alive[: state.m])
+    score = state.capacity[living] + 0.3 * state.scope[living] + 0.2 * rng.random(living.size)
+    chosen = living[np.argsort(-score)][:target]
+    state.wksbm[chosen] = True
+    missing = target - chosen.size
+    if missing > 0:
+        rows = found_organisations(state, params, rng, missing, origin=GOVERNMENT,
+                                   scope=SCOPE_RW, wksbm=True)
+        _, org_all = state.members()
+        state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
+        state.treasury[rows] = 3 * state.dues[rows] * state.n_members[rows]

@@ -1,0 +1,144 @@
+"""Outcome columns (a contract, see DESIGN) and the study's logic-model table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from oslsim.params import Params
+from oslsim.pmks import CODES, category_vectors
+from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State
+
+#: The DESIGN's outcome columns, in order.
+OUTCOMES: tuple[str, ...] = (
+    "month", "burden", "pmks_prevalence", *(f"pmks_{c}" for c in CODES), "poverty_rate",
+    "coverage", "solidarity", "bonding_capital", "bridging_capital", "linking_capital",
+    "osl_count", "wksbm_count", "gov_spending",
+)
+#: Process indicators reported beside the outcomes (used by the logic model).
+PROCESS: tuple[str, ...] = (
+    "membership_rate", "attendance_rate", "capacity_mean", "accountability_mean",
+    "treasury_total", "identified_share", "referrals", "gov_spending_total",
+)
+
+
+def outcomes(state: State, params: Params) -> dict[str, float]:
+    """Measure one month: the DESIGN's outcome columns plus the process indicators."""
+    v = category_vectors(params)
+    n, m = state.n, state.m
+    active = state.active
+    unserved = active & ~state.served
+    n_active = int(active.sum())
+    alive = state.alive[:m]
+    hh, org = state.members()
+    row: dict[str, float] = {
+        "month": state.month,
+        "burden": float((unserved @ v.severity).mean()),
+        "pmks_prevalence": float(active.any(axis=1).mean()),
+    }
+    prevalence = active.mean(axis=0)
+    row.update({f"pmks_{c}": float(prevalence[k]) for k, c in enumerate(CODES)})
+    row.update({
+        "poverty_rate": float(state.poor.mean()),
+        "coverage": float(state.served.sum() / n_active) if n_active else 0.0,
+        "solidarity": float(state.solidarity.mean()),
+        "bonding_capital": bonding_capital(state),
+        "bridging_capital": bridging_capital(state, hh, org),
+        "linking_capital": linking_capital(state, hh, org),
+        "osl_count": int(alive.sum()),
+        "wksbm_count": int((alive & state.wksbm[:m]).sum()),
+        "gov_spending": float(state.gov_spending),
+        "membership_rate": float((np.bincount(hh, minlength=n) > 0).mean()),
+        "attendance_rate": float(state.mem_attended[: state.e][state.mem_active[: state.e]].mean())
+        if hh.size
+        else 0.0,
+        "capacity_mean": float(state.capacity[:m][alive].mean()) if alive.any() else 0.0,
+        "accountability_mean": float(state.accountability[:m][alive].mean())
+        if alive.any() else 0.0,
+        "treasury_total": float(state.treasury[:m][alive].sum()),
+        "identified_share": float((active & (state.identified > 0)).sum() / n_active)
+        if n_active else 0.0,
+        "referrals": int(state.referrals),
+        "gov_spending_total": float(state.gov_spending_total),
+    })
+    return row
+
+
+def bonding_capital(state: State) -> float:
+    """Mean of ``s_i * mean(s_j)`` over each household's ties inside its RT (0-1)."""
+    s = state.solidarity
+    nb = state.same_rt_tie @ s
+    mean_nb = np.where(state.degree_rt > 0, nb / np.maximum(state.degree_rt, 1), 0.0)
+    return float((s * mean_nb).mean())
+
+
+def _cross_share(state: State, org: np.ndarray) -> np.ndarray:
+    """Expected share of an organisation's members living in another RT than a given member."""
+    scope = state.scope[org]
+    rts_in_rw = min(state.rt_per_rw, state.n_rt)
+    covered = np.select([scope == SCOPE_RT, scope == SCOPE_RW, scope == SCOPE_KELURAHAN],
+                        [1, rts_in_rw, state.n_rt])
+    return 1.0 - 1.0 / np.maximum(covered, 1)
+
+
+def bridging_capital(state: State, hh: np.ndarray, org: np.ndarray) -> float:
+    """Mean over households of ``1 - prod(1 - tie * cross-RT share)`` over their memberships."""
+    if hh.size == 0:
+        return 0.0
+    tie = state.mem_tie[: state.e][state.mem_active[: state.e]]
+    miss = np.log1p(-np.clip(tie * _cross_share(state, org), 0.0, 1.0 - 1e-12))
+    return float((1.0 - np.exp(np.bincount(hh, weights=miss, minlength=state.n))).mean())
+
+
+def linking_capital(state: State, hh: np.ndarray, org: np.ndarray) -> float:
+    """Mean over households of their tie to government through WKSBM memberships (0-1)."""
+    if hh.size == 0 or not state.gov_active:
+        return 0.0
+    tie = state.mem_tie[: state.e][state.mem_active[: state.e]]
+    wk = state.wksbm[org]
+    miss = np.log1p(-np.clip(tie[wk], 0.0, 1.0 - 1e-12))
+    return float((1.0 - np.exp(np.bincount(hh[wk], weights=miss, minlength=state.n))).mean())
+
+
+#: The study's logic model (section IV.8): stage, indicator column, the study's item.
+LOGIC_MODEL: tuple[tuple[str, str, str, str], ...] = (
+    ("MASUKAN", "solidarity", "Modal sosial: kebersamaan, komitmen",
+     "Social capital: togetherness"),
+    ("MASUKAN", "osl_count", "Modal sosial: KPS", "Social institutions (KPS)"),
+    ("MASUKAN", "bonding_capital", "Modal sosial: jaringan kerja", "Networks (bonding)"),
+    ("MASUKAN", "capacity_mean", "Inisiator: pengurus", "Initiators: the pengurus' skill"),
+    ("MASUKAN", "treasury_total", "Kearifan sosial: sumber daya dan dana",
+     "Local resources and funds (Rp)"),
+    ("MASUKAN", "gov_spending_total", "Inisiator: instansi pemda",
+     "Local government support to date (Rp)"),
+    ("PROSES", "attendance_rate", "Pertemuan rutin dan musyawarah", "Routine meetings"),
+    ("PROSES", "identified_share", "Identifikasi masalah sosial", "Identifying social problems"),
+    ("PROSES", "membership_rate", "Melibatkan semua anggota", "Involving all residents"),
+    ("PROSES", "accountability_mean", "Tertib administrasi dan keuangan",
+     "Orderly administration and finance"),
+    ("KELUARAN", "wksbm_count", "Peningkatan perkembangan WKSBM", "Growth of WKSBM"),
+    ("KELUARAN", "coverage", "Pengentasan PMKS", "PMKS cases served"),
+    ("KELUARAN", "referrals", "Wadah pengkajian kasus sosial", "Cases referred onward"),
+    ("DAMPAK", "burden", "Berkurangnya masalah sosial", "Fewer social problems (burden)"),
+    ("DAMPAK", "pmks_prevalence", "Berkurangnya masalah sosial (prevalensi PMKS)",
+     "PMKS prevalence"),
+    ("DAMPAK", "linking_capital", "Membantu pemerintah dalam UKS",
+     "Linking to government"),
+    ("HASIL", "solidarity", "Meningkatnya solidaritas sosial", "Rising social solidarity"),
+    ("HASIL", "bridging_capital", "Meningkatnya kegotongroyongan persaudaraan",
+     "Bridging ties across RT"),
+    ("HASIL", "poverty_rate", "Terentasnya masalah sosial lokal (kemiskinan)",
+     "Local problems resolved (poverty)"),
+)
+
+
+def logic_model(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Fill the study's MASUKAN / PROSES / KELUARAN / DAMPAK / HASIL table: start vs now."""
+    start, now = timeseries.iloc[0], timeseries.iloc[-1]
+    rows = [
+        {"stage": stage, "indicator": col, "item_id": item_id, "item_en": item_en,
+         "start": float(start[col]), "now": float(now[col]),
+         "change": float(now[col] - start[col])}
+        for stage, col, item_id, item_en in LOGIC_MODEL
+    ]
+    return pd.DataFrame(rows)

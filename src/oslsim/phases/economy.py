@@ -1,0 +1,40 @@
+"""Phase 1, economy: income shocks, consumption, the savings buffer and poverty status."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from oslsim.params import Params
+from oslsim.state import State
+
+
+def economy(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Draw this month's incomes, consume from income and savings, and mark the poor.
+
+    Income follows an AR(1) log shock around the usual income, gains a little per attended
+    membership (Grootaert 1999) and loses the time meetings take. Households consume a
+    share of income and savings, but at least the subsistence basket while cash lasts; a
+    household whose consumption falls below the poverty line is poor. Income enters the
+    community and consumption leaves it; both are recorded in the ledger.
+    """
+    e = params.economy
+    rho = e.shock_persistence
+    noise = rng.standard_normal(state.n)
+    state.shock = rho * state.shock + math.sqrt(1.0 - rho * rho) * e.shock_sigma * noise
+    attended = state.attended.astype(np.float64)
+    gain = (1.0 + e.membership_income_gain * np.minimum(attended, e.membership_gain_cap)
+            - e.meeting_time_cost * attended)
+    keep = (1.0 - np.clip(state.income_loss, 0.0, 1.0)) * (1.0 - e.covariate_shock)
+    income = state.base_income * np.exp(state.shock - 0.5 * e.shock_sigma**2) * gain * keep
+    cash = state.savings + income
+    need = e.poverty_line * state.size
+    desired = e.mpc_income * income + e.mpc_savings * state.savings
+    consumption = np.minimum(cash, np.maximum(desired, need))
+    state.savings = cash - consumption
+    state.income = income
+    state.consumption = consumption
+    state.poor = consumption < need
+    state.ledger.income += float(income.sum())
+    state.ledger.consumption += float(consumption.sum())

@@ -1,0 +1,51 @@
+"""Phase 2, onset and recovery of the PMKS conditions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oslsim.params import Params
+from oslsim.pmks import category_vectors
+from oslsim.state import SERVED_NONE, UNKNOWN, State
+
+
+def neighbour_mean(state: State, values: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` over each household's network neighbours (own value if isolated)."""
+    degree = state.degree
+    total = state.adjacency @ values
+    return np.where(degree > 0, total / np.maximum(degree, 1), values)
+
+
+def support(state: State, params: Params) -> np.ndarray:
+    """Each household's support, 0-1: neighbours' solidarity and attended memberships."""
+    w = params.pmks.membership_support_weight
+    members = np.minimum(state.attended, 1).astype(np.float64)
+    return (1.0 - w) * neighbour_mean(state, state.solidarity) + w * members
+
+
+def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Start and end PMKS conditions for this month.
+
+    Eligible households without a condition start it with hazard
+    ``onset * ratio^poor * exp(a (0.5 - solidarity)) * exp(-b (support - 0.5))``; an active
+    condition ends with probability ``recovery * ratio^(not poor) + served * extra * quality``,
+    where ``served`` and ``quality`` are last month's service.
+    """
+    v = category_vectors(params)
+    pm = params.pmks
+    poor = state.poor[:, None]
+    personal = np.exp(pm.solidarity_effect * (0.5 - state.solidarity)
+                      - pm.support_effect * (support(state, params) - 0.5))
+    hazard = v.onset * np.where(poor, v.poverty_ratio, 1.0) * personal[:, None]
+    recovery = (v.recovery * np.where(poor, 1.0, v.nonpoor_recovery_ratio)
+                + state.served * v.served_recovery * state.quality)
+    u = rng.random(state.active.shape)
+    active = state.active
+    new = state.eligible & ~active & (u < hazard)
+    ended = active & (u < recovery)
+    state.active = (active & ~ended) | new
+    state.identified[ended] = UNKNOWN
+    state.served[ended] = False
+    state.quality[ended] = 0.0
+    state.served_by[ended] = SERVED_NONE
+    state.cases_recovered += ended.sum(axis=1).astype(np.int32)

@@ -1,0 +1,131 @@
+"""Phase 7, organisation life: vitality, dissolution, joining, new KPS and the WKSBM forum."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oslsim.community import area_bounds, covering_index, found_organisations, join_propensity
+from oslsim.params import Params
+from oslsim.state import NATURAL, SCOPE_RT, State
+
+
+def organisation_life(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Let organisations thrive, shrink, dissolve, be founded, and join or leave WKSBM.
+
+    Opaque books leak money (``leakage * (1 - accountability)`` of the treasury).
+    Vitality moves toward ``w * attendance rate + (1 - w) * money health``. Members of
+    lifeless groups drift away; groups below ``min_members`` or, at random, with low vitality
+    dissolve and share their treasury among their members. Households join a group in their
+    area at a rate that falls with poverty. New natural KPS emerge in RTs where solidarity
+    and unmet need are high (less so under top-down direction). Able groups join the WKSBM
+    forum, faster when government facilitates; lifeless ones leave it.
+    """
+    o = params.organisations
+    m = state.m
+    alive = state.alive[:m]
+
+    # Leakage from opaque books leaves the community.
+    lost = np.where(alive, state.treasury[:m] * o.leakage * (1 - state.accountability[:m]), 0)
+    state.treasury[:m] -= lost
+    state.ledger.leakage += float(lost.sum())
+
+    # Vitality and pengurus capacity.
+    members = np.maximum(state.n_members[:m], 1)
+    rate = state.attendance[:m] / members
+    target = o.healthy_treasury_months * state.dues[:m] * members
+    health = np.where(target > 0, np.minimum(1.0, state.treasury[:m] / np.maximum(target, 1e-9)),
+                      1.0)
+    goal = o.vitality_attendance_weight * rate + (1 - o.vitality_attendance_weight) * health
+    state.vitality[:m] += np.where(alive, o.vitality_rate * (goal - state.vitality[:m]), 0.0)
+    state.capacity[:m] *= 1.0 - o.capacity_decay
+
+    # Members drift away from lifeless groups.
+    idx = np.flatnonzero(state.mem_active[: state.e])
+    org = state.mem_org[idx]
+    leave = rng.random(idx.size) < o.leave_rate * (1.0 - state.vitality[org])
+    state.mem_active[idx[leave]] = False
+
+    _dissolve(state, params, rng)
+    _join(state, params, rng)
+    _emerge(state, params, rng)
+    _forum(state, params, rng)
+
+    if state.e > 2 * max(1, int(state.mem_active[: state.e].sum())):
+        state.compact_memberships()
+    _, org = state.members()
+    state.n_members[: state.m] = np.bincount(org, minlength=state.m)[: state.m]
+
+
+def _dissolve(state: State, params: Params, rng: np.random.Generator) -> None:
+    o = params.organisations
+    m = state.m
+    hh, org = state.members()
+    count = np.bincount(org, minlength=m)
+    weak = np.maximum(0.0, (o.dissolve_threshold - state.vitality[:m])
+                      / max(o.dissolve_threshold, 1e-9))
+    ends = state.alive[:m] & ((count < o.min_members) | (rng.random(m) < o.dissolve_rate * weak))
+    rows = np.flatnonzero(ends)
+    if rows.size == 0:
+        return
+    # The treasury is shared among the members; a group with none gives it to a household
+    # of its area (its last pengurus).
+    share = np.where(count[rows] > 0, state.treasury[rows] / np.maximum(count[rows], 1), 0.0)
+    per_org = np.zeros(m)
+    per_org[rows] = share
+    mine = ends[org]
+    state.savings += np.bincount(hh[mine], weights=per_org[org[mine]], minlength=state.n)
+    for row in rows[count[rows] == 0]:
+        state.savings[_household_in_area(state, params, rng, row)] += state.treasury[row]
+    state.treasury[rows] = 0.0
+    state.alive[rows] = False
+    state.wksbm[rows] = False
+    state.dissolved[rows] = state.month
+    idx = np.flatnonzero(state.mem_active[: state.e])
+    state.mem_active[idx[ends[state.mem_org[idx]]]] = False
+
+
+def _household_in_area(state: State, params: Params, rng: np.random.Generator, row: int) -> int:
+    lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
+    return int(rng.integers(lo, hi))
+
+
+def _join(state: State, params: Params, rng: np.random.Generator) -> None:
+    o = params.organisations
+    have = state.memberships_per_household()
+    p = o.join_rate * join_propensity(state, params) * (have < o.max_memberships)
+    seekers = np.flatnonzero(rng.random(state.n) < p)
+    if seekers.size == 0:
+        return
+    offsets, counts, owners = covering_index(state)
+    rt = state.rt[seekers]
+    seekers = seekers[counts[rt] > 0]
+    rt = state.rt[seekers]
+    pick = offsets[rt] + (rng.random(seekers.size) * counts[rt]).astype(np.int64)
+    state.add_memberships(seekers, owners[pick])
+
+
+def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:
+    o = params.organisations
+    unmet = (state.active & ~state.served).any(axis=1)
+    n_in = np.bincount(state.rt, minlength=state.n_rt)
+    solidarity = np.bincount(state.rt, weights=state.solidarity, minlength=state.n_rt) / n_in
+    need = np.bincount(state.rt, weights=unmet, minlength=state.n_rt) / n_in
+    p = (o.emergence_rate * solidarity * need
+         * (1.0 - params.government.crowd_out * state.direction))
+    rts = np.flatnonzero(rng.random(state.n_rt) < p)
+    if rts.size:
+        found_organisations(state, params, rng, rts.size, origin=NATURAL, scope=SCOPE_RT,
+                            area=rts)
+
+
+def _forum(state: State, params: Params, rng: np.random.Generator) -> None:
+    o = params.organisations
+    m = state.m
+    alive = state.alive[:m]
+    facilitated = state.gov_active and state.gov_mode != "none"
+    pull = 1.0 + params.government.forum_facilitation * facilitated
+    join = (alive & ~state.wksbm[:m]
+            & (rng.random(m) < o.wksbm_join_rate * state.capacity[:m] * pull))
+    leave = (alive & state.wksbm[:m] & (state.vitality[:m] < o.dissolve_threshold)
+             & (rng.random(m) < o.wksbm_leave_rate))
+    state.wksbm[:m] = (state.wksbm[:m] | join) & ~leave

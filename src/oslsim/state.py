@@ -1,0 +1,230 @@
+"""The community's state as arrays: households, memberships, organisations, government.
+
+Phases read and write these arrays; agents are views onto their rows. Organisation and
+membership arrays grow by doubling when new groups are founded or members join.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from oslsim.pmks import CATEGORIES, KINDS
+
+__all__ = ["State", "Ledger", "SCOPE_RT", "SCOPE_RW", "SCOPE_KELURAHAN", "NATURAL", "GOVERNMENT",
+           "UNKNOWN", "KNOWN_OWN", "KNOWN_FORUM", "SERVED_NONE", "SERVED_GOV", "N_CATEGORIES",
+           "N_KINDS"]
+
+SCOPE_RT, SCOPE_RW, SCOPE_KELURAHAN = 0, 1, 2
+SCOPE_NAMES = ("rt", "rw", "kelurahan")
+NATURAL, GOVERNMENT = 0, 1
+ORIGIN_NAMES = ("natural", "government")
+#: ``identified`` codes: unknown, known to the household's own organisations, known to the forum.
+UNKNOWN, KNOWN_OWN, KNOWN_FORUM = 0, 1, 2
+#: ``served_by`` codes besides an organisation's row: nobody, the government.
+SERVED_NONE, SERVED_GOV = -2, -1
+N_CATEGORIES = len(CATEGORIES)
+N_KINDS = len(KINDS)
+
+
+@dataclass
+class Ledger:
+    """Money that entered or left the community this month, by channel (Rp)."""
+
+    income: float = 0.0
+    grants: float = 0.0
+    gov_aid: float = 0.0
+    consumption: float = 0.0
+    leakage: float = 0.0
+
+    def reset(self) -> None:
+        """Zero every channel at the start of a month."""
+        self.income = self.grants = self.gov_aid = self.consumption = self.leakage = 0.0
+
+    @property
+    def net(self) -> float:
+        """Money in minus money out."""
+        return self.income + self.grants + self.gov_aid - self.consumption - self.leakage
+
+
+def _grow(a: np.ndarray, size: int, fill: float | int | bool = 0) -> np.ndarray:
+    if size <= a.shape[0]:
+        return a
+    new = np.full((max(size, 2 * a.shape[0], 16),) + a.shape[1:], fill, dtype=a.dtype)
+    new[: a.shape[0]] = a
+    return new
+
+
+@dataclass
+class State:
+    """Arrays of one community. Households are rows ``0..n-1``; organisations ``0..m-1``."""
+
+    # --- households (n)
+    rt: np.ndarray
+    rw: np.ndarray
+    size: np.ndarray
+    eligible: np.ndarray  # (n, K) bool: composition allows the category
+    base_income: np.ndarray  # usual household income, Rp/month
+    income_rank: np.ndarray  # 0..1 position in the usual-income distribution
+    solidarity: np.ndarray
+    savings: np.ndarray
+    adjacency: sp.csr_matrix  # symmetric, 0/1, kin and neighbour ties
+    same_rt_tie: sp.csr_matrix  # the ties inside an RT (bonding)
+    n_rt: int
+    n_rw: int
+    rt_per_rw: int = 10
+    shock: np.ndarray = field(default=None)  # type: ignore[assignment]
+    income: np.ndarray = field(default=None)  # type: ignore[assignment]
+    consumption: np.ndarray = field(default=None)  # type: ignore[assignment]
+    poor: np.ndarray = field(default=None)  # type: ignore[assignment]
+    income_loss: np.ndarray = field(default=None)  # type: ignore[assignment]
+    active: np.ndarray = field(default=None)  # type: ignore[assignment]
+    served: np.ndarray = field(default=None)  # type: ignore[assignment]
+    quality: np.ndarray = field(default=None)  # type: ignore[assignment]
+    served_by: np.ndarray = field(default=None)  # type: ignore[assignment]
+    identified: np.ndarray = field(default=None)  # type: ignore[assignment]
+    attended: np.ndarray = field(default=None)  # type: ignore[assignment]
+    help_received: np.ndarray = field(default=None)  # type: ignore[assignment]
+    help_given: np.ndarray = field(default=None)  # type: ignore[assignment]
+    aid_received: np.ndarray = field(default=None)  # type: ignore[assignment]
+    cases_recovered: np.ndarray = field(default=None)  # type: ignore[assignment]
+    # --- organisations (m of capacity rows)
+    m: int = 0
+    kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    origin: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    scope: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    area: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    dues: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    treasury: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    accountability: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    vitality: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    alive: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    wksbm: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    founded: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    dissolved: np.ndarray = field(default_factory=lambda: np.full(0, -1, np.int32))
+    trained: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    attendance: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    n_members: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    cases_served: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    services_total: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    grants_received: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # --- memberships (edges of the household x organisation bipartite graph)
+    e: int = 0
+    mem_hh: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    mem_org: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    mem_tie: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    mem_active: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    mem_attended: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    # --- government and the month
+    month: int = 0
+    gov_active: bool = True
+    gov_mode: str = "facilitator"
+    gov_direction: float = 0.0
+    direction: float = 0.0
+    referral_budget: float = 0.0
+    training_fund: float = 0.0
+    gov_spending: float = 0.0
+    gov_spent_referral: float = 0.0
+    gov_spending_total: float = 0.0
+    referrals: int = 0
+    identified_now: int = 0
+    extra_decay: float = 0.0
+    ledger: Ledger = field(default_factory=Ledger)
+
+    def __post_init__(self) -> None:
+        n = self.rt.shape[0]
+        shape = (n, N_CATEGORIES)
+        defaults = {
+            "shock": np.zeros(n), "income": self.base_income.copy(),
+            "consumption": np.zeros(n), "poor": np.zeros(n, bool), "income_loss": np.zeros(n),
+            "active": np.zeros(shape, bool), "served": np.zeros(shape, bool),
+            "quality": np.zeros(shape, np.float32),
+            "served_by": np.full(shape, SERVED_NONE, np.int32),
+            "identified": np.zeros(shape, np.int8), "attended": np.zeros(n, np.int32),
+            "help_received": np.zeros(n), "help_given": np.zeros(n), "aid_received": np.zeros(n),
+            "cases_recovered": np.zeros(n, np.int32),
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                setattr(self, name, value)
+        self.degree = np.asarray(self.adjacency.sum(axis=1), dtype=np.float64).ravel()
+        self.degree_rt = np.asarray(self.same_rt_tie.sum(axis=1), dtype=np.float64).ravel()
+
+    # ------------------------------------------------------------------ sizes and views
+    @property
+    def n(self) -> int:
+        """Number of households."""
+        return int(self.rt.shape[0])
+
+    def members(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return (household, organisation) of the active memberships."""
+        act = self.mem_active[: self.e]
+        return self.mem_hh[: self.e][act], self.mem_org[: self.e][act]
+
+    def memberships_per_household(self) -> np.ndarray:
+        """Count each household's active memberships."""
+        hh, _ = self.members()
+        return np.bincount(hh, minlength=self.n)
+
+    def total_money(self) -> float:
+        """All money inside the community: household savings plus every treasury."""
+        return float(self.savings.sum() + self.treasury[: self.m].sum())
+
+    # ------------------------------------------------------------------ growth
+    def add_organisations(self, count: int, **columns: np.ndarray) -> np.ndarray:
+        """Append ``count`` organisations; return their rows. Missing columns take defaults."""
+        start, stop = self.m, self.m + count
+        for name, fill in _ORG_COLUMNS.items():
+            arr = _grow(getattr(self, name), stop, fill)
+            arr[start:stop] = columns.get(name, fill)
+            setattr(self, name, arr)
+        self.m = stop
+        return np.arange(start, stop)
+
+    def add_memberships(self, hh: np.ndarray, org: np.ndarray, tie: float = 0.0) -> None:
+        """Append memberships (household, organisation) that are not held already."""
+        hh = np.asarray(hh, np.int32)
+        org = np.asarray(org, np.int32)
+        if hh.size == 0:
+            return
+        codes = hh.astype(np.int64) * self.n_org_codes + org
+        codes, first = np.unique(codes, return_index=True)
+        hh, org = hh[first], org[first]
+        held_hh, held_org = self.members()
+        held = held_hh.astype(np.int64) * self.n_org_codes + held_org
+        new = ~np.isin(codes, held)
+        hh, org = hh[new], org[new]
+        start, stop = self.e, self.e + hh.size
+        for name, fill in _MEM_COLUMNS.items():
+            setattr(self, name, _grow(getattr(self, name), stop, fill))
+        self.mem_hh[start:stop] = hh
+        self.mem_org[start:stop] = org
+        self.mem_tie[start:stop] = tie
+        self.mem_active[start:stop] = True
+        self.mem_attended[start:stop] = False
+        self.e = stop
+
+    #: Multiplier that turns (household, organisation) into one integer code.
+    n_org_codes: int = 1 << 24
+
+    def compact_memberships(self) -> None:
+        """Drop ended memberships from the edge arrays (keeps the arrays small)."""
+        keep = np.flatnonzero(self.mem_active[: self.e])
+        for name in _MEM_COLUMNS:
+            arr = getattr(self, name)
+            arr[: keep.size] = arr[keep]
+        self.e = int(keep.size)
+
+
+_ORG_COLUMNS: dict[str, float | int | bool] = {
+    "kind": 0, "origin": 0, "scope": 0, "area": 0, "dues": 0.0, "treasury": 0.0,
+    "capacity": 0.0, "accountability": 0.0, "vitality": 0.0, "alive": True, "wksbm": False,
+    "founded": 0, "dissolved": -1, "trained": 0, "attendance": 0, "n_members": 0,
+    "cases_served": 0, "services_total": 0, "grants_received": 0.0,
+}
+_MEM_COLUMNS: dict[str, float | int | bool] = {
+    "mem_hh": 0, "mem_org": 0, "mem_tie": 0.0, "mem_active": False, "mem_attended": False,
+}
