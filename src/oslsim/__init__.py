@@ -2,7 +2,10 @@
 
 from oslsim.model import OSLModel
 from oslsim.params import Params
+from oslsim.scenarios import Scenario, load_scenario
+from oslsim.simulation import RunResult, simulate
 
 __version__ = "0.1.0"
 
-__all__ = ["OSLModel", "Params", "__version__"]
+__all__ = ["OSLModel", "Params", "RunResult", "Scenario", "__version__", "load_scenario",
+           "simulate"]

@@ -7,6 +7,7 @@ All randomness comes from the run's generator; networkx generators get seeds dra
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -24,7 +25,7 @@ from oslsim.state import (
     State,
 )
 
-__all__ = ["build_community", "found_organisations", "area_bounds", "covering_index",
+__all__ = ["build_community", "found_organisations", "area_bounds", "covering_index", "CoverIndex",
            "join_propensity", "beta_draw"]
 
 
@@ -62,39 +63,58 @@ def join_propensity(state: State, params: Params) -> np.ndarray:
     return w * np.where(state.income_rank < 0.5, 1.0 - o.exclusivity, 1.0)
 
 
-def covering_index(state: State, mask: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """Index the living organisations that cover each RT.
+@dataclass(frozen=True)
+class CoverIndex:
+    """The living organisations that cover each RT, indexed by level.
 
-    Returns ``(offsets, counts, orgs)``: the organisations covering RT ``r`` are
-    ``orgs[offsets[r]:offsets[r] + counts[r]]`` (its own RT groups, its RW's, the kelurahan's).
+    An RT is covered by its own RT-level groups, its RW's groups and the kelurahan-wide
+    groups. ``pick`` draws one covering organisation uniformly for each household.
     """
+
+    rt_offsets: np.ndarray
+    rt_counts: np.ndarray
+    rt_orgs: np.ndarray
+    rw_offsets: np.ndarray
+    rw_counts: np.ndarray
+    rw_orgs: np.ndarray
+    kel_orgs: np.ndarray
+
+    def counts(self, rt: np.ndarray, rw: np.ndarray) -> np.ndarray:
+        """Number of organisations covering households in (rt, rw)."""
+        return self.rt_counts[rt] + self.rw_counts[rw] + self.kel_orgs.size
+
+    def pick(self, rt: np.ndarray, rw: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Draw one covering organisation per household from uniforms ``u``; -1 if none."""
+        c_rt, c_rw = self.rt_counts[rt], self.rw_counts[rw]
+        total = c_rt + c_rw + self.kel_orgs.size
+        x = np.minimum((u * total).astype(np.int64), np.maximum(total - 1, 0))
+        out = np.full(rt.size, -1, np.int64)
+        at = (x < c_rt) & (total > 0)
+        out[at] = self.rt_orgs[self.rt_offsets[rt[at]] + x[at]]
+        at = (x >= c_rt) & (x < c_rt + c_rw)
+        out[at] = self.rw_orgs[self.rw_offsets[rw[at]] + x[at] - c_rt[at]]
+        at = (x >= c_rt + c_rw) & (total > 0)
+        out[at] = self.kel_orgs[x[at] - c_rt[at] - c_rw[at]]
+        return out
+
+
+def _grouped(keys: np.ndarray, rows: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    order = np.argsort(keys, kind="stable")
+    counts = np.bincount(keys, minlength=size)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return offsets, counts, rows[order]
+
+
+def covering_index(state: State, mask: np.ndarray | None = None) -> CoverIndex:
+    """Index the living organisations (optionally only those in ``mask``) by the RT they cover."""
     m = state.m
     alive = state.alive[:m] if mask is None else state.alive[:m] & mask[:m]
     rows = np.flatnonzero(alive)
-    scope, area = state.scope[rows], state.area[rows]
-    rt_of_rw = np.arange(state.n_rt) // state.rt_per_rw
-    owners: list[np.ndarray] = []
-    rts: list[np.ndarray] = []
-    at_rt = scope == SCOPE_RT
-    owners.append(rows[at_rt])
-    rts.append(area[at_rt])
-    at_rw = scope == SCOPE_RW
-    if at_rw.any():
-        rt_lists = [np.flatnonzero(rt_of_rw == w) for w in area[at_rw]]
-        counts = np.array([len(x) for x in rt_lists])
-        owners.append(np.repeat(rows[at_rw], counts))
-        rts.append(np.concatenate(rt_lists) if rt_lists else np.zeros(0, np.int64))
-    at_kel = rows[scope == SCOPE_KELURAHAN]
-    if at_kel.size:
-        owners.append(np.tile(at_kel, state.n_rt))
-        rts.append(np.repeat(np.arange(state.n_rt), at_kel.size))
-    owner = np.concatenate(owners).astype(np.int64)
-    rt = np.concatenate(rts).astype(np.int64)
-    order = np.argsort(rt, kind="stable")
-    owner, rt = owner[order], rt[order]
-    counts = np.bincount(rt, minlength=state.n_rt)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return offsets, counts, owner
+    scope, area = state.scope[rows], state.area[rows].astype(np.int64)
+    at_rt, at_rw = scope == SCOPE_RT, scope == SCOPE_RW
+    return CoverIndex(*_grouped(area[at_rt], rows[at_rt], state.n_rt),
+                      *_grouped(area[at_rw], rows[at_rw], state.n_rw),
+                      rows[scope == SCOPE_KELURAHAN])
 
 
 def _draw_kinds(rng: np.random.Generator, params: Params, count: int) -> np.ndarray:
@@ -279,23 +299,25 @@ def _initial_organisations(state: State, params: Params, rng: np.random.Generato
     # Memberships: a Poisson number per household, poorer households fewer (Beard 2005).
     prop = join_propensity(state, params)
     wanted = np.minimum(rng.poisson(o.memberships_mean * prop), o.max_memberships)
-    offsets, counts, owners = covering_index(state)
+    index = covering_index(state)
     hh = np.repeat(np.arange(n), wanted)
-    hh = hh[counts[state.rt[hh]] > 0]
-    pick = offsets[state.rt[hh]] + (rng.random(hh.size) * counts[state.rt[hh]]).astype(np.int64)
-    state.add_memberships(hh, owners[pick], tie=0.3)
+    org = index.pick(state.rt[hh], state.rw[hh], rng.random(hh.size))
+    state.add_memberships(hh[org >= 0], org[org >= 0], tie=0.3)
 
     # Every organisation starts with at least its minimum membership.
     hh_all, org_all = state.members()
     have = np.bincount(org_all, minlength=state.m)
+    extra_hh, extra_org = [], []
     for row in np.flatnonzero(have[: state.m] < o.min_members):
         lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
         take = min(o.min_members + 2, hi - lo)
         w = prop[lo:hi] * (0.1 + state.solidarity[lo:hi])
         if w.sum() <= 0:
             w = np.ones(hi - lo)
-        chosen = lo + rng.choice(hi - lo, size=take, replace=False, p=w / w.sum())
-        state.add_memberships(chosen, np.full(take, row), tie=0.3)
+        extra_hh.append(lo + rng.choice(hi - lo, size=take, replace=False, p=w / w.sum()))
+        extra_org.append(np.full(take, row))
+    if extra_hh:
+        state.add_memberships(np.concatenate(extra_hh), np.concatenate(extra_org), tie=0.3)
 
     _, org_all = state.members()
     state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]

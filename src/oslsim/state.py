@@ -193,8 +193,10 @@ class State:
         codes = hh.astype(np.int64) * self.n_org_codes + org
         codes, first = np.unique(codes, return_index=True)
         hh, org = hh[first], org[first]
-        held_hh, held_org = self.members()
-        held = held_hh.astype(np.int64) * self.n_org_codes + held_org
+        # Only the memberships of the households involved can clash with the new ones.
+        mine = self.mem_active[: self.e] & np.isin(self.mem_hh[: self.e], hh, kind="table")
+        held = self.mem_hh[: self.e][mine].astype(np.int64) * self.n_org_codes
+        held += self.mem_org[: self.e][mine]
         new = ~np.isin(codes, held)
         hh, org = hh[new], org[new]
         start, stop = self.e, self.e + hh.size

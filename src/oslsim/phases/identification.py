@@ -47,10 +47,13 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
 
     p_forum = 1.0 - np.exp(miss_forum)
     p_any = 1.0 - np.exp(miss_forum + miss_own)
-    u = rng.random(state.active.shape)
-    candidate = state.active & (state.identified < KNOWN_FORUM)
-    to_forum = candidate & (u < p_forum[:, None])
-    to_own = candidate & ~to_forum & (state.identified == UNKNOWN) & (u < p_any[:, None])
-    state.identified[to_forum] = KNOWN_FORUM
-    state.identified[to_own] = KNOWN_OWN
+    rows = np.flatnonzero((state.active & (state.identified < KNOWN_FORUM)).any(axis=1))
+    ident = state.identified[rows]
+    candidate = state.active[rows] & (ident < KNOWN_FORUM)
+    u = rng.random(candidate.shape)
+    to_forum = candidate & (u < p_forum[rows, None])
+    to_own = candidate & ~to_forum & (ident == UNKNOWN) & (u < p_any[rows, None])
+    ident[to_forum] = KNOWN_FORUM
+    ident[to_own] = KNOWN_OWN
+    state.identified[rows] = ident
     state.identified_now = int(to_forum.sum() + to_own.sum())

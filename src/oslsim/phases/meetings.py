@@ -33,7 +33,7 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
 
     p = ((o.attendance_base + o.attendance_solidarity * state.solidarity[hh]
           + o.attendance_vitality * state.vitality[org])
-         * np.maximum(per_household[hh], 1) ** -o.time_elasticity
+         * (np.maximum(per_household, 1) ** -o.time_elasticity)[hh]
          * np.where(state.origin[org] == GOVERNMENT, o.government_origin_pull, 1.0)
          * (1.0 - o.trust_effect * (1.0 - state.accountability[org]))
          * (1.0 - params.government.crowd_out * state.direction)

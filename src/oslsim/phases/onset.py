@@ -6,7 +6,7 @@ import numpy as np
 
 from oslsim.params import Params
 from oslsim.pmks import category_vectors
-from oslsim.state import SERVED_NONE, UNKNOWN, State
+from oslsim.state import SERVED_NONE, State
 
 
 def neighbour_mean(state: State, values: np.ndarray) -> np.ndarray:
@@ -33,19 +33,22 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     """
     v = category_vectors(params)
     pm = params.pmks
-    poor = state.poor[:, None]
-    personal = np.exp(pm.solidarity_effect * (0.5 - state.solidarity)
-                      - pm.support_effect * (support(state, params) - 0.5))
-    hazard = v.onset * np.where(poor, v.poverty_ratio, 1.0) * personal[:, None]
-    recovery = (v.recovery * np.where(poor, 1.0, v.nonpoor_recovery_ratio)
-                + state.served * v.served_recovery * state.quality)
-    u = rng.random(state.active.shape)
     active = state.active
-    new = state.eligible & ~active & (u < hazard)
-    ended = active & (u < recovery)
-    state.active = (active & ~ended) | new
-    state.identified[ended] = UNKNOWN
-    state.served[ended] = False
-    state.quality[ended] = 0.0
-    state.served_by[ended] = SERVED_NONE
-    state.cases_recovered += ended.sum(axis=1).astype(np.int32)
+    personal = np.exp(pm.solidarity_effect * (0.5 - state.solidarity)
+                      - pm.support_effect * (support(state, params) - 0.5)).astype(np.float32)
+    # One threshold per cell: the onset hazard where inactive, the recovery where active.
+    table = np.stack([v.onset, v.onset * v.poverty_ratio,
+                      v.recovery * v.nonpoor_recovery_ratio, v.recovery]).astype(np.float32)
+    code = active * np.int8(2) + state.poor[:, None].astype(np.int8)
+    threshold = table[code, np.arange(table.shape[1])]
+    threshold *= np.where(active, np.float32(1.0), personal[:, None])
+    threshold += state.served * (v.served_recovery.astype(np.float32) * state.quality)
+    flip = (rng.random(active.shape, dtype=np.float32) < threshold) & state.eligible
+    ended = active & flip
+    state.active = active ^ flip
+    keep = ~ended
+    state.identified *= keep
+    state.served &= keep
+    state.quality *= keep
+    state.served_by = np.where(keep, state.served_by, np.int32(SERVED_NONE))
+    state.cases_recovered += ended.sum(axis=1, dtype=np.int32)

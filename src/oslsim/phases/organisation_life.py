@@ -96,12 +96,9 @@ def _join(state: State, params: Params, rng: np.random.Generator) -> None:
     seekers = np.flatnonzero(rng.random(state.n) < p)
     if seekers.size == 0:
         return
-    offsets, counts, owners = covering_index(state)
-    rt = state.rt[seekers]
-    seekers = seekers[counts[rt] > 0]
-    rt = state.rt[seekers]
-    pick = offsets[rt] + (rng.random(seekers.size) * counts[rt]).astype(np.int64)
-    state.add_memberships(seekers, owners[pick])
+    org = covering_index(state).pick(state.rt[seekers], state.rw[seekers],
+                                     rng.random(seekers.size))
+    state.add_memberships(seekers[org >= 0], org[org >= 0])
 
 
 def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:

@@ -54,6 +54,8 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     idx = np.flatnonzero(state.mem_active[: state.e])
     hh, org = state.mem_hh[idx], state.mem_org[idx]
     known = state.active & (state.identified >= KNOWN_OWN)
+    with_case = np.flatnonzero(known.any(axis=1)[hh])
+    hh, org = hh[with_case], org[with_case]
     edge, cat = np.nonzero(v.serves[state.kind[org]] & known[hh])
     if edge.size:
         case = hh[edge].astype(np.int64) * v.cost.size + cat
@@ -67,8 +69,7 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     # 2. The WKSBM forum, from the nearest level up.
     for level, home in ((SCOPE_RT, state.rt), (SCOPE_RW, state.rw),
                         (SCOPE_KELURAHAN, np.zeros(state.n, np.int32))):
-        pend_hh, pend_cat = np.nonzero(state.active & (state.identified == KNOWN_FORUM)
-                                       & ~state.served)
+        pend_hh, pend_cat = _forum_cases(state)
         rows = np.flatnonzero(alive & state.wksbm[:m] & (state.scope[:m] == level))
         if pend_hh.size == 0 or rows.size == 0:
             continue
@@ -84,8 +85,7 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
         _allocate(state, v, rng, pend_hh[has], pend_cat[has], owner[pick], money, time, quality)
 
     # 3. Government, for referred cases still unserved.
-    pend_hh, pend_cat = np.nonzero(state.active & (state.identified == KNOWN_FORUM)
-                                   & ~state.served)
+    pend_hh, pend_cat = _forum_cases(state)
     state.referrals = int(pend_hh.size)
     if pend_hh.size and state.gov_active and state.referral_budget > 0:
         cost = v.cost[pend_cat] * params.government.referral_cost_ratio
@@ -102,6 +102,15 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
         total = float(cost[ok].sum())
         state.gov_spent_referral = total
         state.ledger.gov_aid += total
+
+
+def _forum_cases(state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Return (household, category) of the forum's known cases nobody serves yet."""
+    rows = np.flatnonzero(state.active.any(axis=1))
+    pending = (state.active[rows] & (state.identified[rows] == KNOWN_FORUM)
+               & ~state.served[rows])
+    hh, cat = np.nonzero(pending)
+    return rows[hh], cat
 
 
 def _allocate(state: State, v: CategoryVectors, rng: np.random.Generator, hh: np.ndarray,

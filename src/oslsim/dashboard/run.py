@@ -1,0 +1,214 @@
+"""One session's simulation behind the page, in plain Python (no Solara), so it can be tested.
+
+:class:`DashboardRun` builds the model from the page's settings (a built-in scenario or
+site, the community size, the seed and the levers), steps it, and answers what the page
+asks: the month, the time series, the logic-model table, stories, and a layout of the
+households for the network picture.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from oslsim.dashboard.labels import check_lang
+from oslsim.dashboard.levers import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, overrides_from
+from oslsim.errors import InputError
+from oslsim.model import OSLModel
+from oslsim.params import Params
+
+__all__ = ["Settings", "DashboardRun", "scenario_choices", "load_scenario_or_none",
+           "DEFAULT_MONTHS", "MAX_NODES", "household_layout", "sample_rows"]
+
+#: Months a run plays before stopping by itself (a scenario's own length wins).
+DEFAULT_MONTHS = 120
+#: At most this many households are drawn in the network picture (an even sample).
+MAX_NODES = 700
+#: Golden angle (radians): spreads the households of one RT evenly on a disc.
+_GOLDEN = np.pi * (3.0 - np.sqrt(5.0))
+
+
+def _scenarios_module() -> Any:
+    """Return ``oslsim.scenarios`` or None when this installation does not have it."""
+    try:
+        import oslsim.scenarios as scenarios
+    except ImportError:  # pragma: no cover - the package ships with oslsim
+        return None
+    return scenarios
+
+
+def scenario_choices(lang: str = "id") -> list[tuple[str, str]]:
+    """Built-in scenarios and sites as ``(name, title)``: recommendations first, then sites."""
+    check_lang(lang)
+    mod = _scenarios_module()
+    if mod is None:
+        return []
+    return [(sc.name, sc.title(lang)) for sc in mod.list_scenarios()]
+
+
+def load_scenario_or_none(name: str | None) -> Any:
+    """Load a scenario by built-in name or path; ``None`` means the default parameters.
+
+    Raises :class:`oslsim.errors.InputError` (one line) for an unknown name.
+    """
+    if name is None:
+        return None
+    mod = _scenarios_module()
+    if mod is None:  # pragma: no cover - the package ships with oslsim
+        raise InputError(f"--scenario {name!r}: scenarios are not available in this "
+                         "installation")
+    return mod.load_scenario(name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the page's controls decide before month 0."""
+
+    scenario: str | None = None
+    households: int = DEFAULT_HOUSEHOLDS
+    seed: int = DEFAULT_SEED
+    levers: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> Settings:
+        """Return a copy with some fields changed."""
+        data = {"scenario": self.scenario, "households": self.households, "seed": self.seed,
+                "levers": dict(self.levers)}
+        data.update(changes)
+        return Settings(**data)
+
+    def __hash__(self) -> int:
+        return hash((self.scenario, self.households, self.seed,
+                     tuple(sorted(self.levers.items()))))
+
+
+def household_layout(rt: np.ndarray, rw: np.ndarray, rt_per_rw: int) -> np.ndarray:
+    """Place households on a map: RWs on a grid, their RTs on a sub-grid, a disc per RT.
+
+    Deterministic (no randomness), so the picture does not jump between months.
+    Returns an ``(n, 2)`` array of coordinates.
+    """
+    n = rt.shape[0]
+    if n == 0:
+        return np.zeros((0, 2))
+    n_rw = int(rw.max()) + 1
+    rw_cols = int(np.ceil(np.sqrt(n_rw)))
+    rt_cols = int(np.ceil(np.sqrt(max(rt_per_rw, 1))))
+    rt_in_rw = rt - rw * rt_per_rw
+    order = np.argsort(rt, kind="stable")
+    counts = np.bincount(rt)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    k = np.empty(n, dtype=np.int64)
+    k[order] = np.arange(n) - starts[rt[order]]
+    size = np.maximum(counts[rt], 1)
+    radius = 0.42 * np.sqrt((k + 0.5) / size)
+    theta = k * _GOLDEN
+    cell_x = (rw % rw_cols) * (rt_cols + 0.6) + (rt_in_rw % rt_cols)
+    cell_y = (rw // rw_cols) * (rt_cols + 0.6) + (rt_in_rw // rt_cols)
+    return np.column_stack([cell_x + radius * np.cos(theta), -(cell_y + radius * np.sin(theta))])
+
+
+def sample_rows(n: int, limit: int = MAX_NODES) -> np.ndarray:
+    """Rows of the households to draw: all of them, or an even sample of ``limit``."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
+
+
+class DashboardRun:
+    """The model of one browser session, built from :class:`Settings`.
+
+    Parameters
+    ----------
+    settings : Settings
+        Scenario (built-in name, path or None), households, seed and lever values.
+
+    Examples
+    --------
+    >>> run = DashboardRun(Settings(households=300, seed=3))
+    >>> run.step(2)
+    >>> run.month
+    2
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.scenario = load_scenario_or_none(self.settings.scenario)
+        overrides = {"households": int(self.settings.households),
+                     **overrides_from(dict(self.settings.levers))}
+        if self.scenario is not None:
+            self.params: Params = self.scenario.build_params(overrides)
+            self.months = int(self.scenario.months)
+        else:
+            self.params = Params().with_overrides(overrides)
+            self.months = DEFAULT_MONTHS
+        self.model = OSLModel(self.params, rng=int(self.settings.seed))
+        if self.scenario is not None:
+            self.scenario.install(self.model)
+        st = self.model.state
+        self.positions = household_layout(st.rt, st.rw, st.rt_per_rw)
+        self.shown = sample_rows(st.n)
+        self.lock = threading.RLock()
+
+    # ------------------------------------------------------------------ time
+    @property
+    def month(self) -> int:
+        """Months simulated so far."""
+        return self.model.month
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run reached its planned length (playing stops there)."""
+        return self.model.month >= self.months
+
+    def step(self, months: int = 1) -> None:
+        """Simulate ``months`` more months."""
+        with self.lock:
+            for _ in range(months):
+                self.model.step()
+
+    # ------------------------------------------------------------------ results
+    def timeseries(self) -> pd.DataFrame:
+        """The model's monthly table so far."""
+        return self.model.timeseries()
+
+    def logic_model(self) -> pd.DataFrame:
+        """The study's logic-model table, start versus now."""
+        return self.model.logic_model()
+
+    @property
+    def n_households(self) -> int:
+        """Households in the community."""
+        return self.model.state.n
+
+    def household_story(self, row: int, lang: str = "id") -> str:
+        """The story of household ``row`` (clipped to the valid rows) in plain words."""
+        row = int(min(max(row, 0), self.n_households - 1))
+        return self.model.households[row].story(check_lang(lang))
+
+    def organisation_rows(self) -> list[int]:
+        """Rows of the living organisations, WKSBM members first."""
+        st = self.model.state
+        alive = np.flatnonzero(st.alive[: st.m])
+        return sorted((int(r) for r in alive), key=lambda r: (not st.wksbm[r], r))
+
+    def organisation_story(self, row: int, lang: str = "id") -> str:
+        """The story of organisation ``row`` in plain words."""
+        return self.model.organisation(int(row)).story(check_lang(lang))
+
+    def organisation_name(self, row: int, lang: str = "id") -> str:
+        """The short name of organisation ``row``."""
+        return self.model.organisation(int(row)).name(check_lang(lang))
+
+    def next_unserved(self, after: int = -1) -> int | None:
+        """The next household after ``after`` (wrapping) with an active condition nobody serves."""
+        st = self.model.state
+        unserved = np.flatnonzero((st.active & ~st.served).any(axis=1))
+        if unserved.size == 0:
+            return None
+        later = unserved[unserved > after]
+        return int(later[0] if later.size else unserved[0])

@@ -1,0 +1,641 @@
+"""Experiment files: parse and validate a TOML sweep definition into an :class:`Experiment`.
+
+An experiment is TOML data (never executed): the scenario(s), the factors with their values
+or ranges, the design, replicates, months, what to keep and a root seed. Everything is
+checked before anything runs; every problem is one line naming the file (and line), the key,
+what is allowed and, for a misspelling, the close match.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from oslsim.errors import InputError
+from oslsim.params import Params, coerce_value, iter_params, param_info
+
+__all__ = [
+    "DESIGNS",
+    "Experiment",
+    "ExperimentError",
+    "Factor",
+    "Keep",
+    "SCENARIO_FACTOR",
+    "load_experiment",
+    "parse_experiment",
+]
+
+#: The designs an experiment may use.
+DESIGNS = ("grid", "lhs", "sobol", "morris")
+#: Designs whose points are drawn from ranges rather than listed.
+SAMPLED = ("lhs", "sobol", "morris")
+#: The factor name that crosses scenarios (sites) instead of a parameter.
+SCENARIO_FACTOR = "scenario"
+#: Top-level keys of an experiment file.
+TOP_KEYS = ("name", "description", "scenario", "months", "replicates", "seed", "design",
+            "samples", "second_order", "levels", "factors", "params", "keep")
+KEEP_KEYS = ("outcomes", "months")
+RANGE_KEYS = ("low", "high", "levels")
+#: Longest run an experiment may ask for (a century of months, as for scenarios).
+MAX_MONTHS = 1200
+#: Default Morris grid levels (SALib's default; even numbers keep the trajectories balanced).
+MORRIS_LEVELS = 4
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+class ExperimentError(InputError):
+    """An experiment that cannot be run: one line naming the file, the key and what is allowed."""
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _is_path(ref: str) -> bool:
+    return ref.endswith(".toml") or "/" in ref or "\\" in ref
+
+
+# --------------------------------------------------------------------------- where keys are
+
+
+class _Lines:
+    """Find the line of a dotted key in TOML text (best effort: tables, dotted, quoted keys)."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+    _KEY = re.compile(r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)"
+                      r"(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=")
+    _PART = re.compile(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)")
+
+    def __init__(self, text: str | None) -> None:
+        self.index: dict[str, int] = {}
+        table = ""
+        for number, line in enumerate((text or "").splitlines(), start=1):
+            head = self._HEADER.match(line)
+            if head:
+                table = self._join(head.group(1))
+                self.index.setdefault(table, number)
+                continue
+            key = self._KEY.match(line)
+            if key:
+                full = ".".join(p for p in (table, self._join(key.group(1))) if p)
+                self.index.setdefault(full, number)
+
+    @classmethod
+    def _join(cls, dotted: str) -> str:
+        return ".".join(a or b or c for a, b, c in cls._PART.findall(dotted))
+
+    def find(self, key: str) -> int | None:
+        """Return the line where the dotted ``key`` (or its nearest parent) is written."""
+        while key:
+            if key in self.index:
+                return self.index[key]
+            key = key.rpartition(".")[0]
+        return None
+
+
+class _Context:
+    """Where a problem is: the file's name and its key lines, for one-line errors."""
+
+    def __init__(self, source: str, text: str | None) -> None:
+        self.source = source
+        self.lines = _Lines(text)
+
+    def error(self, key: str, problem: str) -> ExperimentError:
+        """Build the one-line error for the dotted ``key``."""
+        line = self.lines.find(key)
+        at = f"{self.source}, line {line}" if line else self.source
+        return ExperimentError(f"{at}: {key}: {' '.join(problem.split())}")
+
+
+def _strip(key: str, exc: BaseException) -> str:
+    """Drop a leading ``name:`` that repeats the key from a params error message."""
+    msg = " ".join(str(exc).split())
+    for prefix in (f"{key}: ", f"{key.rsplit('.', 1)[-1]}: "):
+        if msg.startswith(prefix):
+            return msg[len(prefix):]
+    return msg
+
+
+# --------------------------------------------------------------------------- the pieces
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of an experiment: a parameter (or ``scenario``) and its values or range.
+
+    A *list* factor has ``values`` and is crossed as a full grid in every design. A *range*
+    factor has ``low`` and ``high``: sampled designs draw from it; a grid needs ``levels``
+    evenly spaced values.
+    """
+
+    name: str
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    levels: int | None = None
+    type: type = float
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the factor is a ``{low, high}`` range (rather than a list of values)."""
+        return self.values is None
+
+    def grid_values(self) -> tuple[Any, ...]:
+        """The values a grid design uses: the list, or ``levels`` evenly spaced in the range."""
+        if self.values is not None:
+            return self.values
+        assert self.low is not None and self.high is not None and self.levels  # noqa: S101
+        raw = np.linspace(self.low, self.high, self.levels)
+        return tuple(dict.fromkeys(self.coerce(x) for x in raw))
+
+    def coerce(self, x: Any) -> Any:
+        """Convert one sampled number to the parameter's type (integers are rounded)."""
+        if self.type is int:
+            return int(round(float(x)))
+        return float(x)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the store and the fingerprint."""
+        if self.values is not None:
+            return {"name": self.name, "values": list(self.values)}
+        out: dict[str, Any] = {"name": self.name, "low": self.low, "high": self.high}
+        if self.levels is not None:
+            out["levels"] = self.levels
+        return out
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Which outcome columns and months each run keeps in the store (all, by default).
+
+    ``months`` is ``"all"``, ``"last"``, a tuple of month numbers, or ``None`` with ``every``
+    set (months 0, every, 2·every, … and always the last).
+    """
+
+    outcomes: tuple[str, ...] | None = None
+    months: str | tuple[int, ...] | None = "all"
+    every: int | None = None
+
+    def apply(self, ts: pd.DataFrame) -> pd.DataFrame:
+        """Cut a run's monthly table down to the kept columns and months."""
+        if self.outcomes is not None:
+            missing = [c for c in self.outcomes if c not in ts.columns]
+            if missing:
+                raise KeyError(f"outcome {missing[0]!r} is not in the run's table")
+            ts = ts[["month", *self.outcomes]]
+        month = ts["month"].to_numpy()
+        if self.every is not None:
+            rows = (month % self.every == 0) | (month == month.max())
+        elif self.months == "last":
+            rows = month == month.max()
+        elif isinstance(self.months, tuple):
+            rows = np.isin(month, self.months)
+        else:
+            return ts.reset_index(drop=True)
+        return ts.loc[rows].reset_index(drop=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the store and the fingerprint."""
+        months: Any = {"every": self.every} if self.every is not None else (
+            list(self.months) if isinstance(self.months, tuple) else self.months)
+        return {"outcomes": list(self.outcomes) if self.outcomes is not None else "all",
+                "months": months}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated sweep definition; build one with :func:`load_experiment`.
+
+    Attributes
+    ----------
+    name : str
+        Names the experiment in the store (and the default store file).
+    factors : tuple of Factor
+        In file order; ``scenario`` is one of them when sites are crossed.
+    scenarios : dict
+        Scenario label (as written in the file) -> loaded :class:`oslsim.scenarios.Scenario`.
+    design : str
+        One of ``grid``, ``lhs``, ``sobol``, ``morris``.
+    samples : int or None
+        LHS points, Sobol base sample size (a power of 2) or Morris trajectories.
+    replicates : int
+        Runs per design point; replicate ``r`` has the same seed at every point.
+    months : int or None
+        Months per run; ``None`` uses each scenario's own length.
+    seed : int or None
+        Root seed; ``None`` takes the one stored with the experiment, else fresh entropy.
+    params : dict
+        Constant dotted overrides applied to every run (under the factors).
+    keep : Keep
+        Outcome columns and months stored per run.
+    """
+
+    name: str
+    factors: tuple[Factor, ...]
+    scenarios: Mapping[str, Any]
+    design: str = "grid"
+    samples: int | None = None
+    second_order: bool = True
+    levels: int = MORRIS_LEVELS
+    replicates: int = 1
+    months: int | None = None
+    seed: int | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    keep: Keep = field(default_factory=Keep)
+    description: str = ""
+    source: str = "<dict>"
+
+    @property
+    def ranged(self) -> tuple[Factor, ...]:
+        """The range factors a sampled design draws from, in file order."""
+        return tuple(f for f in self.factors if f.is_range)
+
+    @property
+    def listed(self) -> tuple[Factor, ...]:
+        """The factors crossed as a grid (lists; in a grid design also ranges with levels)."""
+        if self.design == "grid":
+            return self.factors
+        return tuple(f for f in self.factors if not f.is_range)
+
+    @property
+    def scenario_labels(self) -> tuple[str, ...]:
+        """The scenario labels, in the order they are crossed."""
+        return tuple(self.scenarios)
+
+    def problem(self) -> dict[str, Any] | None:
+        """The SALib problem (``num_vars``, ``names``, ``bounds``) of a sampled design."""
+        if self.design not in SAMPLED:
+            return None
+        names = [f.name for f in self.ranged]
+        return {"num_vars": len(names), "names": names,
+                "bounds": [[float(f.low), float(f.high)] for f in self.ranged]}  # type: ignore[arg-type]
+
+    def months_of(self, label: str) -> int:
+        """Months a run of one scenario lasts."""
+        return self.months if self.months is not None else int(self.scenarios[label].months)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The definition as plain data (scenarios as their labels)."""
+        return {
+            "name": self.name, "description": self.description,
+            "scenarios": list(self.scenarios), "design": self.design, "samples": self.samples,
+            "second_order": self.second_order if self.design == "sobol" else None,
+            "levels": self.levels if self.design == "morris" else None,
+            "replicates": self.replicates, "months": self.months, "seed": self.seed,
+            "factors": [f.to_dict() for f in self.factors], "params": dict(self.params),
+            "keep": self.keep.to_dict(), "source": self.source,
+        }
+
+    def fingerprint(self, seed: int) -> str:
+        """A hash of everything that decides the runs' numbers, to guard a store's contents.
+
+        Covers the definition (with the resolved root ``seed``) and each scenario's full
+        content, so a changed scenario file is a different experiment.
+        """
+        data = self.to_dict()
+        data.pop("source")
+        data.pop("description")
+        data["seed"] = int(seed)
+        data["scenario_content"] = {k: sc.to_dict() if hasattr(sc, "to_dict") else repr(sc)
+                                    for k, sc in self.scenarios.items()}
+        text = json.dumps(data, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """Flatten nested tables into dotted keys; a ``{low, high}`` table is a value."""
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and not (set(value) & {"low", "high"}):
+            yield from _flatten(value, path + ".")
+        else:
+            yield path, value
+
+
+def _groups() -> set[str]:
+    return {i.path.rsplit(".", 1)[0] for i in iter_params() if "." in i.path}
+
+
+def _param(ctx: _Context, where: str, path: str) -> Any:
+    """Return the parameter's definition or raise the one-line error with a hint."""
+    try:
+        return param_info(path)
+    except ValueError as exc:
+        if path in _groups():
+            example = next(i.path for i in iter_params() if i.path.startswith(path + "."))
+            raise ctx.error(where, f"is a group of parameters, not a value; use one of its "
+                            f"parameters, e.g. {example}") from None
+        raise ctx.error(where, _strip(path, exc)) from None
+
+
+def _value(ctx: _Context, where: str, path: str, value: Any) -> Any:
+    """Coerce one value to the parameter's type and check its range."""
+    if isinstance(value, (Mapping, list)):
+        raise ctx.error(where, f"expected a single value, got {_type_name(value)}; "
+                        f"allowed {param_info(path).allowed()}")
+    try:
+        coerced = coerce_value(path, value)
+        Params().with_overrides({path: coerced})
+    except ValueError as exc:
+        raise ctx.error(where, _strip(path, exc)) from None
+    return coerced
+
+
+def _positive_int(ctx: _Context, key: str, value: Any, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or \
+            (high is not None and value > high):
+        upper = f" to {high:,}" if high is not None else " or more"
+        raise ctx.error(key, f"{value!r} is not allowed; use a whole number from 1{upper}")
+    return value
+
+
+def _scenario_ref(ctx: _Context, key: str, label: Any, base_dir: Path | None) -> Any:
+    """Load one scenario (a built-in name, or a path relative to the experiment file)."""
+    from oslsim.scenarios import load_scenario
+
+    if not isinstance(label, str) or not label.strip():
+        raise ctx.error(key, f"expected a scenario name or a path to a .toml file, got "
+                        f"{_type_name(label)}")
+    ref: str | Path = label.strip()
+    if _is_path(str(ref)):
+        path = Path(ref).expanduser()
+        ref = path if path.is_absolute() or base_dir is None else base_dir / path
+    try:
+        return load_scenario(ref)
+    except InputError as exc:
+        raise ctx.error(key, " ".join(str(exc).split())) from None
+
+
+def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
+    where = f"factors.{path}"
+    if path == SCENARIO_FACTOR:
+        if not isinstance(value, list) or not value:
+            raise ctx.error(where, "expected a non-empty list of scenario names or paths, e.g. "
+                            '["baseline", "no_government"]')
+        return Factor(SCENARIO_FACTOR, values=tuple(value), type=str)
+    info = _param(ctx, where, path)
+    if isinstance(value, list):
+        if not value:
+            raise ctx.error(where, f"the list of values is empty; allowed {info.allowed()}")
+        values = tuple(_value(ctx, f"{where}[{i}]", path, v) for i, v in enumerate(value))
+        dup = next((v for i, v in enumerate(values) if v in values[:i]), None)
+        if dup is not None:
+            raise ctx.error(where, f"{dup!r} is listed twice; list each value once")
+        return Factor(path, values=values, type=info.type)
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in RANGE_KEYS]
+        if unknown:
+            raise ctx.error(f"{where}.{unknown[0]}", f"unknown key; a range allows "
+                            f"{', '.join(RANGE_KEYS)}{_suggest(unknown[0], RANGE_KEYS)}")
+        if info.type not in (int, float):
+            raise ctx.error(where, f"a range needs a numeric parameter; list the values "
+                            f"instead ({info.allowed()})")
+        if "low" not in value or "high" not in value:
+            raise ctx.error(where, "a range needs both low and high, e.g. "
+                            "{ low = 0.2, high = 0.8 }")
+        low = _value(ctx, f"{where}.low", path, value["low"])
+        high = _value(ctx, f"{where}.high", path, value["high"])
+        if not low < high:
+            raise ctx.error(where, f"low ({low}) must be below high ({high})")
+        levels = value.get("levels")
+        if design == "grid":
+            if levels is None:
+                raise ctx.error(where, "a grid needs a list of values or a range with levels, "
+                                "e.g. { low = 0.2, high = 0.8, levels = 4 }")
+            levels = _positive_int(ctx, f"{where}.levels", levels)
+            if levels < 2:
+                raise ctx.error(f"{where}.levels", "1 is not allowed; use 2 or more")
+        elif levels is not None:
+            raise ctx.error(f"{where}.levels", f"levels is for grid designs; a {design} "
+                            "design samples the range itself (see samples)")
+        return Factor(path, low=float(low), high=float(high), levels=levels, type=info.type)
+    raise ctx.error(where, f"expected a list of values or a range {{ low, high }}, got "
+                    f"{_type_name(value)}")
+
+
+def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
+    if not isinstance(table, Mapping):
+        raise ctx.error("keep", f"expected a table with {', '.join(KEEP_KEYS)}, got "
+                        f"{_type_name(table)}")
+    for key in table:
+        if key not in KEEP_KEYS:
+            raise ctx.error(f"keep.{key}", f"unknown key; allowed {', '.join(KEEP_KEYS)}"
+                            f"{_suggest(key, KEEP_KEYS)}")
+    outcomes: tuple[str, ...] | None = None
+    raw = table.get("outcomes", "all")
+    if raw != "all":
+        from oslsim.metrics import OUTCOMES, PROCESS
+
+        known = [c for c in (*OUTCOMES, *PROCESS) if c != "month"]
+        if not isinstance(raw, list) or not raw:
+            raise ctx.error("keep.outcomes", 'expected "all" or a non-empty list of outcome '
+                            'names, e.g. ["burden", "coverage"]')
+        for i, name in enumerate(raw):
+            if name == "month":
+                continue
+            if not isinstance(name, str) or name not in known:
+                hint = _suggest(name, known) if isinstance(name, str) else ""
+                raise ctx.error(f"keep.outcomes[{i}]", f"{name!r} is not an outcome; use one "
+                                f"of {', '.join(known)}{hint}")
+        outcomes = tuple(dict.fromkeys(n for n in raw if n != "month"))
+    spec = table.get("months", "all")
+    if spec in ("all", "last"):
+        return Keep(outcomes, spec)
+    if isinstance(spec, Mapping):
+        if set(spec) != {"every"}:
+            raise ctx.error("keep.months", "a table here takes only every, e.g. { every = 12 }")
+        return Keep(outcomes, None, _positive_int(ctx, "keep.months.every", spec["every"]))
+    if isinstance(spec, list) and spec:
+        top = months if months is not None else MAX_MONTHS
+        for i, m in enumerate(spec):
+            if isinstance(m, bool) or not isinstance(m, int) or not 0 <= m <= top:
+                raise ctx.error(f"keep.months[{i}]", f"{m!r} is not allowed; use whole months "
+                                f"from 0 to {top}")
+        return Keep(outcomes, tuple(sorted(set(spec))))
+    raise ctx.error("keep.months", f'{spec!r} is not allowed; use "all", "last", a list of '
+                    "months such as [0, 60, 120], or { every = 12 }")
+
+
+def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str | None = None,
+                     base_dir: Path | None = None, default_name: str = "experiment",
+                     ) -> Experiment:
+    """Validate experiment data (as read from TOML) and return an :class:`Experiment`.
+
+    ``source`` names the file in messages, ``text`` (the TOML) lets them give line numbers
+    and ``base_dir`` resolves relative scenario paths.
+    """
+    ctx = _Context(source, text)
+    if not isinstance(data, Mapping):
+        raise ctx.error("experiment", f"expected a table, got {_type_name(data)}")
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ctx.error(key, f"unknown key; allowed {', '.join(TOP_KEYS)}"
+                            f"{_suggest(key, TOP_KEYS)}")
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ctx.error("name", f"{name!r} is not allowed; use letters, digits, _ . - "
+                        "(it names the store file)")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ctx.error("description", f"expected text, got {_type_name(description)}")
+    design = data.get("design", "grid")
+    if design not in DESIGNS:
+        raise ctx.error("design", f"{design!r} is not allowed; use one of {', '.join(DESIGNS)}"
+                        f"{_suggest(str(design), DESIGNS)}")
+    samples = data.get("samples")
+    if design in SAMPLED:
+        if samples is None:
+            what = {"lhs": "points", "sobol": "base samples N (a power of 2)",
+                    "morris": "trajectories"}[design]
+            raise ctx.error("samples", f"a {design} design needs samples ({what}), e.g. "
+                            "samples = 16")
+        samples = _positive_int(ctx, "samples", samples)
+        if design == "sobol" and samples & (samples - 1):
+            lower = 1 << (samples.bit_length() - 1)
+            raise ctx.error("samples", f"{samples} is not allowed; Sobol (Saltelli) needs a "
+                            f"power of 2, e.g. {lower} or {lower * 2}")
+        if design == "morris" and samples < 2:
+            raise ctx.error("samples", "1 is not allowed; Morris needs 2 or more trajectories")
+    elif samples is not None:
+        raise ctx.error("samples", "samples is for lhs, sobol and morris designs; a grid "
+                        "takes every combination of the listed values")
+    second_order = data.get("second_order", True)
+    if "second_order" in data and design != "sobol":
+        raise ctx.error("second_order", "second_order is for sobol designs only")
+    if not isinstance(second_order, bool):
+        raise ctx.error("second_order", f"{second_order!r} is not allowed; use true or false")
+    levels = data.get("levels", MORRIS_LEVELS)
+    if "levels" in data:
+        if design != "morris":
+            raise ctx.error("levels", "levels (top level) is for morris designs; a grid range "
+                            "takes levels inside it: { low = 0, high = 1, levels = 5 }")
+        levels = _positive_int(ctx, "levels", levels)
+        if levels < 2:
+            raise ctx.error("levels", "1 is not allowed; use 2 or more (4 is usual)")
+    replicates = _positive_int(ctx, "replicates", data.get("replicates", 1), 100_000)
+    months = data.get("months")
+    if months is not None:
+        months = _positive_int(ctx, "months", months, MAX_MONTHS)
+    seed = data.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number of 0 or more")
+
+    raw_factors = data.get("factors", {})
+    if not isinstance(raw_factors, Mapping):
+        raise ctx.error("factors", f"expected a table of factors, got {_type_name(raw_factors)}")
+    factors = [_factor(ctx, path, value, design) for path, value in _flatten(raw_factors)]
+    has_scenario_factor = any(f.name == SCENARIO_FACTOR for f in factors)
+    if has_scenario_factor and "scenario" in data:
+        raise ctx.error("scenario", "the scenarios are already crossed in factors.scenario; "
+                        "remove one of the two")
+    if design in SAMPLED and not any(f.is_range for f in factors):
+        raise ctx.error("factors", f"a {design} design needs at least one range factor, e.g. "
+                        '"organisations.capacity_mean" = { low = 0.2, high = 0.8 }')
+
+    raw_params = data.get("params", {})
+    if not isinstance(raw_params, Mapping):
+        raise ctx.error("params", f"expected a table of parameter overrides, got "
+                        f"{_type_name(raw_params)}")
+    params: dict[str, Any] = {}
+    names = {f.name for f in factors}
+    for path, value in _flatten(raw_params):
+        where = f"params.{path}"
+        _param(ctx, where, path)
+        if path in names:
+            raise ctx.error(where, "is also a factor; a parameter is either constant or varied")
+        params[path] = _value(ctx, where, path, value)
+
+    labels: list[str] = []
+    if has_scenario_factor:
+        sf = next(f for f in factors if f.name == SCENARIO_FACTOR)
+        labels = [str(v).strip() if isinstance(v, str) else v for v in sf.values or ()]
+        keys = [f"factors.scenario[{i}]" for i in range(len(labels))]
+    else:
+        labels = [data.get("scenario", "baseline")]
+        keys = ["scenario"]
+    scenarios: dict[str, Any] = {}
+    for key, label in zip(keys, labels, strict=True):
+        sc = _scenario_ref(ctx, key, label, base_dir)
+        if label in scenarios:
+            raise ctx.error(key, f"{label!r} is listed twice; list each scenario once")
+        scenarios[label] = sc
+    if has_scenario_factor:
+        factors = [Factor(SCENARIO_FACTOR, values=tuple(scenarios), type=str)
+                   if f.name == SCENARIO_FACTOR else f for f in factors]
+    for label, sc in scenarios.items():
+        run_months = months if months is not None else sc.months
+        try:
+            sc.check_months(run_months)
+            sc.build_params(params)
+        except InputError as exc:
+            raise ctx.error("months" if months is not None else keys[0],
+                            f"scenario {label!r}: {' '.join(str(exc).split())}") from None
+    keep = _keep(ctx, data.get("keep", {}), months)
+    return Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
+                      samples=samples, second_order=second_order, levels=levels,
+                      replicates=replicates, months=months, seed=seed, params=params,
+                      keep=keep, description=description, source=source)
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment TOML file.
+
+    Raises :class:`ExperimentError` (one line) for a missing file, malformed TOML or any
+    invalid key or value; relative scenario paths are resolved against the file's folder.
+    """
+    path = Path(path).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExperimentError(f"{path}: file not found; give the path to an experiment "
+                              ".toml file (see experiments/example_sweep.toml)") from None
+    except IsADirectoryError:
+        raise ExperimentError(f"{path}: is a folder, not an experiment file (.toml)") from None
+    except UnicodeDecodeError as exc:
+        raise ExperimentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                              "save the experiment as UTF-8 TOML") from None
+    except OSError as exc:
+        raise ExperimentError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError(f"{path}: not valid TOML: {' '.join(str(exc).split())}; see "
+                              "docs/experiments.md for the format") from None
+    return parse_experiment(data, source=str(path), text=text, base_dir=path.parent,
+                            default_name=path.stem)
+
+
+def as_experiment(experiment: Experiment | Mapping[str, Any] | str | Path) -> Experiment:
+    """Accept an :class:`Experiment`, a mapping of experiment data, or a path to a file."""
+    if isinstance(experiment, Experiment):
+        return experiment
+    if isinstance(experiment, Mapping):
+        return parse_experiment(experiment)
+    if isinstance(experiment, (str, Path)):
+        return load_experiment(experiment)
+    raise ExperimentError(f"experiment: expected a path, a mapping or an Experiment, got "
+                          f"{type(experiment).__name__}")

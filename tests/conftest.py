@@ -1,0 +1,27 @@
+"""Shared test setup: the tiny-community helper on the path, hypothesis settings, a seeded rng."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+# ``tests/tiny.py`` builds hand-made communities; make it importable under any import mode.
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+# Property tests build and run small models: no per-example deadline (the 2-core CI machine
+# is shared), a modest number of examples so the whole suite stays fast.
+settings.register_profile(
+    "oslsim", deadline=None, max_examples=20,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("oslsim")
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fixed-seed generator for one test."""
+    return np.random.default_rng(20240601)

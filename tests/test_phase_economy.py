@@ -1,0 +1,85 @@
+"""Phase 1, economy, on three hand-made households with values worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from tiny import P, make_state
+
+from oslsim.phases import economy
+
+# No income shock, a poverty line of Rp100,000 per person, the default propensities
+# (mpc_income 0.9, mpc_savings 0.05).
+CALM = {"economy.shock_sigma": 0.0, "economy.poverty_line": 100_000.0,
+        "economy.mpc_income": 0.9, "economy.mpc_savings": 0.05}
+
+
+def three_households():
+    return make_state(size=[2, 4, 3], base_income=[1_000_000, 300_000, 500_000],
+                      savings=[2_000_000, 50_000, 0])
+
+
+def test_consumption_savings_poverty_and_ledger(rng):
+    st = three_households()
+    economy(st, P(CALM), rng)
+    # shock_sigma = 0 and nobody attended a meeting: income = base income.
+    assert_allclose(st.income, [1_000_000, 300_000, 500_000])
+    # consumption = min(cash, max(0.9 income + 0.05 savings, line * size))
+    # hh0: need 200,000; desired 900,000 + 100,000 = 1,000,000; cash 3,000,000 -> 1,000,000
+    # hh1: need 400,000; desired 270,000 + 2,500 = 272,500 -> 400,000; cash 350,000 -> 350,000
+    # hh2: need 300,000; desired 450,000 + 0 = 450,000; cash 500,000 -> 450,000
+    assert_allclose(st.consumption, [1_000_000, 350_000, 450_000])
+    # savings = cash - consumption
+    assert_allclose(st.savings, [2_000_000, 0, 50_000])
+    # poor: consumption below line * size -> only hh1 (350,000 < 400,000)
+    assert st.poor.tolist() == [False, True, False]
+    # The ledger: 1.8 million came in as income, 1.8 million left as consumption.
+    assert st.ledger.income == pytest.approx(1_800_000)
+    assert st.ledger.consumption == pytest.approx(1_800_000)
+
+
+def test_memberships_raise_income_and_meetings_cost_time(rng):
+    st = three_households()
+    st.attended[:] = [2, 0, 6]
+    params = P({**CALM, "economy.membership_income_gain": 0.015,
+                "economy.membership_gain_cap": 4, "economy.meeting_time_cost": 0.005})
+    economy(st, params, rng)
+    # gain = 1 + 0.015 * min(attended, 4) - 0.005 * attended
+    # hh0: 1 + 0.030 - 0.010 = 1.020; hh1: 1; hh2: 1 + 0.060 - 0.030 = 1.030 (capped at 4)
+    assert_allclose(st.income, [1_020_000, 300_000, 515_000])
+
+
+def test_income_loss_and_covariate_shock_cut_income(rng):
+    st = three_households()
+    st.income_loss[:] = [0.5, 0.0, 2.0]  # the loss is clipped to [0, 1]
+    economy(st, P({**CALM, "economy.covariate_shock": 0.2}), rng)
+    # keep = (1 - loss) * (1 - 0.2): 0.4, 0.8, 0
+    assert_allclose(st.income, [400_000, 240_000, 0])
+    # hh2 has no income and no savings: it consumes nothing and is poor.
+    assert st.consumption[2] == 0.0
+    assert st.poor[2]
+
+
+def test_ar1_shock_follows_the_formula():
+    st = three_households()
+    st.shock[:] = [0.1, -0.2, 0.0]
+    sigma, rho = 0.3, 0.5
+    economy(st, P({**CALM, "economy.shock_sigma": sigma,
+                   "economy.shock_persistence": rho}), np.random.default_rng(7))
+    # The phase's only draw is one standard normal per household.
+    noise = np.random.default_rng(7).standard_normal(3)
+    shock = rho * np.array([0.1, -0.2, 0.0]) + math.sqrt(1 - rho**2) * sigma * noise
+    assert_allclose(st.shock, shock)
+    # income = base * exp(shock - sigma^2 / 2): mean-preserving lognormal shock
+    assert_allclose(st.income, [1_000_000, 300_000, 500_000] * np.exp(shock - sigma**2 / 2))
+
+
+def test_money_in_and_out_matches_the_ledger(rng):
+    st = three_households()
+    before = st.total_money()
+    economy(st, P({**CALM, "economy.shock_sigma": 0.4}), rng)
+    assert st.total_money() - before == pytest.approx(st.ledger.income - st.ledger.consumption)
+    assert (st.savings >= 0).all()
