@@ -170,13 +170,13 @@ def found_organisations(
         count, kind=kinds, origin=np.full(count, origin, np.int8), scope=scopes,
         area=np.asarray(areas, np.int32), dues=dues, treasury=np.zeros(count),
         capacity=capacity,
-        accountability=beta_draw(rng, o.accountability_mean, 0.15, count),
-        vitality=np.full(count, 0.6), alive=np.ones(count, bool),
+        accountability=beta_draw(rng, o.accountability_mean, o.accountability_sd, count),
+        vitality=np.full(count, o.initial_vitality), alive=np.ones(count, bool),
         wksbm=np.full(count, wksbm, bool), founded=np.full(count, state.month, np.int32),
     )
     k = o.founding_members if founders is None else founders
     if k > 0:
-        weight = join_propensity(state, params) * (0.1 + state.solidarity)
+        weight = join_propensity(state, params) * state.solidarity
         hh_list, org_list = [], []
         for row in rows:
             lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
@@ -188,7 +188,8 @@ def found_organisations(
             hh_list.append(chosen)
             org_list.append(np.full(take, row))
         if hh_list:
-            state.add_memberships(np.concatenate(hh_list), np.concatenate(org_list), tie=0.3)
+            state.add_memberships(np.concatenate(hh_list), np.concatenate(org_list),
+                                  tie=o.initial_tie)
     return rows
 
 
@@ -302,7 +303,7 @@ def _initial_organisations(state: State, params: Params, rng: np.random.Generato
     index = covering_index(state)
     hh = np.repeat(np.arange(n), wanted)
     org = index.pick(state.rt[hh], state.rw[hh], rng.random(hh.size))
-    state.add_memberships(hh[org >= 0], org[org >= 0], tie=0.3)
+    state.add_memberships(hh[org >= 0], org[org >= 0], tie=o.initial_tie)
 
     # Every organisation starts with at least its minimum membership.
     hh_all, org_all = state.members()
@@ -310,18 +311,20 @@ def _initial_organisations(state: State, params: Params, rng: np.random.Generato
     extra_hh, extra_org = [], []
     for row in np.flatnonzero(have[: state.m] < o.min_members):
         lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
-        take = min(o.min_members + 2, hi - lo)
-        w = prop[lo:hi] * (0.1 + state.solidarity[lo:hi])
-        if w.sum() <= 0:
-            w = np.ones(hi - lo)
+        w = prop[lo:hi] * state.solidarity[lo:hi]
+        take = min(o.min_members, int(np.count_nonzero(w)))
+        if take == 0:
+            continue
         extra_hh.append(lo + rng.choice(hi - lo, size=take, replace=False, p=w / w.sum()))
         extra_org.append(np.full(take, row))
     if extra_hh:
-        state.add_memberships(np.concatenate(extra_hh), np.concatenate(extra_org), tie=0.3)
+        state.add_memberships(np.concatenate(extra_hh), np.concatenate(extra_org),
+                              tie=o.initial_tie)
 
     _, org_all = state.members()
     state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
-    state.treasury[: state.m] = 3 * state.dues[: state.m] * state.n_members[: state.m]
+    state.treasury[: state.m] = (o.initial_treasury_months * state.dues[: state.m]
+                                 * state.n_members[: state.m])
     _initial_wksbm(state, params, rng)
 
 
@@ -329,8 +332,9 @@ def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> No
     """Make the most able organisations WKSBM; form new ones when too few exist."""
     target = int(round(params.organisations.wksbm_per_1000 * state.n / 1000))
     living = np.flatnonzero(state.alive[: state.m])
-    score = state.capacity[living] + 0.3 * state.scope[living] + 0.2 * rng.random(living.size)
-    chosen = living[np.argsort(-score)][:target]
+    # Widest scope first (WKSBM serve an area), then the most able pengurus.
+    order = np.lexsort((-state.capacity[living], -state.scope[living]))
+    chosen = living[order][:target]
     state.wksbm[chosen] = True
     missing = target - chosen.size
     if missing > 0:
@@ -338,4 +342,5 @@ def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> No
                                    scope=SCOPE_RW, wksbm=True)
         _, org_all = state.members()
         state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
-        state.treasury[rows] = 3 * state.dues[rows] * state.n_members[rows]
+        state.treasury[rows] = (params.organisations.initial_treasury_months * state.dues[rows]
+                                * state.n_members[rows])

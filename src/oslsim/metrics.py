@@ -92,7 +92,7 @@ def bridging_capital(state: State, hh: np.ndarray, org: np.ndarray) -> float:
 
 def linking_capital(state: State, hh: np.ndarray, org: np.ndarray) -> float:
     """Mean over households of their tie to government through WKSBM memberships (0-1)."""
-    if hh.size == 0 or not state.gov_active:
+    if hh.size == 0 or not state.gov_active or state.gov_mode == "none":
         return 0.0
     tie = state.mem_tie[: state.e][state.mem_active[: state.e]]
     wk = state.wksbm[org]

@@ -42,6 +42,8 @@ class OSLModel(mesa.Model):
         self.state = build_community(self.params, self.rng)
         self.state.gov_mode = self.params.government.mode
         self.state.gov_direction = self.params.government.direction
+        if self.state.gov_mode == "directive":
+            self.state.direction = self.state.gov_direction
         self.state.referral_budget = (
             max(0.0, 1 - self.params.government.grant_share - self.params.government.training_share)
             * self.params.government.budget_per_household * self.state.n
@@ -94,6 +96,7 @@ class OSLModel(mesa.Model):
         st = self.state
         st.month += 1
         st.ledger.reset()
+        st.gov_spending = 0.0
         for hook in self._hooks:
             hook(self)
         for phase in PHASES:

@@ -383,6 +383,20 @@ class OrganisationParams(_Validated):
         0.1, "0-1", 0.0, 0.5, ASSUMPTION,
         "Extra initial capacity of government-initiated organisations (trained at founding).",
     )
+    accountability_sd: float = param(
+        0.15, "0-1", 0.0, 0.3, ASSUMPTION, "Spread of accountability across organisations.",
+    )
+    initial_vitality: float = param(
+        0.6, "0-1", 0.0, 1.0, ASSUMPTION, "Vitality of an organisation when founded.",
+    )
+    initial_treasury_months: float = param(
+        3.0, "months of dues", 0.0, 24.0, ASSUMPTION,
+        "Treasury at the start of a run, in months of its members' dues.",
+    )
+    initial_tie: float = param(
+        0.3, "0-1", 0.0, 1.0, ASSUMPTION,
+        "Tie strength of a member to co-members when the membership starts at founding.",
+    )
     capacity_decay: float = param(
         0.004, "per month", 0.0, 0.05, ASSUMPTION,
         "Monthly loss of pengurus capacity (turnover, forgetting).",

@@ -83,6 +83,9 @@ class LocalGovernment(mesa.Agent):
         count = int(round(share * rows.size))
         chosen = rows[np.argsort(st.capacity[rows], kind="stable")[:count]]
         train(st, chosen, self.model.params.government.training_gain if gain is None else gain)
+        cost = chosen.size * self.model.params.government.training_cost
+        st.gov_spending += cost
+        st.gov_spending_total += cost
         return int(chosen.size)
 
     def grant(self, amount: float, to: str = "wksbm") -> None:

@@ -12,9 +12,9 @@ from oslsim.state import State
 def drift(state: State, params: Params, rng: np.random.Generator) -> None:
     """Erode solidarity, pull it toward the neighbours' mean, and apply crowding out.
 
-    ``s += influence * (neighbours' mean - s) - (decay + extra) * s - crowd_out_drift *
-    direction``, kept in [0, 1]. ``extra`` is a scenario's values-erosion; solidarity lost to
-    direction does not come back by itself.
+    ``s' = (s + influence * (neighbours' mean - s)) * (1 - decay - extra)
+    - crowd_out_drift * direction``, kept in [0, 1]. ``extra`` is a scenario's
+    values-erosion; solidarity lost to direction does not come back by itself.
     """
     d = params.drift
     s = state.solidarity

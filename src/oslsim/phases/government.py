@@ -13,8 +13,9 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
     """Run the local government's month as a facilitator (study III-IV).
 
     The monthly budget (``budget_per_household`` per household) is split: grants shared
-    equally among WKSBM organisations; a training fund that pays for Diklat / PDPS of the
-    least able WKSBM pengurus first (``capacity += gain * (1 - capacity)``); the rest is next
+    equally among WKSBM organisations; a training fund that pays for Diklat / PDPS of WKSBM
+    pengurus first, then of other living organisations, the least able first within each
+    (``capacity += gain * (1 - capacity)``); the rest is next
     month's referral budget. In directive mode government also founds organisations and
     steers them into the forum, and its direction crowds out voluntary effort (see meetings,
     organisation life and drift). ``gov_spending`` sums grants, training and referral service.
@@ -65,5 +66,5 @@ def train(state: State, rows: np.ndarray, gain: float) -> None:
 
 
 def _account(state: State, spending: float) -> None:
-    state.gov_spending = spending
+    state.gov_spending += spending
     state.gov_spending_total += spending

@@ -32,8 +32,9 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     rate = np.clip(o.identification_rate * state.capacity[org], 0.0, 1.0 - 1e-12)
     miss = np.log1p(-rate)
     forum = state.wksbm[org]
-    miss_forum = np.bincount(hh[forum], weights=miss[forum], minlength=n)
-    miss_own = np.bincount(hh[~forum], weights=miss[~forum], minlength=n)
+    # bincount of an empty selection is integer even with weights: make it float.
+    miss_forum = np.bincount(hh[forum], weights=miss[forum], minlength=n).astype(np.float64)
+    miss_own = np.bincount(hh[~forum], weights=miss[~forum], minlength=n).astype(np.float64)
 
     rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
     reach = np.log1p(-np.clip(o.area_identification_rate * state.capacity[rows], 0, 1 - 1e-12))
