@@ -264,7 +264,7 @@ def build_community(params: Params, rng: np.random.Generator) -> State:
         rt=rt, rw=rw, size=size.astype(np.float64), eligible=eligible,
         base_income=base_income, income_rank=rank,
         solidarity=beta_draw(rng, c.solidarity_mean, c.solidarity_sd, n),
-        savings=base_income * e.initial_savings_months,
+        savings=e.initial_savings_months * np.maximum(0.0, base_income - e.poverty_line * size),
         adjacency=adjacency, same_rt_tie=same_rt, n_rt=n_rt, n_rw=n_rw, rt_per_rw=c.rt_per_rw,
     )
     state.poor = base_income < e.poverty_line * size

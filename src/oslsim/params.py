@@ -206,7 +206,8 @@ class EconomyParams(_Validated):
         0.05, "share per month", 0.0, 0.5, ASSUMPTION, "Share of savings consumed each month.",
     )
     initial_savings_months: float = param(
-        1.0, "months of income", 0.0, 12.0, ASSUMPTION, "Savings buffer at the start.",
+        2.0, "months of surplus income", 0.0, 24.0, ASSUMPTION,
+        "Savings at the start, in months of income above the subsistence basket.",
     )
     membership_income_gain: float = param(
         0.015, "share of income per membership", 0.0, 0.05,
@@ -611,7 +612,8 @@ class MutualAidParams(_Validated):
         "Chance a household with a surplus helps needy neighbours this month.",
     )
     help_share: float = param(
-        0.05, "share of surplus", 0.0, 0.5, ASSUMPTION, "Share of its surplus a helper gives.",
+        0.01, "share of surplus per month", 0.0, 0.5, ASSUMPTION,
+        "Share of its surplus a helper gives in a month.",
     )
     surplus_months: float = param(
         1.0, "months of subsistence", 0.0, 12.0, ASSUMPTION,
