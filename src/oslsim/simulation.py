@@ -39,7 +39,9 @@ class RunResult:
     logic_model : pandas.DataFrame
         The study's MASUKAN / PROSES / KELUARAN / DAMPAK / HASIL table, start vs end.
     manifest : dict
-        Scenario name, the full resolved parameters (flat), seed, months and versions.
+        Scenario name and source, site, months, seed, the overrides, the full resolved
+        parameters (flat), the interventions (and those a shorter run does not reach) and the
+        versions of oslsim, Python, numpy, Mesa and pandas.
     model : OSLModel
         The model after the run, for inspection.
     scenario : Scenario
@@ -105,7 +107,8 @@ def simulate(
         A loaded scenario, a built-in name, or a path to a ``.toml`` file; default
         ``"baseline"``.
     months : int, optional
-        Months to simulate; default the scenario's ``months``.
+        Months to simulate; default the scenario's ``months``. A shorter run does not reach
+        the interventions that start later (listed in ``manifest["not_reached"]``).
     rng : int or numpy.random.Generator, optional
         The run's seed or generator (SPEC 7); ``None`` draws a fresh seed and records it.
     overrides : mapping, optional
@@ -120,7 +123,7 @@ def simulate(
     Raises
     ------
     oslsim.scenarios.ScenarioError
-        A bad scenario, override or month count (before anything runs).
+        A bad scenario, override or number of months (before anything runs).
 
     Examples
     --------
@@ -132,7 +135,7 @@ def simulate(
         DEFAULT_SCENARIO if scenario is None else scenario)
     run_months = sc.months if months is None else months
     params = sc.build_params(overrides)
-    sc.check_months(run_months)
+    not_reached = sc.check_months(run_months)
     if rng is None:
         rng = _fresh_seed()
     if isinstance(rng, np.random.Generator):
@@ -149,6 +152,7 @@ def simulate(
         "scenario": sc.name, "source": sc.source, "site": sc.site, "months": int(run_months),
         "seed": seed, "overrides": dict(overrides or {}), "params": params.to_dict(),
         "interventions": [dict(iv.spec) for iv in sc.interventions],
+        "not_reached": [dict(iv.spec) for iv in not_reached],
         "versions": versions(),
     }
     return RunResult(timeseries=ts, logic_model=model.logic_model(), manifest=manifest,

@@ -90,6 +90,8 @@ class LocalGovernment(mesa.Agent):
 
     def grant(self, amount: float, to: str = "wksbm") -> None:
         """Give ``amount`` Rp, shared equally, to the WKSBM (or ``"all"``) organisations."""
+        if to not in ("wksbm", "all"):
+            raise ValueError(f"to: {to!r} is not allowed; use one of wksbm, all")
         st = self._state
         m = st.m
         mask = st.alive[:m] & (st.wksbm[:m] if to == "wksbm" else True)

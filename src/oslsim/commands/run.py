@@ -1,4 +1,4 @@
-"""``oslsim run``: simulate one kelurahan and print a start-vs-end summary."""
+"""``oslsim run``: simulate one kelurahan (a scenario) and print a start-vs-end summary."""
 
 from __future__ import annotations
 
@@ -10,29 +10,45 @@ import pandas as pd
 from tqdm import tqdm
 
 from oslsim.commands.common import add_set_option, parse_sets, positive_int, write_table
-from oslsim.model import OSLModel
-from oslsim.params import Params
+from oslsim.errors import InputError
+from oslsim.simulation import DEFAULT_SCENARIO, simulate
 
 SUMMARY = ("burden", "pmks_prevalence", "poverty_rate", "coverage", "solidarity",
            "bonding_capital", "bridging_capital", "linking_capital", "osl_count", "wksbm_count",
            "gov_spending")
+#: File types ``--plot`` can write.
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``run`` subcommand."""
     p = sub.add_parser(
         "run", help="simulate one kelurahan month by month",
-        description="Simulate one kelurahan and print the main outcomes at the start and end.",
-        epilog="example:\n  oslsim run --households 5000 --months 120 --seed 42 --out run.csv",
+        description="Simulate one kelurahan (a built-in scenario or your own TOML file) and "
+                    "print the main outcomes at the start and end.",
+        epilog="examples:\n"
+               "  oslsim run --households 5000 --months 120 --seed 42 --out run.csv\n"
+               "  oslsim run --scenario diklat_pdps --seed 3 --out run.parquet --plot run.png\n"
+               "  oslsim run --scenario ./desa_saya.toml "
+               "--set organisations.capacity_mean=0.4 --months 60\n"
+               "scenarios: oslsim scenarios list",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--scenario", metavar="NAME|FILE", default=None,
+                   help=f"a built-in scenario or a .toml file (default {DEFAULT_SCENARIO}; "
+                        "see 'oslsim scenarios list')")
     p.add_argument("--households", type=positive_int, default=None,
-                   help="households in the kelurahan (default 2000)")
-    p.add_argument("--months", type=positive_int, default=120, help="months to simulate (120)")
+                   help="households in the kelurahan (default: the scenario's, else 2000)")
+    p.add_argument("--months", type=positive_int, default=None,
+                   help="months to simulate (default: the scenario's, usually 120)")
     p.add_argument("--seed", type=int, default=None,
                    help="seed of the run's random generator (default: fresh entropy, printed)")
     add_set_option(p)
     p.add_argument("--out", type=Path, help="write the monthly table (.csv or .parquet)")
+    p.add_argument("--plot", type=Path, metavar="FILE.png",
+                   help="draw the key panels into one figure (.png, .svg or .pdf)")
+    p.add_argument("--lang", choices=("id", "en"), default="id",
+                   help="language of the figure's labels (default id)")
     p.set_defaults(func=run)
 
 
@@ -44,20 +60,36 @@ def summary_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the parameters, run the model, print the summary and write the table."""
-    overrides = parse_sets(args.sets)
+    """Resolve the scenario and overrides, run, print the summary, write table and figure."""
+    overrides: dict[str, object] = dict(parse_sets(args.sets))
     if args.households is not None:
         overrides["households"] = args.households
-    params = Params().with_overrides(overrides)
+    for option, path, allowed in (("--out", args.out, (".csv", ".parquet")),
+                                  ("--plot", args.plot, PLOT_SUFFIXES)):
+        if path is not None and path.suffix.lower() not in allowed:
+            raise InputError(f"{option} {path}: use a name ending in {' or '.join(allowed)}")
     seed = args.seed if args.seed is not None else int(pd.Timestamp.now().value % (2**31))
-    model = OSLModel(params, rng=seed)
-    model.run(args.months, progress=lambda it: tqdm(it, desc="months", file=sys.stderr,
-                                                    leave=False, disable=None))
-    df = model.timeseries()
-    print(f"oslsim run: {params.households} households, {args.months} months, seed {seed}")
+    result = simulate(
+        args.scenario, months=args.months, rng=seed, overrides=overrides,
+        progress=lambda it: tqdm(it, desc="months", file=sys.stderr, leave=False,
+                                 disable=None))
+    df = result.timeseries
+    man = result.manifest
+    site = f", site {man['site']}" if man["site"] else ""
+    print(f"oslsim run: scenario {man['scenario']}{site}, {man['params']['households']} "
+          f"households, {man['months']} months, seed {seed}")
+    for spec in man["not_reached"]:
+        when = spec.get("month", spec.get("from"))
+        print(f"note: {spec['action']} at month {when} is after the last month "
+              f"({man['months']}) and was not reached", file=sys.stderr)
     with pd.option_context("display.float_format", "{:,.4g}".format):
         print(summary_table(df).to_string())
     if args.out:
         write_table(df, args.out)
         print(f"wrote {args.out}")
+    if args.plot:
+        from oslsim.plots import run_figure, save_figure
+
+        save_figure(run_figure(result, lang=args.lang), args.plot)
+        print(f"wrote {args.plot}")
     return 0

@@ -17,8 +17,9 @@ from oslsim.scenarios.loader import (
     list_scenarios,
     load_scenario,
     parse_scenario,
+    parse_scenario_text,
 )
 
 __all__ = ["ACTIONS", "Action", "Arg", "DEFAULT_MONTHS", "MAX_MONTHS", "RECOMMENDATIONS", "SITES",
            "Intervention", "Scenario", "ScenarioError", "builtin_names", "list_scenarios",
-           "load_scenario", "parse_scenario"]
+           "load_scenario", "parse_scenario", "parse_scenario_text"]

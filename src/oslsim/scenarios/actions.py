@@ -37,6 +37,7 @@ class Arg:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     doc: str = ""
+    required: bool = False
 
     def allowed(self) -> str:
         """Describe the allowed values in a few words, for error messages and docs."""
@@ -70,7 +71,6 @@ class Action:
     title_en: str = ""
     doc: str = ""
     default_every: int = 12
-    default_duration: int | None = None
     one_of: tuple[tuple[str, ...], ...] = field(default=())
 
     def arg(self, name: str) -> Arg:
@@ -141,7 +141,9 @@ def _withdraw_stop(model: OSLModel, a: dict[str, Any], token: None) -> None:
 def _direct_start(model: OSLModel, a: dict[str, Any]) -> tuple[str, float]:
     st = model.state
     before = (st.gov_mode, st.gov_direction)
-    model.government.direct(a["intensity"])
+    intensity = a["intensity"]
+    model.government.direct(model.params.government.direction if intensity is None
+                            else intensity)
     return before
 
 
@@ -177,7 +179,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
              doc="which organisations' pengurus are eligible; the least able go first")),
         _train, title_id="Diklat / PDPS pengurus", title_en="Train the pengurus (Diklat / PDPS)",
         doc="Raises the trained organisations' pengurus capacity: capacity += gain * (1 - "
-            "capacity), from that month on (LocalGovernment.train_pengurus).",
+            "capacity), from that month on; each costs government.training_cost "
+            "(LocalGovernment.train_pengurus).",
     ),
     Action(
         "grant", PULSE,
@@ -188,7 +191,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
              doc="shared equally among the living WKSBM (or all) organisations")),
         _grant, title_id="Hibah Pemda", title_en="Government grant",
         doc="Puts money into the treasuries of the WKSBM (or all) organisations, shared "
-            "equally; it enters the community as a grant (LocalGovernment.grant).",
+            "equally; it enters the community as a grant and counts as government spending, "
+            "even while government has withdrawn (LocalGovernment.grant).",
         default_every=1, one_of=(("amount", "total"),),
     ),
     Action(
@@ -212,14 +216,16 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     ),
     Action(
         "economic_shock", LASTING,
-        (Arg("loss", float, 0.2, 0.0, 1.0, doc="share of income the reached households lose"),
-         Arg("reach", float, 0.5, 0.0, 1.0, doc="share of households reached (drawn at random)"),
+        (Arg("loss", float, None, 0.0, 1.0, required=True,
+             doc="share of income the reached households lose"),
+         Arg("reach", float, None, 0.0, 1.0, required=True,
+             doc="share of households reached (drawn at random when the shock starts)"),
          Arg("duration", int, None, 1, 1200,
-             doc="months the shock lasts when only `month` is given (default 12)")),
+             doc="months the shock lasts; needed with `month`, not with a from/to window")),
         _shock_start, _shock_stop, title_id="Guncangan ekonomi", title_en="Economic shock",
         doc="A covariate income shock: the reached households lose `loss` of their income "
-            "every month while it lasts (State.income_loss, applied by the economy phase).",
-        default_duration=12,
+            "every month while it lasts (State.income_loss, applied by the economy phase). "
+            "Overlapping shocks add up (capped at the whole income).",
     ),
     Action(
         "withdraw_government", LASTING, (),
@@ -230,7 +236,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     ),
     Action(
         "direct_control", LASTING,
-        (Arg("intensity", float, 0.6, 0.0, 1.0, doc="intensity of top-down direction"),),
+        (Arg("intensity", float, None, 0.0, 1.0,
+             doc="intensity of top-down direction (default government.direction)"),),
         _direct_start, _direct_stop, title_id="Pengarahan dari atas",
         title_en="Top-down direction",
         doc="Government turns directive: it founds and steers organisations and its direction "
@@ -239,7 +246,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     ),
     Action(
         "values_erosion", LASTING,
-        (Arg("extra_decay", float, 0.005, 0.0, 0.1,
+        (Arg("extra_decay", float, None, 0.0, 0.1, required=True,
              doc="extra share of solidarity lost each month"),),
         _erosion_start, _erosion_stop, title_id="Erosi nilai", title_en="Values erosion",
         doc="Globalisation erodes local values: solidarity decays faster by `extra_decay` a "

@@ -12,7 +12,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Scenario", "Intervention", "ScenarioError", "load_scenario", "parse_scenario",
+    "parse_scenario_text",
     "builtin_names", "list_scenarios", "SITES", "RECOMMENDATIONS", "DEFAULT_MONTHS",
     "MAX_MONTHS",
 ]
@@ -212,10 +213,11 @@ class _Runner:
 
 
 def _summary(value: Any) -> Any:
+    """What an action returned, for the event log: a number, or how many rows it touched."""
     if value is None or isinstance(value, (int, float, str)):
         return value
     size = getattr(value, "size", None)
-    return int(size) if size is not None else str(value)
+    return int(size) if size is not None else None
 
 
 # --------------------------------------------------------------------------- the scenario
@@ -263,18 +265,17 @@ class Scenario:
                 raise ScenarioError(f"override {key}={value!r}: {_strip(key, exc)}") from None
         return params
 
-    def check_months(self, months: Any) -> None:
-        """Reject a run length that is not allowed or that leaves an intervention out."""
+    def check_months(self, months: Any) -> list[Intervention]:
+        """Reject a run length that is not allowed; return the interventions it cuts off.
+
+        A run shorter than the scenario's ``months`` never reaches interventions that start
+        after its last month; they are returned so the caller can say so.
+        """
         if isinstance(months, bool) or not isinstance(months, int) or not \
                 1 <= months <= MAX_MONTHS:
             raise ScenarioError(f"{self.source}: months: {months!r} is not allowed; use a whole "
                                 f"number from 1 to {MAX_MONTHS}")
-        for i, iv in enumerate(self.interventions, start=1):
-            if iv.start > months:
-                raise ScenarioError(
-                    f"{self.source}: interventions[{i}] ({iv.action}) starts at month "
-                    f"{iv.start}, after the last month ({months}); use more months or an "
-                    "earlier month")
+        return [iv for iv in self.interventions if iv.start > months]
 
     def install(self, model: OSLModel) -> list[dict[str, Any]]:
         """Register the interventions as a model hook; return the log they will fill."""
@@ -291,6 +292,18 @@ class Scenario:
 
         model.add_hook(interventions)
         return log
+
+    def on_site(self, site: str | None) -> Scenario:
+        """Return the same scenario on another site (a built-in site or a site file).
+
+        ``None`` runs it on the model's defaults. Raises :class:`ScenarioError` for an
+        unknown site.
+        """
+        if site is None:
+            return replace(self, site=None, site_params={})
+        ctx = _Context(self.source, None)
+        site_sc = _load_site(ctx, site, None, (self.source,))
+        return replace(self, site=site, site_params=site_sc.overrides())
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as plain data (what a TOML file would hold, with the site resolved)."""
@@ -403,12 +416,15 @@ def _check_value(ctx: _Context, where: str, arg: Arg, value: Any, key: tuple[Any
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise ctx.error(where, bad, *key)
-    if arg.type is int:
-        if not float(value).is_integer():
-            raise ctx.error(where, bad, *key)
-        value = int(value)
-    else:
-        value = float(value)
+    try:
+        if arg.type is int:
+            if not float(value).is_integer():
+                raise ValueError
+            value = int(value)
+        else:
+            value = float(value)
+    except (ValueError, OverflowError):
+        raise ctx.error(where, bad, *key) from None
     if (arg.low is not None and value < arg.low) or (arg.high is not None and value > arg.high):
         raise ctx.error(where, bad, *key)
     return value
@@ -485,18 +501,23 @@ def _parse_intervention(ctx: _Context, i: int, table: Any, months: int) -> Inter
         if arg.name in table:
             args[arg.name] = _check_value(ctx, f"{label}.{arg.name}", arg, table[arg.name],
                                           (*base, arg.name))
+        elif arg.required:
+            raise ctx.error(label, f"missing '{arg.name}' ({arg.doc}); use {arg.allowed()}",
+                            *base)
         else:
             args[arg.name] = arg.default
     for group in action.one_of:
         given = [g for g in group if table.get(g) is not None]
         if len(given) != 1:
             raise ctx.error(label, f"give exactly one of {' or '.join(group)}", *base)
-    if action.default_duration is not None:
+    if "duration" in names:  # a lasting action with its own length (economic_shock)
         if has_window and "duration" in table:
             raise ctx.error(f"{label}.duration", "give 'duration' with 'month', or a 'from'/'to' "
                             "window, not both", *base, "duration")
         if has_month:
-            args["duration"] = args["duration"] or action.default_duration
+            if args["duration"] is None:
+                raise ctx.error(label, "missing 'duration' (months the shock lasts); give it "
+                                "with 'month', or use a 'from'/'to' window", *base)
             end = start + args["duration"] - 1
         else:
             args["duration"] = end - start + 1  # type: ignore[operator]
@@ -638,25 +659,30 @@ def _read(ref: str) -> tuple[str, str, Path | None]:
     return text, str(path), path.parent
 
 
-def _load(ref: str, chain: tuple[str, ...] = ()) -> Scenario:
-    text, source, base_dir = _read(ref)
+def parse_scenario_text(text: str, source: str = "<text>", base_dir: Path | None = None, *,
+                        default_name: str = "scenario", _chain: tuple[str, ...] = ()
+                        ) -> Scenario:
+    """Parse and validate a scenario from TOML text; raises :class:`ScenarioError`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = " ".join(str(exc).split())
         raise ScenarioError(f"{source}: not valid TOML: {msg}; see docs/scenarios.md for the "
                             "format") from None
+    return parse_scenario(data, source=source, text=text, base_dir=base_dir,
+                          default_name=default_name, _chain=_chain)
+
+
+def _load(ref: str, chain: tuple[str, ...] = ()) -> Scenario:
+    text, source, base_dir = _read(ref)
     default = ref.removeprefix("builtin:") if ref.startswith("builtin:") else Path(ref).stem
-    sc = parse_scenario(data, source=source, text=text, base_dir=base_dir,
-                        default_name=default, _chain=(*chain, ref))
+    sc = parse_scenario_text(text, source, base_dir, default_name=default, _chain=(*chain, ref))
     if ref.startswith("builtin:"):
         sc = _replace_source(sc, ref)
     return sc
 
 
 def _replace_source(sc: Scenario, source: str) -> Scenario:
-    from dataclasses import replace
-
     return replace(sc, source=source)
 
 
