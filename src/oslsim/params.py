@@ -417,6 +417,13 @@ class OrganisationParams(_Validated):
         50_000.0, "Rp per attendee per month", 0.0, 500_000.0, ASSUMPTION,
         "Paid into the arisan pot, which one attendee takes home each month.",
     )
+    jimpitan: float = param(
+        10_000.0, "Rp per contributing household per month", 0.0, 200_000.0,
+        "Dinas Sosial Bantul (Perbup 16/2020): WKSBM raise jimpitan rice, dues and donations "
+        "locally; amount an assumption",
+        "Jimpitan / donation a non-poor household gives to one WKSBM covering its home, with "
+        "probability equal to its solidarity.",
+    )
     attendance_base: float = param(
         0.35, "probability", 0.0, 1.0, ASSUMPTION, "Attendance of a member with no solidarity.",
     )

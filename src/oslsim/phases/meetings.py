@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim.community import covering_index
 from oslsim.params import Params
 from oslsim.pmks import KINDS
 from oslsim.state import GOVERNMENT, State
@@ -19,8 +20,10 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     books earn, the pull of government-founded groups, the crowding out by top-down
     direction, and a penalty when the household cannot afford this month's dues. Attendees
     pay dues (scaled down when savings fall short) into the treasury and, in an arisan, the
-    contribution into a pot that one attendee takes home. Money only moves. Attending raises
-    solidarity and strengthens the member's ties to co-members.
+    contribution into a pot that one attendee takes home. Households of the area, members or
+    not, also give jimpitan to one WKSBM covering their home (see :func:`collect_jimpitan`).
+    Money only moves. Attending raises solidarity and strengthens the member's ties to
+    co-members.
     """
     o = params.organisations
     n, m, e = state.n, state.m, state.e
@@ -50,6 +53,8 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     state.treasury[:m] += np.bincount(org, weights=dues_part, minlength=m)
     _rotate_arisan(state, rng, hh, org, attended & is_arisan, paid - dues_part)
 
+    collect_jimpitan(state, params, rng)
+
     count = np.bincount(hh, weights=attended, minlength=n)
     state.solidarity = 1.0 - (1.0 - state.solidarity) * (1.0 - o.solidarity_gain) ** count
     tie = state.mem_tie[idx]
@@ -74,3 +79,21 @@ def _rotate_arisan(state: State, rng: np.random.Generator, hh: np.ndarray, org: 
     last = np.r_[sorted_org[1:] != sorted_org[:-1], True]
     winners = rows[order][last]
     state.savings += np.bincount(hh[winners], weights=pot[org[winners]], minlength=state.n)
+
+
+def collect_jimpitan(state: State, params: Params, rng: np.random.Generator) -> None:
+    """WKSBM raise money locally: jimpitan and donations from the households they serve.
+
+    Each non-poor household covered by at least one WKSBM organisation gives, with
+    probability equal to its solidarity, ``jimpitan`` Rp (at most its savings) to one of
+    them drawn at random. Money moves from savings to a treasury.
+    """
+    amount = params.organisations.jimpitan
+    if amount <= 0:
+        return
+    index = covering_index(state, mask=state.wksbm)
+    org = index.pick(state.rt, state.rw, rng.random(state.n))
+    gives = (org >= 0) & ~state.poor & (rng.random(state.n) < state.solidarity)
+    paid = np.where(gives, np.minimum(amount, np.maximum(state.savings, 0.0)), 0.0)
+    state.savings -= paid
+    state.treasury[: state.m] += np.bincount(org[gives], weights=paid[gives], minlength=state.m)
