@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, settings
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 # Property tests build and run small models: no per-example deadline (the 2-core CI machine
-# is shared), a modest number of examples so the whole suite stays fast.
+# is shared). How many examples each test tries is set beside the test.
 settings.register_profile(
-    "oslsim", deadline=None, max_examples=20,
+    "oslsim", deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("oslsim")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
-from tiny import P, add_case, add_org, make_state
 
 from oslsim.phases import identification
 from oslsim.pmks import code_index
 from oslsim.state import KNOWN_FORUM, KNOWN_OWN, SCOPE_RT, SCOPE_RW, UNKNOWN
+from tiny import P, add_case, add_org, make_state
 
 K = code_index("keluarga_miskin")
 
@@ -47,8 +46,9 @@ def test_without_outreach_non_members_stay_unknown(rng):
 
 
 def test_rate_zero_or_capacity_zero_finds_nothing(rng):
-    for kwargs in ({"rate": 0.0}, {"capacity": 0.0}):
-        st, params, _, _ = community(area_rate=1.0, **kwargs)
+    # Both rates zero, or capacity zero with both rates one: p = rate * capacity = 0.
+    for kwargs in ({"rate": 0.0, "area_rate": 0.0}, {"capacity": 0.0, "area_rate": 1.0}):
+        st, params, _, _ = community(**kwargs)
         identification(st, params, rng)
         assert (st.identified[:, K] == UNKNOWN).all(), kwargs
         assert st.identified_now == 0
@@ -81,6 +81,7 @@ def test_outreach_covers_only_the_wksbm_area(rng):
                                   (SCOPE_RW, 0, [KNOWN_FORUM] * 3)):
         st = make_state(rt=[0, 1, 1], n_rt=2)
         add_org(st, "pkk", members=[1], wksbm=True, scope=scope, area=area, capacity=1.0)
+        st.mem_attended[: st.e] = True
         for hh in range(3):
             add_case(st, hh, "keluarga_miskin")
         identification(st, P({"organisations.area_identification_rate": 1.0}), rng)
@@ -94,8 +95,6 @@ def test_partial_rate_by_frequency():
     st = make_state(n, edges=[(i, i + 1) for i in range(n - 1)])
     for _ in range(2):
         add_org(st, "arisan", members=list(range(n)), capacity=0.5)
-    # A WKSBM that finds nothing (capacity 0), so the forum has an attendee (see BUG 1 below).
-    add_org(st, "pkk", members=[0], capacity=0.0, wksbm=True)
     st.mem_attended[: st.e] = True
     st.active[:, K] = True
     identification(st, P({"organisations.identification_rate": 0.6,
@@ -106,11 +105,9 @@ def test_partial_rate_by_frequency():
     assert abs(share - 0.51) < 4 * np.sqrt(0.51 * 0.49 / n)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="bug: np.bincount of no WKSBM attendee gives int64 and the in-place "
-                          "float add fails (identification.py:36-46); see the report")
 def test_no_wksbm_attendee_does_not_crash(rng):
-    # Only an ordinary group: every run with organisations.wksbm_per_1000 = 0 is like this.
+    # Only an ordinary group: every run with organisations.wksbm_per_1000 = 0 is like this
+    # (np.bincount of an empty selection is integer; this once crashed).
     st = make_state()
     add_org(st, "arisan", members=[0, 1], capacity=1.0)
     st.mem_attended[: st.e] = True

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from tiny import P, add_org, make_state
 
 from oslsim.phases import meetings
-from oslsim.state import GOVERNMENT
+from oslsim.phases.meetings import collect_jimpitan
+from oslsim.state import GOVERNMENT, SCOPE_RT, SCOPE_RW
+from tiny import P, add_org, make_state
 
 # Attendance probability exactly 1: base 1, nothing else counts.
 ALWAYS = {"organisations.attendance_base": 1.0, "organisations.attendance_solidarity": 0.0,
@@ -16,7 +17,8 @@ ALWAYS = {"organisations.attendance_base": 1.0, "organisations.attendance_solida
           "organisations.trust_effect": 0.0, "organisations.government_origin_pull": 1.0,
           "organisations.unaffordable_attendance": 1.0,
           "organisations.arisan_contribution": 50_000.0, "organisations.solidarity_gain": 0.1,
-          "organisations.tie_growth": 0.2, "organisations.tie_decay": 0.05}
+          "organisations.tie_growth": 0.2, "organisations.tie_decay": 0.05,
+          "organisations.jimpitan": 0.0}
 NEVER = {**ALWAYS, "organisations.attendance_base": 0.0}
 
 
@@ -123,3 +125,48 @@ def test_members_who_cannot_afford_the_dues_attend_less():
     share = attendance_probability(n, savings=0.0)
     # Standard error 0.0033; four of them as tolerance.
     assert share == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / (2 * n)))
+
+
+def test_dues_never_leave_savings_negative(rng):
+    # A household in three groups owes 1,538 + 3,361 + 13,742 = 18,641 with 12,064.61 saved:
+    # every due is scaled by 12,064.61 / 18,641 and the household pays all it has.
+    st = make_state(savings=[12_064.61, 0.0, 0.0])
+    for dues in (1_538.0, 3_361.0, 13_742.0):
+        add_org(st, "pkk", members=[0], dues=dues)
+    meetings(st, P(ALWAYS), rng)
+    assert st.savings[0] == pytest.approx(0.0, abs=1e-6)
+    assert st.savings[0] >= 0.0
+
+
+JIMPITAN = {**NEVER, "organisations.jimpitan": 5_000.0}
+
+
+def test_jimpitan_from_non_poor_households_to_a_wksbm_covering_them(rng):
+    # hh0 and hh1 at solidarity 1 give for sure; hh2 is poor and does not give. hh1 has only
+    # 3,000 saved and gives that. Nobody attends, so no dues move.
+    st = make_state(savings=[100_000.0, 3_000.0, 50_000.0], solidarity=[1.0, 1.0, 1.0])
+    st.poor[:] = [False, False, True]
+    wksbm = add_org(st, "pkk", members=[0], wksbm=True, scope=SCOPE_RT, area=0)
+    other = add_org(st, "arisan", members=[1, 2], scope=SCOPE_RT, area=0)
+    before = st.total_money()
+    meetings(st, P(JIMPITAN), rng)
+    assert_allclose(st.savings, [95_000, 0, 50_000])
+    # 5,000 + 3,000 = 8,000 into the WKSBM's treasury, none into the ordinary group's.
+    assert_allclose(st.treasury[[wksbm, other]], [8_000, 0])
+    assert st.total_money() == pytest.approx(before)
+
+
+def test_no_jimpitan_without_a_covering_wksbm_or_without_solidarity(rng):
+    # Two RTs: the WKSBM covers RT 1 only (hh2); hh2 has no solidarity; hh0, hh1 in RT 0.
+    st = make_state(rt=[0, 0, 1], n_rt=2, solidarity=[1.0, 1.0, 0.0])
+    row = add_org(st, "pkk", members=[2], wksbm=True, scope=SCOPE_RT, area=1)
+    savings = st.savings.copy()
+    collect_jimpitan(st, P(JIMPITAN), rng)
+    assert_allclose(st.savings, savings)
+    assert st.treasury[row] == 0.0
+    # The same WKSBM at RW level covers everyone: hh0 and hh1 give.
+    st.scope[row] = SCOPE_RW
+    st.area[row] = 0
+    collect_jimpitan(st, P(JIMPITAN), rng)
+    assert_allclose(savings - st.savings, [5_000, 5_000, 0])
+    assert st.treasury[row] == pytest.approx(10_000)

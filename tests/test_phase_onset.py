@@ -6,12 +6,12 @@ import math
 
 import numpy as np
 from numpy.testing import assert_allclose
-from tiny import P, add_case, all_categories, make_state
 
 from oslsim.phases import onset_recovery
 from oslsim.phases.onset import neighbour_mean, support
 from oslsim.pmks import CODES, code_index
 from oslsim.state import KNOWN_FORUM, SERVED_NONE, UNKNOWN
+from tiny import P, add_case, all_categories, make_state
 
 # Own solidarity and support do not matter (exp(0) = 1); hazard = onset * ratio^poor.
 FLAT = {"pmks.solidarity_effect": 0.0, "pmks.support_effect": 0.0}

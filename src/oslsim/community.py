@@ -268,6 +268,8 @@ def build_community(params: Params, rng: np.random.Generator) -> State:
         adjacency=adjacency, same_rt_tie=same_rt, n_rt=n_rt, n_rw=n_rw, rt_per_rw=c.rt_per_rw,
     )
     state.poor = base_income < e.poverty_line * size
+    # Start the AR(1) income shock at its long-run spread, so income is mean-preserving at once.
+    state.shock = e.shock_sigma * rng.standard_normal(n)
 
     _initial_organisations(state, params, rng)
     _initial_conditions(state, params, rng)

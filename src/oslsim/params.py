@@ -686,7 +686,13 @@ class Params(_Validated):
 def _replace_path(obj: Any, parts: list[str], value: Any, full: str) -> Any:
     name = parts[0]
     if len(parts) == 1:
-        return dataclasses.replace(obj, **{name: value})
+        try:
+            return dataclasses.replace(obj, **{name: value})
+        except ValueError as exc:
+            msg = str(exc)
+            if msg.startswith(f"{name}:"):
+                msg = full + msg[len(name):]
+            raise ValueError(msg) from None
     return dataclasses.replace(obj, **{name: _replace_path(getattr(obj, name), parts[1:],
                                                            value, full)})
 

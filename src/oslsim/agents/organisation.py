@@ -117,6 +117,8 @@ class Organisation(mesa.Agent):
 
     def enrol(self, household: Household) -> None:
         """Take ``household`` in as a member (no effect if it is one already)."""
+        if not self.alive:
+            raise ValueError(f"{self.name('en')} has dissolved")
         self.model.state.add_memberships([household.row], [self.row])
 
     def join_forum(self) -> None:

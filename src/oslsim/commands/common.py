@@ -21,6 +21,25 @@ def positive_int(text: str) -> int:
     return value
 
 
+def param_int(path: str):  # noqa: ANN201 - an argparse type
+    """Return an argparse type that parses an integer within a parameter's declared range."""
+    from oslsim.params import param_info
+
+    info = param_info(path)
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if (info.low is not None and value < info.low) or (
+                info.high is not None and value > info.high):
+            raise argparse.ArgumentTypeError(f"{value} is not allowed; use {info.allowed()}")
+        return value
+
+    return parse
+
+
 def non_negative_int(text: str) -> int:
     """Parse an integer of at least 0 (for argparse)."""
     try:

@@ -9,7 +9,13 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from oslsim.commands.common import add_set_option, parse_sets, positive_int, write_table
+from oslsim.commands.common import (
+    add_set_option,
+    param_int,
+    parse_sets,
+    positive_int,
+    write_table,
+)
 from oslsim.errors import InputError
 from oslsim.simulation import DEFAULT_SCENARIO, simulate
 
@@ -37,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", metavar="NAME|FILE", default=None,
                    help=f"a built-in scenario or a .toml file (default {DEFAULT_SCENARIO}; "
                         "see 'oslsim scenarios list')")
-    p.add_argument("--households", type=positive_int, default=None,
+    p.add_argument("--households", type=param_int("households"), default=None,
                    help="households in the kelurahan (default: the scenario's, else 2000)")
     p.add_argument("--months", type=positive_int, default=None,
                    help="months to simulate (default: the scenario's, usually 120)")

@@ -48,7 +48,8 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     owed = np.bincount(hh, weights=due, minlength=n)
     scale = np.where(owed > 0, np.minimum(1.0, state.savings / np.maximum(owed, 1e-12)), 0.0)
     paid = due * scale[hh]
-    state.savings -= np.bincount(hh, weights=paid, minlength=n)
+    # Rounding can leave a household a hair below zero after paying all it has.
+    state.savings = np.maximum(state.savings - np.bincount(hh, weights=paid, minlength=n), 0.0)
     dues_part = np.where(charge > 0, paid * state.dues[org] / np.maximum(charge, 1e-12), 0.0)
     state.treasury[:m] += np.bincount(org, weights=dues_part, minlength=m)
     _rotate_arisan(state, rng, hh, org, attended & is_arisan, paid - dues_part)

@@ -1,0 +1,131 @@
+"""Patterns the study reports, which the model must show (fixed seeds; not the hypothesis).
+
+Each tolerance is explained beside its assertion. The sizes (1,000 households, 24-36
+months) keep each run around a tenth of a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from oslsim import OSLModel, Params
+
+N = 1000
+
+
+def test_members_solidarity_rises_relative_to_non_members():
+    # Study IV: routine meetings (pertemuan rutin) build kebersamaan among members.
+    model = OSLModel(Params(households=N), rng=0)
+    st = model.state
+    members = st.memberships_per_household() > 0
+    gap_start = st.solidarity[members].mean() - st.solidarity[~members].mean()
+    model.run(36)
+    gap_end = st.solidarity[members].mean() - st.solidarity[~members].mean()
+    # Seeds 0-3 give a rise of 0.085-0.11 over 36 months. The ~150 non-members have a
+    # solidarity sd of about 0.15, so their mean carries a standard error of about 0.012:
+    # a rise of 0.04 is more than three standard errors below anything observed.
+    assert gap_end - gap_start > 0.04, (gap_start, gap_end)
+
+
+def test_coverage_is_higher_where_organisations_work_as_wksbm():
+    # Study IV.5-IV.6: WKSBM share case data, refer cases and reach government services.
+    # The same seed builds the same community; only which groups work as WKSBM differs.
+    diffs = []
+    for seed in (0, 1):
+        coverage = {}
+        for level in (0.0, 10.0):
+            params = Params(households=N).with_overrides(
+                {"organisations.wksbm_per_1000": level})
+            model = OSLModel(params, rng=seed)
+            model.run(36)
+            df = model.timeseries()
+            if level:
+                assert df["wksbm_count"].iloc[0] == 10
+            coverage[level] = df["coverage"].iloc[12:].mean()  # after a year of burn-in
+        diffs.append(coverage[10.0] - coverage[0.0])
+    # Observed differences: 0.033-0.036 (seeds 0-3) on coverages of 0.08-0.16. Monthly
+    # coverage over ~200 cases has a standard error near 0.025, averaged over 25 correlated
+    # months and two seeds; requiring 0.015 leaves about half the observed effect as margin.
+    assert np.mean(diffs) > 0.015, diffs
+    assert min(diffs) > 0, diffs
+
+
+def test_pmks_prevalence_is_higher_among_the_poor():
+    # Study IV.4: keluarga miskin, lansia miskin, anak putus sekolah... come with poverty.
+    model = OSLModel(Params(households=N), rng=2)
+    st = model.state
+    poor, other = [], []
+    for month in range(36):
+        model.step()
+        if month >= 12:
+            any_case = st.active.any(axis=1)
+            poor.append(any_case[st.poor].mean())
+            other.append(any_case[~st.poor].mean())
+    # Observed 0.68-0.74 among the poor vs 0.09-0.11 among others (seeds 0-3). With about
+    # 60 poor households a month the poor share has a standard error near 0.06; requiring
+    # twice the prevalence is far inside the observed sixfold gap.
+    assert np.mean(poor) > 2 * np.mean(other), (np.mean(poor), np.mean(other))
+
+
+def test_government_withdrawal_drops_linking_capital_to_zero():
+    # The study's question: what if government support stops? Linking capital is the tie to
+    # government through WKSBM; without government it is gone, and so is its spending.
+    params = Params(households=N).with_overrides({"organisations.wksbm_per_1000": 5.0})
+    model = OSLModel(params, rng=4)
+    model.run(6)
+    before = model.timeseries()["linking_capital"].iloc[-1]
+    assert before > 0
+    model.government.withdraw()
+    model.run(3)
+    df = model.timeseries()
+    assert (df["linking_capital"].iloc[-3:] == 0).all()
+    assert (df["gov_spending"].iloc[-3:] == 0).all()
+    assert model.state.referral_budget == 0
+
+
+def test_no_government_mode_has_no_linking_capital():
+    params = Params(households=300).with_overrides({"government.mode": "none"})
+    model = OSLModel(params, rng=4)
+    model.run(3)
+    df = model.timeseries()
+    assert (df["linking_capital"] == 0).all()
+    assert (df["gov_spending"] == 0).all()
+
+
+def test_training_raises_mean_capacity():
+    # Study V: Diklat Kesejahteraan Sosial / PDPS raise the pengurus' skills.
+    capacity = {}
+    for share in (0.0, 0.6):
+        params = Params(households=N).with_overrides(
+            {"government.training_share": share, "government.grant_share": 0.3})
+        model = OSLModel(params, rng=3)
+        model.run(24)
+        capacity[share] = model.timeseries()["capacity_mean"].iloc[-1]
+    # 0.6 of Rp1.5 million a month pays one Rp2 million training every ~2.2 months: about 11
+    # of 25 groups trained, each gaining 0.3 of its gap to 1. Observed +0.027 to +0.055
+    # (seeds 0-3); the rest of the run is shared (same seed), so 0.01 is a safe floor.
+    assert capacity[0.6] - capacity[0.0] > 0.01, capacity
+
+
+def test_a_training_intervention_raises_capacity_at_once():
+    model = OSLModel(Params(households=300), rng=5)
+    before = model.timeseries()["capacity_mean"].iloc[-1]
+    trained = model.government.train_pengurus(share=1.0, who="all", gain=0.5)
+    model.step()
+    after = model.timeseries()["capacity_mean"].iloc[-1]
+    assert trained > 0
+    # Halving every gap to 1 from a mean near 0.4 adds about 0.3; one month of decay
+    # (0.4%) and a rare new group cannot undo more than a small part of that.
+    assert after - before > 0.2, (before, after)
+
+
+def test_exclusive_membership_leaves_the_poor_out():
+    # Mansuri & Rao: groups formed around the better-off leave the neediest unreached.
+    params = Params(households=N).with_overrides({"organisations.exclusivity": 1.0})
+    model = OSLModel(params, rng=6)
+    model.run(12)
+    st = model.state
+    per_household = st.memberships_per_household()
+    # At full exclusivity the poorer half cannot join, only be recruited as founders of new
+    # groups (weighted by the same propensity, zero for them): no poorer-half members.
+    assert per_household[st.income_rank < 0.5].sum() == 0
