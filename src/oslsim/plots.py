@@ -1,4 +1,4 @@
-"""Figures of a run (matplotlib, Agg backend), labelled in Bahasa Indonesia or English.
+"""Figures of a run (matplotlib), labelled in Bahasa Indonesia or English.
 
 Every function returns a :class:`matplotlib.figure.Figure` (it never shows one), so the
 same code serves a script, a notebook, ``oslsim run --plot`` and the tests. ``lang`` is
@@ -11,20 +11,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from scipy import stats
 
-matplotlib.use("Agg")  # no display needed; must precede pyplot
-
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from oslsim.errors import InputError  # noqa: E402
-from oslsim.pmks import CATEGORIES, CODES, KIND_NAMES, KINDS, category_vectors  # noqa: E402
+from oslsim.errors import InputError
+from oslsim.pmks import CATEGORIES, CODES, KIND_NAMES, KINDS, category_vectors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

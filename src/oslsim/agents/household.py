@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from oslsim.i18n import fmt_number, fmt_rupiah
 from oslsim.pmks import CATEGORIES, CODES
 from oslsim.state import SERVED_GOV, SERVED_NONE
 
@@ -127,11 +128,12 @@ class Household(mesa.Agent):
             parts.append(f"- {names[CODES[k]]}: {who}")
         orgs = ", ".join(o.name(lang) for o in self.memberships) or "-"
         parts.append(("Anggota: " if lang == "id" else "Member of: ") + orgs)
-        parts.append((f"Kesetiakawanan {self.solidarity:.2f}; bantuan tetangga bulan ini "
-                      f"Rp{self.help_received:,.0f}; bantuan layanan Rp{self.aid_received:,.0f}.")
-                     if lang == "id" else
-                     (f"Solidarity {self.solidarity:.2f}; neighbours' help this month "
-                      f"Rp{self.help_received:,.0f}; service aid Rp{self.aid_received:,.0f}."))
+        sol = fmt_number(self.solidarity, 2, lang)
+        help_rp, aid_rp = fmt_rupiah(self.help_received, lang), fmt_rupiah(self.aid_received, lang)
+        parts.append(f"Kesetiakawanan {sol}; bantuan tetangga bulan ini {help_rp}; bantuan "
+                     f"layanan {aid_rp}." if lang == "id" else
+                     f"Solidarity {sol}; neighbours' help this month {help_rp}; service aid "
+                     f"{aid_rp}.")
         return "\n".join(parts)
 
     def __repr__(self) -> str:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from oslsim.i18n import fmt_number, fmt_rupiah
 from oslsim.pmks import KIND_NAMES, KINDS
 from oslsim.state import ORIGIN_NAMES, SCOPE_NAMES
 
@@ -132,8 +133,9 @@ class Organisation(mesa.Agent):
         if lang == "id":
             return (f"{self.name('id')}: berdiri secara "
                     f"{'alamiah' if self.origin == 'natural' else 'prakarsa pemerintah'}, "
-                    f"{self.n_members} anggota, kas Rp{self.treasury:,.0f}, kapasitas pengurus "
-                    f"{self.capacity:.2f}, {'WKSBM' if self.is_wksbm else 'bukan WKSBM'}; "
+                    f"{self.n_members} anggota, kas {fmt_rupiah(self.treasury)}, "
+                    f"kapasitas pengurus {fmt_number(self.capacity, 2)}, "
+                    f"{'WKSBM' if self.is_wksbm else 'bukan WKSBM'}; "
                     f"melayani {self.cases_served} kasus bulan ini "
                     f"({self.services_total} sejak awal).")
         return (f"{self.name('en')}: {self.origin} origin, {self.n_members} members, treasury "

@@ -19,7 +19,7 @@ from oslsim.dashboard.labels import category_name, indicator, kind_name, label
 from oslsim.dashboard.run import DashboardRun
 from oslsim.pmks import CODES, KINDS, category_vectors
 
-__all__ = ["COLOR_MODES", "SERIES", "network_png", "series_png", "to_png"]
+__all__ = ["COLOR_MODES", "SERIES", "network_png", "series_option", "to_png"]
 
 #: How the network picture can be coloured.
 COLOR_MODES: tuple[str, ...] = ("pmks", "org")
@@ -47,13 +47,7 @@ def to_png(fig: Figure) -> bytes:
 
 
 def _edges(run: DashboardRun) -> LineCollection:
-    st = run.model.state
-    rows = run.shown
-    sub = st.adjacency[rows][:, rows].tocoo()
-    keep = sub.row < sub.col
-    xy = run.positions[rows]
-    segs = np.stack([xy[sub.row[keep]], xy[sub.col[keep]]], axis=1)
-    return LineCollection(segs, colors="#90a4ae", linewidths=0.35, alpha=0.35, zorder=1)
+    return LineCollection(run.segments, colors="#90a4ae", linewidths=0.35, alpha=0.35, zorder=1)
 
 
 def _pmks_nodes(run: DashboardRun, ax, lang: str) -> list[Line2D]:  # noqa: ANN001
@@ -128,46 +122,84 @@ def network_png(run: DashboardRun, lang: str = "id", color_by: str = "pmks") -> 
     if color_by not in COLOR_MODES:
         raise ValueError(f"color_by: {color_by!r} is not allowed; use one of "
                          f"{', '.join(COLOR_MODES)}")
-    fig = Figure(figsize=(7.2, 5.4), layout="constrained")
-    ax = fig.add_subplot()
+    xy = run.positions
+    (x0, y0), (x1, y1) = xy.min(axis=0) - 0.6, xy.max(axis=0) + 0.6
+    width = 7.0
+    map_height = width * 0.94 * float(np.clip((y1 - y0) / max(x1 - x0, 1e-9), 0.35, 1.2))
+    legend_height = 1.15
+    fig = Figure(figsize=(width, map_height + legend_height + 0.35))
+    total = map_height + legend_height + 0.35
+    ax = fig.add_axes((0.03, (legend_height + 0.05) / total, 0.94, map_height / total))
     with run.lock:
         ax.add_collection(_edges(run))
         handles = (_pmks_nodes if color_by == "pmks" else _org_nodes)(run, ax, lang)
         month = run.month
-    ax.set_aspect("equal")
-    ax.autoscale_view()
+        st = run.model.state
+        for w in range(int(st.rw.max()) + 1):
+            block = xy[st.rw == w]
+            ax.text(block[:, 0].min(), block[:, 1].max() + 0.45, f"RW {w + 1}", fontsize=7.5,
+                    color="#546e7a", va="bottom")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1 + 0.3)
+    ax.set_aspect("equal", adjustable="box")
     ax.set_axis_off()
-    ax.set_title(f"{label('network', lang)} · {label('month', lang, month=month)}",
-                 fontsize=11, loc="left")
-    fig.legend(handles=handles, loc="outside right upper", fontsize=7.5, frameon=False)
+    fig.text(0.02, 1 - 0.08 / total, f"{label('network', lang)} · "
+             f"{label('month', lang, month=month)}", fontsize=11, va="top")
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5, frameon=False,
+               bbox_to_anchor=(0.5, 0.0), columnspacing=1.2, handletextpad=0.3)
     return to_png(fig)
 
 
-def series_png(ts: pd.DataFrame, which: str, lang: str = "id", months: int | None = None,
-               ) -> bytes:
-    """Draw one live plot (``burden``, ``pmks``, ``solidarity`` or ``coverage``) of a run."""
+def series_option(ts: pd.DataFrame, which: str, lang: str = "id", months: int | None = None,
+                  ) -> dict:
+    """One live plot (``burden``, ``pmks``, ``solidarity`` or ``coverage``) as an ECharts option.
+
+    The browser draws it (Solara's ECharts, served from the local asset cache), so a month's
+    update sends only numbers. Shares are shown in percent.
+    """
     if which not in SERIES:
         raise ValueError(f"plot {which!r} is not available; use one of {', '.join(SERIES)}")
     title, columns = SERIES[which]
-    wide = which == "pmks"
-    fig = Figure(figsize=(6.4 if wide else 4.6, 2.7), layout="constrained")
-    ax = fig.add_subplot()
+    percent = which in ("pmks", "coverage")
+    scale = 100.0 if percent else 1.0
     x = ts["month"].to_numpy()
-    colors = _CAT_COLORS if wide else ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a")
+    colors = [_hex(c) for c in _CAT_COLORS] if which == "pmks" else list(_LINE_COLORS)
+    series = []
     for i, col in enumerate(columns):
-        ax.plot(x, ts[col].to_numpy(), lw=1.8 if not wide else 1.3, color=colors[i % 10],
-                label=indicator(col, lang))
-    ax.set_title(label(title, lang), fontsize=10.5, loc="left")
-    ax.set_xlabel(label("axis_month", lang), fontsize=8.5)
-    ax.set_xlim(0, max(int(x.max()) if x.size else 0, months or 12, 1))
-    ax.set_ylim(bottom=0)
-    if which in ("coverage", "solidarity"):
-        ax.set_ylim(0, 1)
-    ax.tick_params(labelsize=8)
-    ax.grid(alpha=0.3)
-    if len(columns) > 1:
-        if wide:
-            fig.legend(loc="outside right upper", fontsize=7, frameon=False)
-        else:
-            ax.legend(fontsize=7, frameon=False, loc="best")
-    return to_png(fig)
+        y = np.round(ts[col].to_numpy(dtype=float) * scale, 4)
+        series.append({"type": "line", "name": indicator(col, lang), "showSymbol": False,
+                       "data": [[int(a), float(b)] for a, b in zip(x, y, strict=True)],
+                       "lineStyle": {"width": 2 if len(columns) < 5 else 1.5},
+                       "color": colors[i % len(colors)]})
+    y_axis: dict = {"type": "value", "min": 0, "splitLine": {"lineStyle": {"opacity": 0.4}}}
+    if which == "solidarity":
+        y_axis["max"] = 1
+    if which == "coverage":
+        y_axis["max"] = 100
+    if percent:
+        y_axis["name"] = "%"
+    many = len(columns) > 4
+    legend = {"left": 4, "textStyle": {"fontSize": 10}, "itemWidth": 14,
+              "show": len(columns) > 1}
+    legend.update({"bottom": 0} if many else {"top": 26})
+    return {
+        "animation": False,
+        "title": {"text": label(title, lang), "left": 4, "top": 2,
+                  "textStyle": {"fontSize": 13, "fontWeight": "normal"}},
+        "tooltip": {"trigger": "axis"},
+        "legend": legend,
+        "grid": {"left": 48, "right": 16, "top": 74 if 1 < len(columns) <= 4 else 36,
+                 "bottom": 120 if many else 36},
+        "xAxis": {"type": "value", "min": 0, "max": max(int(x.max()) if x.size else 0,
+                                                         months or 12, 1),
+                  "name": label("axis_month", lang), "nameLocation": "middle", "nameGap": 22},
+        "yAxis": y_axis,
+        "series": series,
+    }
+
+
+_LINE_COLORS = ("#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a")
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{int(round(255 * c)):02x}" for c in rgb[:3])

@@ -7,10 +7,12 @@ so a trainer sees one language at a time and a test can check both tables are co
 
 from __future__ import annotations
 
+from oslsim import i18n
 from oslsim.pmks import CATEGORIES, KIND_NAMES
 
 __all__ = ["LANGS", "DEFAULT_LANG", "LABELS", "GLOSSARY", "STAGES", "INDICATORS", "label",
-           "indicator", "category_name", "kind_name", "check_lang"]
+           "indicator", "indicator_format", "category_name", "kind_name", "check_lang",
+           "fmt_number", "fmt_value", "fmt_change"]
 
 #: Languages of the page; the first is the default.
 LANGS: tuple[str, ...] = ("id", "en")
@@ -389,3 +391,47 @@ def category_name(code: str, lang: str = DEFAULT_LANG) -> str:
 def kind_name(code: str, lang: str = DEFAULT_LANG) -> str:
     """Return an OSL kind's name in ``lang``."""
     return KIND_NAMES[code][0 if check_lang(lang) == "id" else 1]
+
+
+def fmt_number(x: float, decimals: int = 0, lang: str = DEFAULT_LANG) -> str:
+    """Format a number the way readers of ``lang`` write it (``1.234,5`` in Indonesian)."""
+    return i18n.fmt_number(x, decimals, check_lang(lang))
+
+
+def indicator_format(column: str) -> str:
+    """How a column's values are written: share, index, burden, count or rupiah."""
+    if column.startswith("pmks_"):
+        return "share"
+    return INDICATORS.get(column, ("", "", "index"))[2]
+
+
+def fmt_value(x: float, kind: str, lang: str = DEFAULT_LANG) -> str:
+    """Write one indicator value for the page (percent, index, Rp in millions, count)."""
+    if kind == "share":
+        return fmt_number(100 * x, 1, lang) + "%"
+    if kind == "burden":
+        return fmt_number(x, 3, lang)
+    if kind == "count":
+        return fmt_number(x, 0, lang)
+    if kind == "rupiah":
+        unit = " jt" if check_lang(lang) == "id" else " m"
+        return "Rp" + fmt_number(x / 1e6, 1, lang) + unit
+    return fmt_number(x, 2, lang)
+
+
+def fmt_change(x: float, kind: str, lang: str = DEFAULT_LANG) -> str:
+    """Write a change with its sign and an arrow; shares change in percentage points.
+
+    A change too small to show at the value's precision is written ``≈ 0``.
+    """
+    if kind == "share":
+        pts = " poin" if check_lang(lang) == "id" else " pts"
+        body = fmt_number(100 * abs(x), 1, lang) + pts
+        zero = fmt_number(0.0, 1, lang) + pts
+    else:
+        body = fmt_value(abs(x), kind, lang)
+        zero = fmt_value(0.0, kind, lang)
+    if body == zero:
+        return "≈ 0" if x != 0 else "= 0"
+    arrow, sign = ("▲", "+") if x > 0 else ("▼", "−")
+    return f"{arrow} {sign}{body}"

@@ -82,9 +82,9 @@ def clamp(lv: Lever, value: Any) -> Any:
         return info.default
     if math.isnan(x):
         return info.default
+    x = min(max(x, info.low), info.high)  # first, so huge values cannot overflow the snap
     if lv.step:
-        x = round(round(x / lv.step) * lv.step, 10)
-    x = min(max(x, info.low), info.high)
+        x = min(max(round(round(x / lv.step) * lv.step, 10), info.low), info.high)
     return int(round(x)) if info.type is int else x
 
 

@@ -122,6 +122,9 @@ def sample_rows(n: int, limit: int = MAX_NODES) -> np.ndarray:
 class DashboardRun:
     """The model of one browser session, built from :class:`Settings`.
 
+    Stepping and every reading hold :attr:`lock`, so a page re-rendered from another thread
+    (a click while playing) never reads a month half-done.
+
     Parameters
     ----------
     settings : Settings
@@ -153,6 +156,17 @@ class DashboardRun:
         self.positions = household_layout(st.rt, st.rw, st.rt_per_rw)
         self.shown = sample_rows(st.n)
         self.lock = threading.RLock()
+        self._segments: np.ndarray | None = None
+
+    @property
+    def segments(self) -> np.ndarray:
+        """Ties among the drawn households as line segments ``(k, 2, 2)`` (the network is fixed)."""
+        if self._segments is None:
+            sub = self.model.state.adjacency[self.shown][:, self.shown].tocoo()
+            keep = sub.row < sub.col
+            xy = self.positions[self.shown]
+            self._segments = np.stack([xy[sub.row[keep]], xy[sub.col[keep]]], axis=1)
+        return self._segments
 
     # ------------------------------------------------------------------ time
     @property
@@ -174,11 +188,13 @@ class DashboardRun:
     # ------------------------------------------------------------------ results
     def timeseries(self) -> pd.DataFrame:
         """The model's monthly table so far."""
-        return self.model.timeseries()
+        with self.lock:
+            return self.model.timeseries()
 
     def logic_model(self) -> pd.DataFrame:
         """The study's logic-model table, start versus now."""
-        return self.model.logic_model()
+        with self.lock:
+            return self.model.logic_model()
 
     @property
     def n_households(self) -> int:
@@ -188,17 +204,20 @@ class DashboardRun:
     def household_story(self, row: int, lang: str = "id") -> str:
         """The story of household ``row`` (clipped to the valid rows) in plain words."""
         row = int(min(max(row, 0), self.n_households - 1))
-        return self.model.households[row].story(check_lang(lang))
+        with self.lock:
+            return self.model.households[row].story(check_lang(lang))
 
     def organisation_rows(self) -> list[int]:
         """Rows of the living organisations, WKSBM members first."""
-        st = self.model.state
-        alive = np.flatnonzero(st.alive[: st.m])
-        return sorted((int(r) for r in alive), key=lambda r: (not st.wksbm[r], r))
+        with self.lock:
+            st = self.model.state
+            alive = np.flatnonzero(st.alive[: st.m])
+            return sorted((int(r) for r in alive), key=lambda r: (not st.wksbm[r], r))
 
     def organisation_story(self, row: int, lang: str = "id") -> str:
         """The story of organisation ``row`` in plain words."""
-        return self.model.organisation(int(row)).story(check_lang(lang))
+        with self.lock:
+            return self.model.organisation(int(row)).story(check_lang(lang))
 
     def organisation_name(self, row: int, lang: str = "id") -> str:
         """The short name of organisation ``row``."""
@@ -207,7 +226,8 @@ class DashboardRun:
     def next_unserved(self, after: int = -1) -> int | None:
         """The next household after ``after`` (wrapping) with an active condition nobody serves."""
         st = self.model.state
-        unserved = np.flatnonzero((st.active & ~st.served).any(axis=1))
+        with self.lock:
+            unserved = np.flatnonzero((st.active & ~st.served).any(axis=1))
         if unserved.size == 0:
             return None
         later = unserved[unserved > after]

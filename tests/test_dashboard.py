@@ -1,0 +1,394 @@
+"""The teaching page without a browser: labels, levers, the run behind it, figures, the page.
+
+The page itself is rendered in this process with Solara's test renderer (no server), its
+buttons clicked and its sliders moved through the widgets, as a browser would.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+
+import ipyvuetify as v
+import numpy as np
+import pytest
+import solara
+from hypothesis import given
+from hypothesis import strategies as st
+
+from oslsim.dashboard import app
+from oslsim.dashboard.assets import REQUIRED, configure_offline, missing_assets
+from oslsim.dashboard.figures import COLOR_MODES, SERIES, network_png, series_option
+from oslsim.dashboard.labels import (
+    GLOSSARY,
+    INDICATORS,
+    LABELS,
+    LANGS,
+    STAGES,
+    fmt_change,
+    fmt_number,
+    fmt_value,
+    indicator,
+    label,
+)
+from oslsim.dashboard.levers import HOUSEHOLD_CHOICES, LEVERS, clamp, lever, overrides_from
+from oslsim.dashboard.run import DashboardRun, Settings, household_layout, sample_rows
+from oslsim.metrics import LOGIC_MODEL
+from oslsim.params import Params, param_info
+from oslsim.pmks import CODES
+
+SMALL = 300  # households: enough RTs and organisations for every picture, fast to build
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_label_exists_in_both_languages_with_the_same_placeholders():
+    assert LANGS[0] == "id"  # Bahasa Indonesia first, by default
+    assert set(LABELS["id"]) == set(LABELS["en"])
+    for key, text in LABELS["id"].items():
+        other = LABELS["en"][key]
+        assert text.strip() and other.strip(), key
+        assert _fields(text) == _fields(other), key
+
+
+def test_labels_really_differ_between_languages():
+    # language names and a few domain words may coincide; everything a trainee reads on
+    # buttons and sliders must be translated
+    for key in ("play", "pause", "step", "reset", "speed", "month", "glossary", "logic_model",
+                *(lv.label for lv in LEVERS), *(lv.tip for lv in LEVERS)):
+        assert LABELS["id"][key] != LABELS["en"][key], key
+
+
+def test_glossary_covers_the_study_terms_in_both_languages():
+    for term in ("OSL", "KPS", "WKSBM", "PMKS", "PSKS", "PDPS", "pengurus", "gotong royong"):
+        assert term in GLOSSARY, term
+    for term, text in GLOSSARY.items():
+        assert set(text) == set(LANGS), term
+        assert all(s.strip() for s in text.values()), term
+
+
+def test_every_indicator_on_the_page_has_a_name_in_both_languages():
+    columns = {col for _, col, _, _ in LOGIC_MODEL}
+    columns |= {c for _, cols in SERIES.values() for c in cols}
+    for col in columns:
+        for lang in LANGS:
+            name = indicator(col, lang)
+            assert name != col, (col, lang)  # a readable name, not the column code
+    assert set(STAGES["id"]) == set(STAGES["en"]) == {s for s, _, _, _ in LOGIC_MODEL}
+    assert set(INDICATORS) >= columns - {f"pmks_{c}" for c in CODES}
+
+
+def test_numbers_are_written_the_indonesian_way_in_indonesian():
+    assert fmt_number(12345.67, 1, "id") == "12.345,7"
+    assert fmt_number(12345.67, 1, "en") == "12,345.7"
+    assert fmt_value(0.1234, "share", "id") == "12,3%"
+    assert fmt_value(66_883_080, "rupiah", "id") == "Rp66,9 jt"
+    assert fmt_change(-0.0485, "burden", "en") == "▼ −0.049"
+    assert fmt_change(0.02, "share", "id") == "▲ +2,0 poin"
+    assert fmt_change(-0.0004, "index", "id") == "≈ 0"
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="id, en"):
+        label("play", "fr")
+
+
+# ----------------------------------------------------------------------------- levers
+
+
+def test_lever_ranges_are_the_parameter_ranges():
+    paths = {lv.path for lv in LEVERS}
+    assert {"organisations.wksbm_per_1000", "organisations.capacity_mean",
+            "government.mode", "organisations.dues_scale", "economy.covariate_shock"} <= paths
+    for lv in LEVERS:
+        info = param_info(lv.path)
+        if info.choices:
+            assert lv.choices == info.choices == ("none", "facilitator", "directive")
+            continue
+        assert (lv.low, lv.high) == (info.low, info.high)
+        assert 0 < lv.step <= (info.high - info.low) / 5
+
+
+def test_household_choices_are_inside_the_parameter_range():
+    info = param_info("households")
+    assert all(info.low <= n <= info.high for n in HOUSEHOLD_CHOICES)
+    assert Settings().households in HOUSEHOLD_CHOICES
+
+
+@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                       st.integers(-10**9, 10**9), st.text(max_size=5), st.none()),
+       key=st.sampled_from([lv.key for lv in LEVERS]))
+def test_clamped_lever_values_are_always_valid_parameters(value, key):
+    lv = lever(key)
+    clamped = clamp(lv, value)
+    Params().with_overrides({lv.path: clamped})  # raises if out of range
+    if lv.choices is None:
+        assert lv.low <= clamped <= lv.high
+        if isinstance(value, (int, float)) and math.isfinite(value) \
+                and lv.low <= value <= lv.high:
+            assert abs(clamped - value) <= lv.step / 2 + 1e-9  # only snapped to the step
+
+
+def test_unknown_lever_is_refused():
+    with pytest.raises(KeyError, match="wksbm"):
+        lever("wksbn")
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def test_run_builds_from_settings_and_steps():
+    run = DashboardRun(Settings(households=SMALL, seed=3,
+                                levers={"mode": "none", "wksbm": 6.0}))
+    assert run.params.government.mode == "none"
+    assert run.params.organisations.wksbm_per_1000 == 6.0
+    run.step(3)
+    assert run.month == 3
+    ts = run.timeseries()
+    assert list(ts["month"]) == [0, 1, 2, 3]
+    table = run.logic_model()
+    assert list(table["stage"].unique()) == ["MASUKAN", "PROSES", "KELUARAN", "DAMPAK",
+                                             "HASIL"]
+    assert run.household_story(5, "id").startswith("Rumah tangga 5")
+    assert run.household_story(5, "en").startswith("Household 5")
+    assert run.household_story(10**6, "en").startswith(f"Household {SMALL - 1}")  # clipped
+    rows = run.organisation_rows()
+    assert rows and all(run.model.state.alive[r] for r in rows)
+    wk = [run.model.state.wksbm[r] for r in rows]
+    assert wk == sorted(wk, reverse=True)  # WKSBM members listed first
+    assert run.organisation_story(rows[0], "id") != run.organisation_story(rows[0], "en")
+
+
+def test_same_settings_give_the_same_run():
+    a = DashboardRun(Settings(households=SMALL, seed=11))
+    b = DashboardRun(Settings(households=SMALL, seed=11))
+    a.step(4)
+    b.step(4)
+    assert a.timeseries().equals(b.timeseries())
+    np.testing.assert_array_equal(a.positions, b.positions)
+
+
+def test_next_unserved_finds_a_household_with_an_unserved_condition():
+    run = DashboardRun(Settings(households=SMALL, seed=5, levers={"mode": "none"}))
+    run.step(2)
+    st_ = run.model.state
+    found = run.next_unserved(-1)
+    if found is None:
+        assert not (st_.active & ~st_.served).any()
+    else:
+        assert (st_.active[found] & ~st_.served[found]).any()
+        again = run.next_unserved(found)
+        assert again is not None and (st_.active[again] & ~st_.served[again]).any()
+
+
+def test_scenario_sets_the_levers_and_installs_its_interventions():
+    choices = dict(app.scenario_choices("id"))
+    if "no_government" not in choices:
+        pytest.skip("built-in scenario no_government is not available")
+    settings = app.initial_settings("no_government", households=SMALL)
+    sc = app.load_scenario_or_none("no_government")
+    expected = sc.build_params()
+    for lv in LEVERS:
+        assert settings.levers[lv.key] == expected.get(lv.path), lv.key
+    run = DashboardRun(settings)
+    assert run.months == sc.months
+    assert run.params.households == SMALL
+
+
+def test_a_site_keeps_its_own_size_and_a_scenario_without_one_keeps_the_choice():
+    names = dict(app.scenario_choices("en"))
+    site = next((n for n in ("klender", "cibodas", "pondok_pinang", "surosutan") if n in names),
+                None)
+    if site is None or "baseline" not in names:
+        pytest.skip("built-in sites are not available")
+    own = app.load_scenario_or_none(site).build_params().households
+    assert app.initial_settings(site, households=500).households == own
+    assert app.initial_settings("baseline", households=500).households == 500
+
+
+def test_layout_groups_households_by_rt():
+    rt = np.repeat(np.arange(6), 10)
+    rw = rt // 3
+    xy = household_layout(rt, rw, 3)
+    centres = np.array([xy[rt == r].mean(axis=0) for r in range(6)])
+    spread = max(np.linalg.norm(xy[rt == r] - centres[r], axis=1).max() for r in range(6))
+    gaps = [np.linalg.norm(centres[i] - centres[j]) for i in range(6) for j in range(i)]
+    assert spread < 0.5 < min(gaps)  # each RT is a disc, apart from the others
+    assert sample_rows(50, 700).size == 50
+    rows = sample_rows(5000, 700)
+    assert rows.size == 700 and rows[0] == 0 and rows[-1] == 4999
+
+
+# ----------------------------------------------------------------------------- pictures
+
+
+@pytest.fixture(scope="module")
+def stepped_run() -> DashboardRun:
+    run = DashboardRun(Settings(households=SMALL, seed=2))
+    run.step(3)
+    return run
+
+
+@pytest.mark.parametrize("mode", COLOR_MODES)
+def test_network_picture_is_a_png_and_changes_with_the_month(stepped_run, mode):
+    png = network_png(stepped_run, "id", mode)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    other = DashboardRun(Settings(households=SMALL, seed=2))
+    assert network_png(other, "id", mode) != png
+    with pytest.raises(ValueError, match="pmks, org"):
+        network_png(stepped_run, "id", "rainbow")
+
+
+@pytest.mark.parametrize("which", list(SERIES))
+def test_series_options_hold_every_month_in_the_page_language(stepped_run, which):
+    ts = stepped_run.timeseries()
+    for lang in LANGS:
+        opt = series_option(ts, which, lang, months=stepped_run.months)
+        assert opt["title"]["text"] == label(SERIES[which][0], lang)
+        assert len(opt["series"]) == len(SERIES[which][1])
+        for s in opt["series"]:
+            assert [p[0] for p in s["data"]] == [0, 1, 2, 3]
+            assert all(math.isfinite(p[1]) and p[1] >= 0 for p in s["data"])
+        assert opt["xAxis"]["max"] == stepped_run.months
+    first = series_option(ts, which, "id")["series"][0]["data"]
+    assert first[-1][1] != pytest.approx(-1.0)  # the last month is there
+    names = {s["name"] for s in series_option(ts, which, "en")["series"]}
+    assert names == {indicator(c, "en") for c in SERIES[which][1]}
+
+
+def test_logic_model_table_has_every_stage_and_header(stepped_run):
+    for lang in LANGS:
+        body = app.logic_model_html(stepped_run, lang)
+        for stage in STAGES[lang].values():
+            assert stage in body
+        for key in ("col_stage", "col_item", "col_indicator", "col_start", "col_now",
+                    "col_change"):
+            assert label(key, lang) in body
+        assert body.count("<tr>") == len(LOGIC_MODEL) + 1
+
+
+def test_story_html_escapes_and_lists():
+    out = app.story_html("Rumah <b>1</b>\n- Lansia miskin: belum dilayani\n- Anak: ok\nAkhir")
+    assert "&lt;b&gt;" in out and "<b>" not in out
+    assert out.count("<li>") == 2 and out.index("<ul>") < out.index("Akhir")
+
+
+def test_glossary_html_in_both_languages():
+    assert "Wahana Kesejahteraan Sosial Berbasis Masyarakat" in app.glossary_html("id")
+    assert "community-based social-welfare vehicle" in app.glossary_html("en")
+
+
+# ----------------------------------------------------------------------------- offline assets
+
+
+def test_front_end_files_are_installed_locally():
+    assert missing_assets() == []
+
+
+def test_required_assets_match_the_installed_solara_template():
+    from pathlib import Path
+
+    import solara.server
+
+    template = (Path(solara.server.__file__).parent / "templates" / "solara.html.j2").read_text()
+    versions = set(re.findall(r"@widgetti/solara-vuetify-app@([\d.]+)/", template))
+    assert versions, "solara's template no longer names solara-vuetify-app"
+    for v_ in versions:
+        assert any(f"solara-vuetify-app@{v_}/" in p for p in REQUIRED)
+    assert "requirejs@2.3.6" in template and any("requirejs@2.3.6" in p for p in REQUIRED)
+
+
+def test_configure_offline_sets_the_solara_variables():
+    env: dict[str, str] = {}
+    root = configure_offline(env)
+    assert env["SOLARA_ASSETS_PROXY"] == "True"
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(root)
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+@pytest.fixture
+def page():
+    """The page rendered in this process on a small community; state reset afterwards."""
+    saved = app.SETTINGS.value
+    app.LANG.set("id")
+    app.PLAYING.set(False)
+    app.ERROR.set("")
+    app.SETTINGS.set(app.initial_settings(None, households=SMALL))
+    _, rc = solara.render(app.Page(), handle_error=False)
+    yield rc
+    rc.close()
+    app.SETTINGS.set(saved)
+    app.LANG.set("id")
+
+
+def _month(rc) -> int:
+    counters = [w for w in rc.find(v.VuetifyTemplate).widgets
+                if getattr(w, "attributes", None) and w.attributes.get("class") == "oslsim-month"]
+    assert len(counters) == 1
+    return int(counters[0].attributes["data-month"])
+
+
+def _button(rc, css: str):
+    return rc.find(v.Btn, class_=css).widget
+
+
+def _choose(rc, css: str) -> None:
+    """Press a button of a toggle group, as the browser does: set the group's value."""
+    for group in rc.find(v.BtnToggle).widgets:
+        classes = [getattr(b, "class_", "") for b in group.children]
+        if css in classes:
+            group.v_model = classes.index(css)
+            return
+    raise AssertionError(f"no toggle button {css}")
+
+
+def _text(rc) -> str:
+    return " ".join(str(c) for w in rc.find(v.Html).widgets for c in w.children
+                    if isinstance(c, str))
+
+
+def test_page_steps_and_resets(page):
+    assert _month(page) == 0
+    for _ in range(3):
+        _button(page, "oslsim-step").click()
+    assert _month(page) == 3
+    _button(page, "oslsim-reset").click()
+    assert _month(page) == 0
+
+
+def test_page_switches_language(page):
+    step = _button(page, "oslsim-step")
+    assert "Maju 1 bulan" in step.children
+    _choose(page, "oslsim-lang-en")
+    step = _button(page, "oslsim-step")
+    assert "Step 1 month" in step.children
+    assert "Policy levers" in _text(page)
+
+
+def test_page_sliders_span_the_parameter_ranges_and_clamp(page):
+    sliders = [s for s in page.find(v.Slider).widgets if s.max != app.DELAY_MS[1]]
+    numeric = [lv for lv in LEVERS if lv.choices is None]
+    assert len(sliders) == len(numeric)
+    for slider, lv in zip(sliders, numeric, strict=True):
+        info = param_info(lv.path)
+        assert (slider.min, slider.max) == (info.low, info.high), lv.key
+    # a value from outside the range (a tampered browser) ends inside it
+    wksbm = sliders[[lv.key for lv in numeric].index("wksbm")]
+    wksbm.v_model = 10_000
+    assert app.SETTINGS.value.levers["wksbm"] == param_info("organisations.wksbm_per_1000").high
+    assert _month(page) == 0  # a lever change restarts the run
+
+
+def test_page_mode_buttons_set_the_government_mode(page):
+    _choose(page, "oslsim-mode-none")
+    assert app.SETTINGS.value.levers["mode"] == "none"
+    assert overrides_from(app.SETTINGS.value.levers)["government.mode"] == "none"
