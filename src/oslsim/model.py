@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections.abc import Callable, Iterable
 
 import mesa
@@ -15,6 +17,27 @@ from oslsim.params import Params
 from oslsim.phases import PHASES
 
 __all__ = ["OSLModel"]
+
+
+class _WeakIds(weakref.WeakKeyDictionary):
+    """Mesa's per-model id counters, held weakly so a finished model can be freed.
+
+    Mesa 3.3.1 keeps ``Agent._ids`` as a class-level ``defaultdict`` keyed by model, so every
+    model ever built stays alive with all its agents (mesa issue #3179, fixed after 3.3).
+    A sweep builds thousands of models; without this each leaks a few megabytes.
+    """
+
+    def __getitem__(self, key: object) -> itertools.count:
+        try:
+            return super().__getitem__(key)
+        except KeyError:
+            value = itertools.count(1)
+            self[key] = value
+            return value
+
+
+if not isinstance(mesa.Agent._ids, _WeakIds):
+    mesa.Agent._ids = _WeakIds()
 
 
 class OSLModel(mesa.Model):
