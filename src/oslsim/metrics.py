@@ -7,7 +7,7 @@ import pandas as pd
 
 from oslsim.params import Params
 from oslsim.pmks import CODES, category_vectors
-from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State
+from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State, col_count, row_any
 
 #: The DESIGN's outcome columns, in order.
 OUTCOMES: tuple[str, ...] = (
@@ -28,19 +28,19 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
     n, m = state.n, state.m
     active = state.active
     unserved = active & ~state.served
-    n_active = int(active.sum())
+    n_active = int(np.count_nonzero(active))
     alive = state.alive[:m]
     hh, org = state.members()
     row: dict[str, float] = {
         "month": state.month,
-        "burden": float((unserved @ v.severity).mean()),
-        "pmks_prevalence": float(active.any(axis=1).mean()),
+        "burden": float(col_count(unserved) @ v.severity / n),
+        "pmks_prevalence": float(np.count_nonzero(row_any(active)) / n),
     }
-    prevalence = active.mean(axis=0)
+    prevalence = col_count(active) / n
     row.update({f"pmks_{c}": float(prevalence[k]) for k, c in enumerate(CODES)})
     row.update({
         "poverty_rate": float(state.poor.mean()),
-        "coverage": float(state.served.sum() / n_active) if n_active else 0.0,
+        "coverage": float(np.count_nonzero(state.served) / n_active) if n_active else 0.0,
         "solidarity": float(state.solidarity.mean()),
         "bonding_capital": bonding_capital(state),
         "bridging_capital": bridging_capital(state, hh, org),
@@ -56,7 +56,7 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
         "accountability_mean": float(state.accountability[:m][alive].mean())
         if alive.any() else 0.0,
         "treasury_total": float(state.treasury[:m][alive].sum()),
-        "identified_share": float((active & (state.identified > 0)).sum() / n_active)
+        "identified_share": float(np.count_nonzero(active & (state.identified > 0)) / n_active)
         if n_active else 0.0,
         "referrals": int(state.referrals),
         "gov_spending_total": float(state.gov_spending_total),

@@ -230,3 +230,34 @@ _ORG_COLUMNS: dict[str, float | int | bool] = {
 _MEM_COLUMNS: dict[str, float | int | bool] = {
     "mem_hh": 0, "mem_org": 0, "mem_tie": 0.0, "mem_active": False, "mem_attended": False,
 }
+
+
+# Fast reductions over the (households x categories) boolean arrays. numpy reduces slowly
+# along a short trailing axis; a loop over the ten columns is several times faster.
+
+
+def row_any(a: np.ndarray) -> np.ndarray:
+    """Return ``a.any(axis=1)`` for a 2-D boolean array with few columns."""
+    out = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        out |= a[:, k]
+    return out
+
+
+def row_count(a: np.ndarray) -> np.ndarray:
+    """Return ``a.sum(axis=1)`` as int32 for a 2-D boolean array with few columns."""
+    out = a[:, 0].astype(np.int32)
+    for k in range(1, a.shape[1]):
+        out += a[:, k]
+    return out
+
+
+def col_count(a: np.ndarray) -> np.ndarray:
+    """Return ``a.sum(axis=0)`` for a 2-D boolean array with few columns."""
+    return np.array([np.count_nonzero(a[:, k]) for k in range(a.shape[1])], dtype=np.int64)
+
+
+def nonzero2(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``np.nonzero(a)`` for a C-contiguous 2-D array, faster than numpy's own."""
+    rows, cols = np.divmod(np.flatnonzero(a), a.shape[1])
+    return rows, cols

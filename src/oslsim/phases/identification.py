@@ -13,6 +13,7 @@ from oslsim.state import (
     SCOPE_RW,
     UNKNOWN,
     State,
+    row_any,
 )
 
 
@@ -48,7 +49,7 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
 
     p_forum = 1.0 - np.exp(miss_forum)
     p_any = 1.0 - np.exp(miss_forum + miss_own)
-    rows = np.flatnonzero((state.active & (state.identified < KNOWN_FORUM)).any(axis=1))
+    rows = np.flatnonzero(row_any(state.active & (state.identified < KNOWN_FORUM)))
     ident = state.identified[rows]
     candidate = state.active[rows] & (ident < KNOWN_FORUM)
     u = rng.random(candidate.shape)

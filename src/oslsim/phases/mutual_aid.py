@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.params import Params
-from oslsim.state import State
+from oslsim.state import State, row_any
 
 
 def needy(state: State, params: Params) -> np.ndarray:
     """Households that are poor or carry an active PMKS condition nobody serves."""
-    return state.poor | (state.active & ~state.served).any(axis=1)
+    return state.poor | row_any(state.active & ~state.served)
 
 
 def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 
 from oslsim.params import Params
 from oslsim.pmks import category_vectors
-from oslsim.state import SERVED_NONE, State
+from oslsim.state import SERVED_NONE, State, row_count
 
 
 def neighbour_mean(state: State, values: np.ndarray) -> np.ndarray:
@@ -51,4 +51,4 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     state.served &= keep
     state.quality *= keep
     state.served_by = np.where(keep, state.served_by, np.int32(SERVED_NONE))
-    state.cases_recovered += ended.sum(axis=1, dtype=np.int32)
+    state.cases_recovered += row_count(ended)

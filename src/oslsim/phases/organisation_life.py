@@ -6,7 +6,7 @@ import numpy as np
 
 from oslsim.community import area_bounds, covering_index, found_organisations, join_propensity
 from oslsim.params import Params
-from oslsim.state import NATURAL, SCOPE_RT, State
+from oslsim.state import NATURAL, SCOPE_RT, State, row_any
 
 
 def organisation_life(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -103,7 +103,7 @@ def _join(state: State, params: Params, rng: np.random.Generator) -> None:
 
 def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:
     o = params.organisations
-    unmet = (state.active & ~state.served).any(axis=1)
+    unmet = row_any(state.active & ~state.served)
     n_in = np.bincount(state.rt, minlength=state.n_rt)
     solidarity = np.bincount(state.rt, weights=state.solidarity, minlength=state.n_rt) / n_in
     need = np.bincount(state.rt, weights=unmet, minlength=state.n_rt) / n_in

@@ -15,6 +15,8 @@ from oslsim.state import (
     SERVED_GOV,
     SERVED_NONE,
     State,
+    nonzero2,
+    row_any,
 )
 
 
@@ -54,9 +56,9 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     idx = np.flatnonzero(state.mem_active[: state.e])
     hh, org = state.mem_hh[idx], state.mem_org[idx]
     known = state.active & (state.identified >= KNOWN_OWN)
-    with_case = np.flatnonzero(known.any(axis=1)[hh])
+    with_case = np.flatnonzero(row_any(known)[hh])
     hh, org = hh[with_case], org[with_case]
-    edge, cat = np.nonzero(v.serves[state.kind[org]] & known[hh])
+    edge, cat = nonzero2(v.serves[state.kind[org]] & known[hh])
     if edge.size:
         case = hh[edge].astype(np.int64) * v.cost.size + cat
         order = np.lexsort((rng.random(edge.size), case))
@@ -73,7 +75,7 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
         rows = np.flatnonzero(alive & state.wksbm[:m] & (state.scope[:m] == level))
         if pend_hh.size == 0 or rows.size == 0:
             continue
-        r_i, r_cat = np.nonzero(v.serves[state.kind[rows]])
+        r_i, r_cat = nonzero2(v.serves[state.kind[rows]])
         key_org = state.area[rows[r_i]].astype(np.int64) * v.cost.size + r_cat
         order = np.argsort(key_org, kind="stable")
         key_org, owner = key_org[order], rows[r_i][order]
@@ -106,10 +108,10 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
 
 def _forum_cases(state: State) -> tuple[np.ndarray, np.ndarray]:
     """Return (household, category) of the forum's known cases nobody serves yet."""
-    rows = np.flatnonzero(state.active.any(axis=1))
+    rows = np.flatnonzero(row_any(state.active))
     pending = (state.active[rows] & (state.identified[rows] == KNOWN_FORUM)
                & ~state.served[rows])
-    hh, cat = np.nonzero(pending)
+    hh, cat = nonzero2(pending)
     return rows[hh], cat
 
 
