@@ -1,15 +1,76 @@
-"""``oslsim sweep``: not built yet (see the project's open issues)."""
+"""``oslsim sweep``: run an experiment file's sweep into a DuckDB results store."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from oslsim.commands.common import non_negative_int, positive_int
+
+EPILOG = """examples:
+  oslsim sweep experiments/example_sweep.toml                 # all cores, progress bar
+  oslsim sweep exp.toml --workers 2 --out results/exp.duckdb
+  oslsim sweep exp.toml --scheduler tcp://10.0.0.5:8786       # a running Dask cluster
+  oslsim sweep exp.toml --dask-local 4                        # a local Dask cluster
+  oslsim sweep exp.toml --resume                              # only missing or failed runs
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``sweep`` subcommand (placeholder until its issue lands)."""
-    p = sub.add_parser("sweep", help="(not available yet)")
-    p.set_defaults(func=_missing)
+    """Add the ``sweep`` subcommand."""
+    p = sub.add_parser(
+        "sweep", help="run an experiment (a sweep of scenarios and parameters)",
+        description="Run every run of an experiment file (factors x design x replicates) on "
+                    "local processes or a Dask cluster, committing each finished run to a "
+                    "DuckDB store. The format is in docs/experiments.md.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("experiment", type=Path, metavar="EXPERIMENT.toml",
+                   help="the experiment file")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=non_negative_int, metavar="N",
+                       help="local worker processes (default: all cores; 0 runs in this "
+                            "process)")
+    where.add_argument("--scheduler", metavar="ADDR",
+                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    where.add_argument("--dask-local", type=positive_int, metavar="N",
+                       help="start a local Dask cluster of N single-threaded workers")
+    p.add_argument("--out", type=Path, metavar="STORE",
+                   help="the DuckDB results file (default results/<experiment-name>.duckdb)")
+    p.add_argument("--resume", action="store_true",
+                   help="run only the runs that are missing or failed in the store")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace a stored experiment of the same name whose definition changed")
+    p.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    p.set_defaults(func=run)
 
 
-def _missing(args: argparse.Namespace) -> int:
-    raise NotImplementedError("'oslsim sweep' is not available in this version yet")
+def run(args: argparse.Namespace) -> int:
+    """Load the experiment, run the sweep, print where the results are."""
+    from oslsim.experiments import SweepInterrupted, load_experiment, sweep
+
+    exp = load_experiment(args.experiment)
+    print(f"oslsim sweep: experiment {exp.name} ({exp.design} design, {exp.replicates} "
+          f"replicate{'s' * (exp.replicates > 1)} per point)", file=sys.stderr)
+    try:
+        report = sweep(exp, out=args.out, workers=args.workers, scheduler=args.scheduler,
+                       dask_local=args.dask_local, resume=args.resume,
+                       overwrite=args.overwrite, progress=not args.no_progress)
+    except SweepInterrupted as stop:
+        r = stop.report
+        print(f"oslsim sweep: {r.summary()}; continue with: oslsim sweep {args.experiment} "
+              f"--out {r.store} --resume", file=sys.stderr)
+        return 130
+    if exp.seed is None:
+        print(f"oslsim sweep: root seed {report.root_seed} (add 'seed = {report.root_seed}' to "
+              "the file to repeat these numbers elsewhere)", file=sys.stderr)
+    if report.to_run == 0:
+        print(f"oslsim sweep: nothing to run: all {report.total} runs are done in {report.store} "
+              "(run without --resume to run them again)")
+    else:
+        print(f"oslsim sweep: {report.summary()} [{report.runner}, {report.workers} workers]")
+    if report.failed_now:
+        print(f"oslsim sweep: {report.failed_now} runs failed; see their errors with: "
+              f"oslsim results {report.store}", file=sys.stderr)
+    return 0

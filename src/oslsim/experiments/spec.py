@@ -50,6 +50,10 @@ RANGE_KEYS = ("low", "high", "levels")
 MAX_MONTHS = 1200
 #: Default Morris grid levels (SALib's default; even numbers keep the trajectories balanced).
 MORRIS_LEVELS = 4
+#: Other names users give the designs, for the "did you mean" hint.
+_ALIASES = {"latin": "lhs", "latin_hypercube": "lhs", "hypercube": "lhs", "saltelli": "sobol",
+            "sobol_saltelli": "sobol", "full": "grid", "factorial": "grid",
+            "full_factorial": "grid", "elementary_effects": "morris", "oat": "morris"}
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
@@ -107,6 +111,7 @@ class _Lines:
 
     def find(self, key: str) -> int | None:
         """Return the line where the dotted ``key`` (or its nearest parent) is written."""
+        key = re.sub(r"\[\d+\]", "", key)
         while key:
             if key in self.index:
                 return self.index[key]
@@ -317,10 +322,19 @@ class Experiment:
         data.pop("source")
         data.pop("description")
         data["seed"] = int(seed)
-        data["scenario_content"] = {k: sc.to_dict() if hasattr(sc, "to_dict") else repr(sc)
-                                    for k, sc in self.scenarios.items()}
+        data["scenario_content"] = {k: _numbers_of(sc) for k, sc in self.scenarios.items()}
         text = json.dumps(data, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _numbers_of(scenario: Any) -> Any:
+    """What of a scenario decides the numbers: its site, months, overrides, interventions."""
+    if not hasattr(scenario, "to_dict"):
+        return repr(scenario)
+    data = scenario.to_dict()
+    head = {k: v for k, v in data.get("scenario", {}).items()
+            if not k.startswith(("title", "description"))}
+    return {**data, "scenario": head}
 
 
 # --------------------------------------------------------------------------- parsing
@@ -504,8 +518,10 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
         raise ctx.error("description", f"expected text, got {_type_name(description)}")
     design = data.get("design", "grid")
     if design not in DESIGNS:
+        alias = _ALIASES.get(str(design).lower().replace("-", "_").replace(" ", "_"))
+        hint = f"; did you mean {alias}?" if alias else _suggest(str(design), DESIGNS)
         raise ctx.error("design", f"{design!r} is not allowed; use one of {', '.join(DESIGNS)}"
-                        f"{_suggest(str(design), DESIGNS)}")
+                        f"{hint}")
     samples = data.get("samples")
     if design in SAMPLED:
         if samples is None:

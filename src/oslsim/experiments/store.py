@@ -1,0 +1,451 @@
+"""The results store: an embedded DuckDB file that only the sweep's coordinator writes.
+
+Tables (plain SQL reads them; see ``docs/experiments.md``):
+
+``experiments``
+    one row per experiment: its definition, design, root seed, fingerprint.
+``design``
+    one row per design point: ``experiment, point, scenario, sample`` and a column per factor
+    (named by its dotted parameter path).
+``runs``
+    one row per run (point × replicate): seed, status (``pending``, ``done``, ``failed``),
+    error, full parameters as JSON, times, worker and versions.
+``timeseries``
+    the kept months and outcome columns of every finished run.
+
+Each finished run is committed in its own transaction, so a crash loses at most the runs in
+flight. Run ids are deterministic, and a run's rows are replaced, never appended twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from oslsim.errors import InputError
+from oslsim.experiments.spec import Experiment, ExperimentError
+
+if TYPE_CHECKING:
+    from oslsim.experiments.runner import RunOutcome, RunTask
+
+__all__ = ["TABLES", "ResultStore", "default_store", "export_tables", "load_results", "tidy"]
+
+#: The store's tables, in the order they are exported.
+TABLES = ("experiments", "design", "runs", "timeseries")
+#: Run statuses.
+PENDING, DONE, FAILED = "pending", "done", "failed"
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS experiments (
+        name VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, design VARCHAR,
+        root_seed BIGINT, replicates INTEGER, months INTEGER, points INTEGER, runs INTEGER,
+        definition JSON, problem JSON, source VARCHAR, created TIMESTAMP, updated TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS design (
+        experiment VARCHAR NOT NULL, point INTEGER NOT NULL, scenario VARCHAR,
+        sample INTEGER, PRIMARY KEY (experiment, point))""",
+    """CREATE TABLE IF NOT EXISTS runs (
+        run_id VARCHAR PRIMARY KEY, experiment VARCHAR NOT NULL, point INTEGER NOT NULL,
+        replicate INTEGER NOT NULL, scenario VARCHAR, seed BIGINT NOT NULL,
+        status VARCHAR NOT NULL, error VARCHAR, attempts INTEGER, params JSON,
+        started TIMESTAMP, finished TIMESTAMP, seconds DOUBLE, host VARCHAR, pid INTEGER,
+        oslsim_version VARCHAR, python_version VARCHAR, numpy_version VARCHAR,
+        mesa_version VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS timeseries (run_id VARCHAR NOT NULL, month INTEGER NOT NULL)""",
+)
+
+
+def default_store(name: str) -> Path:
+    """Where a sweep writes unless told: ``results/<experiment-name>.duckdb``."""
+    return Path("results") / f"{name}.duckdb"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_type(dtype: Any) -> str:
+    """The column type for a pandas dtype or an Arrow type."""
+    if isinstance(dtype, pa.DataType):
+        if pa.types.is_boolean(dtype):
+            return "BOOLEAN"
+        if pa.types.is_integer(dtype):
+            return "BIGINT"
+        if pa.types.is_floating(dtype):
+            return "DOUBLE"
+        return "VARCHAR"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "BOOLEAN"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "BIGINT"
+    if pd.api.types.is_float_dtype(dtype):
+        return "DOUBLE"
+    return "VARCHAR"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file with one-line errors for the usual problems."""
+    if read_only and not path.exists():
+        raise InputError(f"{path}: file not found; give a results store written by "
+                         "'oslsim sweep' (a .duckdb file)")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a results store (.duckdb)")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            raise InputError(f"{path}: the store is in use by another process (a running "
+                             "sweep?); wait for it to finish") from None
+        raise InputError(f"{path}: not a results store DuckDB can open "
+                         f"({' '.join(msg.split())[:200]})") from None
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: not a results store DuckDB can open "
+                         f"({' '.join(str(exc).split())[:200]})") from None
+
+
+class ResultStore:
+    """The DuckDB results file of one or more experiments; the coordinator's only writer.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.duckdb`` file; created (with its folder) when writing.
+    read_only : bool
+        Open for reading only (several readers may share the file, never with a writer).
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.con = _connect(self.path, read_only)
+        if not read_only:
+            # one thread: the coordinator's small inserts need no pool, and the cores are the
+            # workers'
+            self.con.execute("SET threads = 1")
+            for statement in _SCHEMA:
+                self.con.execute(statement)
+        self._columns: dict[str, list[str]] = {}
+        self._with_rows: set[str] = set()  # runs whose time series is in the store
+
+    # ------------------------------------------------------------------ plumbing
+    def close(self) -> None:
+        """Checkpoint (when writing) and close the file."""
+        if not self.read_only:
+            try:
+                self.con.execute("CHECKPOINT")
+            except duckdb.Error:  # noqa: S110 - a failed checkpoint leaves a valid WAL
+                pass
+        self.con.close()
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def columns(self, table: str) -> list[str]:
+        """The columns of a table, in order (cached for the writer)."""
+        if table not in self._columns or self.read_only:
+            rows = self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position", [table]).fetchall()
+            self._columns[table] = [r[0] for r in rows]
+        return self._columns[table]
+
+    def has_table(self, table: str) -> bool:
+        """Whether the store holds a table (a read-only store may be from an older version)."""
+        return bool(self.columns(table))
+
+    def _add_columns(self, table: str, df: pd.DataFrame | pa.Table) -> None:
+        have = set(self.columns(table))
+        types = dict(zip(df.schema.names, df.schema.types, strict=True)) \
+            if isinstance(df, pa.Table) else df.dtypes.to_dict()
+        for col, dtype in types.items():
+            if col not in have:
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN {_quote(col)} "
+                                 f"{_sql_type(dtype)}")
+                self._columns[table].append(col)
+
+    def _insert(self, table: str, df: pd.DataFrame | pa.Table,
+                extra: Mapping[str, Any] | None = None) -> None:
+        """Insert a DataFrame or Arrow table by column name, adding columns the table lacks."""
+        self._add_columns(table, df)
+        self.con.register("_incoming", df)
+        try:
+            lits = "".join(f"${k} AS {_quote(k)}, " for k in (extra or {}))
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT {lits}* FROM _incoming",
+                             dict(extra or {}))
+        finally:
+            self.con.unregister("_incoming")
+
+    # ------------------------------------------------------------------ experiments
+    def experiment(self, name: str) -> dict[str, Any] | None:
+        """The stored row of one experiment, or ``None``."""
+        if not self.has_table("experiments"):
+            return None
+        df = self.con.execute("SELECT * FROM experiments WHERE name = ?", [name]).df()
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def experiment_names(self) -> list[str]:
+        """Names of the stored experiments, oldest first."""
+        if not self.has_table("experiments"):
+            return []
+        return [r[0] for r in self.con.execute(
+            "SELECT name FROM experiments ORDER BY created, name").fetchall()]
+
+    def delete_experiment(self, name: str) -> None:
+        """Remove one experiment and all its rows."""
+        self._with_rows.clear()  # filled again by begin()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM timeseries WHERE run_id IN "
+                             "(SELECT run_id FROM runs WHERE experiment = ?)", [name])
+            for table, key in (("runs", "experiment"), ("design", "experiment"),
+                               ("experiments", "name")):
+                self.con.execute(f"DELETE FROM {table} WHERE {key} = ?", [name])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def begin(self, exp: Experiment, root: int, fingerprint: str, design: pd.DataFrame,
+              tasks: Iterable[RunTask], overwrite: bool = False) -> bool:
+        """Register an experiment, its design and its planned runs (``pending``).
+
+        Returns whether the experiment was already in the store. A stored experiment of the
+        same name but another definition is refused unless ``overwrite``, which deletes it.
+        """
+        info = self.experiment(exp.name)
+        if info is not None and info["fingerprint"] != fingerprint:
+            if not overwrite:
+                raise ExperimentError(
+                    f"{self.path}: experiment {exp.name!r} is already stored with a different "
+                    "definition (factors, seed, months, scenarios or keep changed); use "
+                    "--overwrite to replace it, or --out for another store")
+            self.delete_experiment(exp.name)
+            info = None
+        tasks = list(tasks)
+        now = _now()
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if info is None:
+                self.con.execute(
+                    "INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [exp.name, fingerprint, exp.design, int(root), exp.replicates, exp.months,
+                     len(design), len(tasks), json.dumps(exp.to_dict(), default=str),
+                     json.dumps(exp.problem()), exp.source, now, now])
+                self._insert("design", design, {"experiment": exp.name})
+                runs = pd.DataFrame({
+                    "run_id": [t.run_id for t in tasks],
+                    "point": np.array([t.point for t in tasks], dtype=np.int64),
+                    "replicate": np.array([t.replicate for t in tasks], dtype=np.int64),
+                    "scenario": [t.scenario for t in tasks],
+                    "seed": np.array([t.seed for t in tasks], dtype=np.int64),
+                    "status": PENDING, "attempts": 0,
+                })
+                self._insert("runs", runs, {"experiment": exp.name})
+            else:
+                self.con.execute("UPDATE experiments SET updated = ? WHERE name = ?",
+                                 [now, exp.name])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self._with_rows |= {r[0] for r in self.con.execute(
+            "SELECT run_id FROM runs WHERE experiment = ? AND status = ?",
+            [exp.name, DONE]).fetchall()}
+        return info is not None
+
+    # ------------------------------------------------------------------ runs
+    def unfinished(self, name: str) -> set[str]:
+        """Run ids of an experiment that are not done (pending or failed)."""
+        rows = self.con.execute("SELECT run_id FROM runs WHERE experiment = ? AND status <> ?",
+                                [name, DONE]).fetchall()
+        return {r[0] for r in rows}
+
+    def counts(self, name: str) -> dict[str, int]:
+        """Runs of an experiment by status."""
+        rows = self.con.execute("SELECT status, count(*) FROM runs WHERE experiment = ? "
+                                "GROUP BY status", [name]).fetchall()
+        out = {PENDING: 0, DONE: 0, FAILED: 0}
+        out.update({s: int(n) for s, n in rows})
+        return out
+
+    def record(self, outcome: RunOutcome, attempts: int = 1) -> None:
+        """Commit one finished run: replace its time series and update its ``runs`` row."""
+        v = outcome.versions or {}
+        rows = outcome.timeseries if outcome.status == DONE else None
+        if isinstance(rows, pd.DataFrame) and "run_id" not in rows.columns:
+            rows = rows.assign(run_id=outcome.run_id)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if outcome.run_id in self._with_rows:  # a run done before: replace its rows
+                self.con.execute("DELETE FROM timeseries WHERE run_id = ?", [outcome.run_id])
+            if rows is not None:
+                self._insert("timeseries", rows)
+            seconds = (outcome.finished - outcome.started).total_seconds() \
+                if outcome.started and outcome.finished else None
+            self.con.execute(
+                "UPDATE runs SET status = ?, error = ?, attempts = ?, params = ?, started = ?, "
+                "finished = ?, seconds = ?, host = ?, pid = ?, oslsim_version = ?, "
+                "python_version = ?, numpy_version = ?, mesa_version = ? WHERE run_id = ?",
+                [outcome.status, outcome.error, attempts,
+                 json.dumps(outcome.params, default=str) if outcome.params is not None
+                 else None, outcome.started, outcome.finished, seconds, outcome.host,
+                 outcome.pid, v.get("oslsim"), v.get("python"), v.get("numpy"), v.get("mesa"),
+                 outcome.run_id])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if rows is not None:
+            self._with_rows.add(outcome.run_id)
+        else:
+            self._with_rows.discard(outcome.run_id)
+
+    # ------------------------------------------------------------------ reading
+    def table(self, table: str, experiment: str | None = None) -> pd.DataFrame:
+        """One table as a DataFrame, optionally only one experiment's rows."""
+        if table not in TABLES:
+            raise InputError(f"table {table!r} is not in the store; use one of "
+                             f"{', '.join(TABLES)}")
+        if not self.has_table(table):
+            return pd.DataFrame()
+        order = {"experiments": "created, name", "design": "experiment, point",
+                 "runs": "experiment, point, replicate", "timeseries": "run_id, month"}[table]
+        if experiment is None:
+            return self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").df()
+        where = {"experiments": "name = ?", "design": "experiment = ?",
+                 "runs": "experiment = ?",
+                 "timeseries": "run_id IN (SELECT run_id FROM runs WHERE experiment = ?)"}[table]
+        return self.con.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY {order}",
+                                [experiment]).df()
+
+    def tables(self, experiment: str | None = None) -> dict[str, pd.DataFrame]:
+        """Every table as a DataFrame; for one experiment, other experiments' columns dropped.
+
+        A store shared by experiments has the union of their factor and outcome columns;
+        the columns one experiment never filled are left out of its tables.
+        """
+        out = {t: self.table(t, experiment) for t in TABLES}
+        if experiment is None:
+            return out
+        for table, core in (("design", ("experiment", "point", "scenario", "sample")),
+                            ("timeseries", ("run_id", "month"))):
+            df = out[table]
+            if not df.empty:
+                empty = [c for c in df.columns if c not in core and df[c].isna().all()]
+                out[table] = df.drop(columns=empty)
+        return out
+
+
+def load_results(path: str | Path, experiment: str | None = None) -> dict[str, pd.DataFrame]:
+    """Read a results store into pandas: ``{"experiments", "design", "runs", "timeseries"}``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.duckdb`` file written by :func:`oslsim.sweep` / ``oslsim sweep``.
+    experiment : str, optional
+        Only this experiment's rows (a store may hold several).
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``runs`` (one row per run, with ``status``, ``seed``, ``params`` as JSON text),
+        ``design`` (one row per point, a column per factor), ``timeseries`` (kept months
+        and outcomes per run) and ``experiments``. Join them with :func:`tidy`.
+
+    Examples
+    --------
+    >>> res = load_results("results/example_sweep.duckdb")  # doctest: +SKIP
+    >>> tidy(res).groupby("organisations.wksbm_per_1000")["burden"].mean()  # doctest: +SKIP
+    """
+    with ResultStore(path, read_only=True) as store:
+        if experiment is not None and experiment not in store.experiment_names():
+            names = ", ".join(store.experiment_names()) or "none"
+            raise InputError(f"{path}: experiment {experiment!r} is not in the store; stored: "
+                             f"{names}")
+        return store.tables(experiment)
+
+
+def tidy(results: Mapping[str, pd.DataFrame], month: int | str | None = "last",
+         ) -> pd.DataFrame:
+    """One tidy table of the done runs: run keys, seed, factor values and outcomes.
+
+    Parameters
+    ----------
+    results : mapping
+        What :func:`load_results` returns.
+    month : int, "last" or None
+        ``"last"``: each run's last kept month; an int: that month; ``None``: every month.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``experiment, run_id, point, replicate, scenario, seed``, the factor columns,
+        ``month`` and the outcome columns; one row per run (per month with ``None``).
+    """
+    runs, design, ts = results["runs"], results["design"], results["timeseries"]
+    keys = ["experiment", "run_id", "point", "replicate", "scenario", "seed"]
+    if runs.empty:
+        return pd.DataFrame(columns=keys + ["month"])
+    done = runs.loc[runs["status"] == DONE, keys]
+    factors = design.drop(columns=["scenario"], errors="ignore")
+    table = done.merge(factors, on=["experiment", "point"], how="left")
+    if month == "last":
+        ts = ts.loc[ts.groupby("run_id")["month"].transform("max") == ts["month"]]
+    elif month is not None:
+        ts = ts.loc[ts["month"] == int(month)]
+    out = table.merge(ts, on="run_id", how="inner")
+    return out.sort_values(["experiment", "point", "replicate", "month"]).reset_index(drop=True)
+
+
+def export_tables(path: str | Path, folder: str | Path, fmt: str = "parquet",
+                  experiment: str | None = None) -> list[Path]:
+    """Write every table of a store to ``folder/<table>.parquet`` (or ``.csv``); return paths.
+
+    DuckDB streams each table straight to the file, so stores larger than memory export.
+    """
+    if fmt not in ("parquet", "csv"):
+        raise InputError(f"format {fmt!r} is not allowed; use parquet or csv")
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: is a file; give a folder for the exported tables")
+    written: list[Path] = []
+    with ResultStore(path, read_only=True) as store:
+        if experiment is not None and experiment not in store.experiment_names():
+            names = ", ".join(store.experiment_names()) or "none"
+            raise InputError(f"{path}: experiment {experiment!r} is not in the store; stored: "
+                             f"{names}")
+        folder.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            if not store.has_table(table):
+                continue
+            target = folder / f"{table}.{fmt}"
+            query = f"SELECT * FROM {table}"
+            if experiment is not None:
+                query += {"experiments": " WHERE name = $e", "design": " WHERE experiment = $e",
+                          "runs": " WHERE experiment = $e",
+                          "timeseries": " WHERE run_id IN (SELECT run_id FROM runs WHERE "
+                                        "experiment = $e)"}[table]
+            literal = "'" + str(target).replace("'", "''") + "'"
+            options = "FORMAT PARQUET" if fmt == "parquet" else "FORMAT CSV, HEADER"
+            store.con.execute(f"COPY ({query}) TO {literal} ({options})",
+                              {"e": experiment} if experiment is not None else None)
+            written.append(target)
+    return written
