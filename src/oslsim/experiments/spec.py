@@ -8,12 +8,11 @@ what is allowed and, for a misspelling, the close match.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import pandas as pd
 
 from oslsim.errors import InputError
 from oslsim.params import Params, coerce_value, iter_params, param_info
+from oslsim.tomlcheck import flatten, strip_key, suggest, type_name
 
 __all__ = [
     "DESIGNS",
@@ -61,19 +61,8 @@ class ExperimentError(InputError):
     """An experiment that cannot be run: one line naming the file, the key and what is allowed."""
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else ""
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    return f"a {type(value).__name__}"
+def _is_range(table: Mapping[str, Any]) -> bool:
+    return bool(set(table) & {"low", "high"})
 
 
 def _is_path(ref: str) -> bool:
@@ -131,15 +120,6 @@ class _Context:
         line = self.lines.find(key)
         at = f"{self.source}, line {line}" if line else self.source
         return ExperimentError(f"{at}: {key}: {' '.join(problem.split())}")
-
-
-def _strip(key: str, exc: BaseException) -> str:
-    """Drop a leading ``name:`` that repeats the key from a params error message."""
-    msg = " ".join(str(exc).split())
-    for prefix in (f"{key}: ", f"{key.rsplit('.', 1)[-1]}: "):
-        if msg.startswith(prefix):
-            return msg[len(prefix):]
-    return msg
 
 
 # --------------------------------------------------------------------------- the pieces
@@ -340,16 +320,6 @@ def _numbers_of(scenario: Any) -> Any:
 # --------------------------------------------------------------------------- parsing
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
-    """Flatten nested tables into dotted keys; a ``{low, high}`` table is a value."""
-    for key, value in table.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping) and not (set(value) & {"low", "high"}):
-            yield from _flatten(value, path + ".")
-        else:
-            yield path, value
-
-
 def _groups() -> set[str]:
     return {i.path.rsplit(".", 1)[0] for i in iter_params() if "." in i.path}
 
@@ -363,19 +333,19 @@ def _param(ctx: _Context, where: str, path: str) -> Any:
             example = next(i.path for i in iter_params() if i.path.startswith(path + "."))
             raise ctx.error(where, f"is a group of parameters, not a value; use one of its "
                             f"parameters, e.g. {example}") from None
-        raise ctx.error(where, _strip(path, exc)) from None
+        raise ctx.error(where, strip_key(path, exc)) from None
 
 
 def _value(ctx: _Context, where: str, path: str, value: Any) -> Any:
     """Coerce one value to the parameter's type and check its range."""
     if isinstance(value, (Mapping, list)):
-        raise ctx.error(where, f"expected a single value, got {_type_name(value)}; "
+        raise ctx.error(where, f"expected a single value, got {type_name(value)}; "
                         f"allowed {param_info(path).allowed()}")
     try:
         coerced = coerce_value(path, value)
         Params().with_overrides({path: coerced})
     except ValueError as exc:
-        raise ctx.error(where, _strip(path, exc)) from None
+        raise ctx.error(where, strip_key(path, exc)) from None
     return coerced
 
 
@@ -393,7 +363,7 @@ def _scenario_ref(ctx: _Context, key: str, label: Any, base_dir: Path | None) ->
 
     if not isinstance(label, str) or not label.strip():
         raise ctx.error(key, f"expected a scenario name or a path to a .toml file, got "
-                        f"{_type_name(label)}")
+                        f"{type_name(label)}")
     ref: str | Path = label.strip()
     if _is_path(str(ref)):
         path = Path(ref).expanduser()
@@ -424,7 +394,7 @@ def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
         unknown = [k for k in value if k not in RANGE_KEYS]
         if unknown:
             raise ctx.error(f"{where}.{unknown[0]}", f"unknown key; a range allows "
-                            f"{', '.join(RANGE_KEYS)}{_suggest(unknown[0], RANGE_KEYS)}")
+                            f"{', '.join(RANGE_KEYS)}{suggest(unknown[0], RANGE_KEYS)}")
         if info.type not in (int, float):
             raise ctx.error(where, f"a range needs a numeric parameter; list the values "
                             f"instead ({info.allowed()})")
@@ -448,17 +418,17 @@ def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
                             "design samples the range itself (see samples)")
         return Factor(path, low=float(low), high=float(high), levels=levels, type=info.type)
     raise ctx.error(where, f"expected a list of values or a range {{ low, high }}, got "
-                    f"{_type_name(value)}")
+                    f"{type_name(value)}")
 
 
 def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
     if not isinstance(table, Mapping):
         raise ctx.error("keep", f"expected a table with {', '.join(KEEP_KEYS)}, got "
-                        f"{_type_name(table)}")
+                        f"{type_name(table)}")
     for key in table:
         if key not in KEEP_KEYS:
             raise ctx.error(f"keep.{key}", f"unknown key; allowed {', '.join(KEEP_KEYS)}"
-                            f"{_suggest(key, KEEP_KEYS)}")
+                            f"{suggest(key, KEEP_KEYS)}")
     outcomes: tuple[str, ...] | None = None
     raw = table.get("outcomes", "all")
     if raw != "all":
@@ -472,7 +442,7 @@ def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
             if name == "month":
                 continue
             if not isinstance(name, str) or name not in known:
-                hint = _suggest(name, known) if isinstance(name, str) else ""
+                hint = suggest(name, known) if isinstance(name, str) else ""
                 raise ctx.error(f"keep.outcomes[{i}]", f"{name!r} is not an outcome; use one "
                                 f"of {', '.join(known)}{hint}")
         outcomes = tuple(dict.fromkeys(n for n in raw if n != "month"))
@@ -504,22 +474,22 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
     """
     ctx = _Context(source, text)
     if not isinstance(data, Mapping):
-        raise ctx.error("experiment", f"expected a table, got {_type_name(data)}")
+        raise ctx.error("experiment", f"expected a table, got {type_name(data)}")
     for key in data:
         if key not in TOP_KEYS:
             raise ctx.error(key, f"unknown key; allowed {', '.join(TOP_KEYS)}"
-                            f"{_suggest(key, TOP_KEYS)}")
+                            f"{suggest(key, TOP_KEYS)}")
     name = data.get("name", default_name)
     if not isinstance(name, str) or not _NAME.match(name):
         raise ctx.error("name", f"{name!r} is not allowed; use letters, digits, _ . - "
                         "(it names the store file)")
     description = data.get("description", "")
     if not isinstance(description, str):
-        raise ctx.error("description", f"expected text, got {_type_name(description)}")
+        raise ctx.error("description", f"expected text, got {type_name(description)}")
     design = data.get("design", "grid")
     if design not in DESIGNS:
         alias = _ALIASES.get(str(design).lower().replace("-", "_").replace(" ", "_"))
-        hint = f"; did you mean {alias}?" if alias else _suggest(str(design), DESIGNS)
+        hint = f"; did you mean {alias}?" if alias else suggest(str(design), DESIGNS)
         raise ctx.error("design", f"{design!r} is not allowed; use one of {', '.join(DESIGNS)}"
                         f"{hint}")
     samples = data.get("samples")
@@ -562,8 +532,9 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
 
     raw_factors = data.get("factors", {})
     if not isinstance(raw_factors, Mapping):
-        raise ctx.error("factors", f"expected a table of factors, got {_type_name(raw_factors)}")
-    factors = [_factor(ctx, path, value, design) for path, value in _flatten(raw_factors)]
+        raise ctx.error("factors", f"expected a table of factors, got {type_name(raw_factors)}")
+    factors = [_factor(ctx, path, value, design)
+               for path, value in flatten(raw_factors, is_value=_is_range)]
     has_scenario_factor = any(f.name == SCENARIO_FACTOR for f in factors)
     if has_scenario_factor and "scenario" in data:
         raise ctx.error("scenario", "the scenarios are already crossed in factors.scenario; "
@@ -575,10 +546,10 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
     raw_params = data.get("params", {})
     if not isinstance(raw_params, Mapping):
         raise ctx.error("params", f"expected a table of parameter overrides, got "
-                        f"{_type_name(raw_params)}")
+                        f"{type_name(raw_params)}")
     params: dict[str, Any] = {}
     names = {f.name for f in factors}
-    for path, value in _flatten(raw_params):
+    for path, value in flatten(raw_params, is_value=_is_range):
         where = f"params.{path}"
         _param(ctx, where, path)
         if path in names:

@@ -8,10 +8,9 @@ what is allowed and, for a misspelling, the close match.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from oslsim.errors import InputError
 from oslsim.params import Params, coerce_value, param_info
 from oslsim.scenarios.actions import ACTIONS, LASTING, PULSE, Action, Arg
+from oslsim.tomlcheck import flatten, strip_key, suggest, type_name
 
 if TYPE_CHECKING:
     from oslsim.model import OSLModel
@@ -50,11 +50,6 @@ _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 class ScenarioError(InputError):
     """A scenario that cannot be run: one line naming the file, the key and what is allowed."""
-
-
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else ""
 
 
 # --------------------------------------------------------------------------- where keys are
@@ -262,7 +257,7 @@ class Scenario:
             try:
                 params = params.with_overrides({key: value})
             except ValueError as exc:
-                raise ScenarioError(f"override {key}={value!r}: {_strip(key, exc)}") from None
+                raise ScenarioError(f"override {key}={value!r}: {strip_key(key, exc)}") from None
         return params
 
     def check_months(self, months: Any) -> list[Intervention]:
@@ -326,50 +321,16 @@ class Scenario:
         return self.description_id if lang == "id" else self.description_en
 
 
-def _strip(key: str, exc: BaseException) -> str:
-    """Drop a leading ``name:`` that repeats the key from a params error message."""
-    msg = " ".join(str(exc).split())
-    for prefix in (f"{key}: ", f"{key.rsplit('.', 1)[-1]}: "):
-        if msg.startswith(prefix):
-            return msg[len(prefix):]
-    return msg
-
-
 # --------------------------------------------------------------------------- parsing
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return f"a {type(value).__name__}"
-
-
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
-    for key, value in table.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            yield from _flatten(value, path + ".")
-        else:
-            yield path, value
 
 
 def _parse_params(ctx: _Context, table: Any) -> dict[str, Any]:
     if not isinstance(table, Mapping):
         raise ctx.error("[params]", f"expected a table of parameter overrides, got "
-                        f"{_type_name(table)}", "params")
+                        f"{type_name(table)}", "params")
     result: dict[str, Any] = {}
     params = Params()
-    for path, value in _flatten(table):
+    for path, value in flatten(table):
         key = ("params", *path.split("."))
         where = f"[params] {path}"
         try:
@@ -379,12 +340,12 @@ def _parse_params(ctx: _Context, table: Any) -> dict[str, Any]:
             if path in groups:
                 raise ctx.error(where, f"is a group of parameters, not a value; set one of its "
                                 f"parameters, e.g. {path}.{_first_in(path)}", *key) from None
-            raise ctx.error(where, _strip(path, exc), *key) from None
+            raise ctx.error(where, strip_key(path, exc), *key) from None
         try:
             coerced = coerce_value(path, value)
             params.with_overrides({path: coerced})
         except ValueError as exc:
-            raise ctx.error(where, _strip(path, exc), *key) from None
+            raise ctx.error(where, strip_key(path, exc), *key) from None
         result[path] = coerced
     return result
 
@@ -411,7 +372,7 @@ def _check_value(ctx: _Context, where: str, arg: Arg, value: Any, key: tuple[Any
         return value
     if arg.type is str:
         if not isinstance(value, str) or (arg.choices and value not in arg.choices):
-            hint = _suggest(value, arg.choices or ()) if isinstance(value, str) else ""
+            hint = suggest(value, arg.choices or ()) if isinstance(value, str) else ""
             raise ctx.error(where, bad + hint, *key)
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
@@ -447,13 +408,13 @@ def _parse_intervention(ctx: _Context, i: int, table: Any, months: int) -> Inter
     label = f"interventions[{i + 1}]"
     base = ("interventions", i)
     if not isinstance(table, Mapping):
-        raise ctx.error(label, f"expected a table ([[interventions]]), got {_type_name(table)}",
+        raise ctx.error(label, f"expected a table ([[interventions]]), got {type_name(table)}",
                         "interventions")
     action_name = table.get("action")
     if action_name is None:
         raise ctx.error(label, f"missing 'action'; use one of {', '.join(ACTIONS)}", *base)
     if not isinstance(action_name, str) or action_name not in ACTIONS:
-        hint = _suggest(action_name, ACTIONS) if isinstance(action_name, str) else ""
+        hint = suggest(action_name, ACTIONS) if isinstance(action_name, str) else ""
         raise ctx.error(f"{label}.action", f"{action_name!r} is not a known action; use one of "
                         f"{', '.join(ACTIONS)}{hint}", *base, "action")
     action = ACTIONS[action_name]
@@ -463,7 +424,7 @@ def _parse_intervention(ctx: _Context, i: int, table: Any, months: int) -> Inter
     for key in table:
         if key not in allowed:
             raise ctx.error(f"{label}.{key}", f"unknown key; allowed: {', '.join(allowed)}"
-                            f"{_suggest(str(key), allowed)}", *base, key)
+                            f"{suggest(str(key), allowed)}", *base, key)
 
     has_month, has_window = "month" in table, "from" in table or "to" in table
     if has_month and has_window:
@@ -543,24 +504,24 @@ def parse_scenario(data: Any, source: str = "<dict>", text: str | None = None,
     """
     ctx = _Context(source, text)
     if not isinstance(data, Mapping):
-        raise ctx.error("(file)", f"expected a table, got {_type_name(data)}")
+        raise ctx.error("(file)", f"expected a table, got {type_name(data)}")
     for key in data:
         if key not in TOP_KEYS:
             raise ctx.error(f"[{key}]", f"unknown table; allowed: {', '.join(TOP_KEYS)}"
-                            f"{_suggest(str(key), TOP_KEYS)}", key)
+                            f"{suggest(str(key), TOP_KEYS)}", key)
     head = data.get("scenario", {})
     if not isinstance(head, Mapping):
-        raise ctx.error("[scenario]", f"expected a table, got {_type_name(head)}", "scenario")
+        raise ctx.error("[scenario]", f"expected a table, got {type_name(head)}", "scenario")
     for key in head:
         if key not in SCENARIO_KEYS:
             raise ctx.error(f"[scenario] {key}", f"unknown key; allowed: "
-                            f"{', '.join(SCENARIO_KEYS)}{_suggest(str(key), SCENARIO_KEYS)}",
+                            f"{', '.join(SCENARIO_KEYS)}{suggest(str(key), SCENARIO_KEYS)}",
                             "scenario", key)
     texts: dict[str, str] = {}
     for key in ("name", "title_id", "title_en", "description_id", "description_en", "site"):
         value = head.get(key)
         if value is not None and not isinstance(value, str):
-            raise ctx.error(f"[scenario] {key}", f"expected a string, got {_type_name(value)}",
+            raise ctx.error(f"[scenario] {key}", f"expected a string, got {type_name(value)}",
                             "scenario", key)
         texts[key] = value or ""
     name = texts["name"] or default_name
@@ -590,7 +551,7 @@ def parse_scenario(data: Any, source: str = "<dict>", text: str | None = None,
     raw = data.get("interventions", [])
     if not isinstance(raw, list):
         raise ctx.error("[[interventions]]", f"expected an array of tables ([[interventions]]), "
-                        f"got {_type_name(raw)}", "interventions")
+                        f"got {type_name(raw)}", "interventions")
     interventions = tuple(_parse_intervention(ctx, i, t, months) for i, t in enumerate(raw))
     return Scenario(name=name, title_id=texts["title_id"], title_en=texts["title_en"],
                     description_id=texts["description_id"],
@@ -611,7 +572,7 @@ def _load_site(ctx: _Context, site: str, base_dir: Path | None,
         ref = f"builtin:{site}"
     else:
         raise ctx.error("[scenario] site", f"{site!r} is not a known site; use one of "
-                        f"{', '.join(SITES)} or a path to a .toml file{_suggest(site, SITES)}",
+                        f"{', '.join(SITES)} or a path to a .toml file{suggest(site, SITES)}",
                         "scenario", "site")
     if ref in chain:
         raise ctx.error("[scenario] site", f"{site!r} leads back to itself "
@@ -709,7 +670,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if text.endswith(".toml") or "/" in text or "\\" in text or Path(text).exists():
         return _load(text)
     raise ScenarioError(f"unknown scenario {text!r}; use one of {', '.join(names)} or a path "
-                        f"to a .toml file{_suggest(text, names)}")
+                        f"to a .toml file{suggest(text, names)}")
 
 
 def list_scenarios() -> list[Scenario]:
