@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/oslsim run --households 2000 --months 120 --seed 42 --out demo/run.csv
+	$(VENV)/bin/oslsim hypothesis --quick --out report/
+	@echo "The report is in report/: open report/report.html (or read report/report.md)."
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

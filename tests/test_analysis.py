@@ -427,3 +427,56 @@ def test_other_bad_input():
         analysis.saturation_point(pd.DataFrame({"dose": [1.0, 1.0], "mean": [1.0, 2.0]}), 0.1)
     with pytest.raises(ValueError, match="'names'"):
         analysis.sobol_indices({"num_vars": 1}, np.zeros(4))
+
+
+# ---------------------------------------------------------------------------------------
+# replicates (Lee et al. 2015)
+# ---------------------------------------------------------------------------------------
+
+
+def test_cv_by_replicates_ends_at_the_sample_cv():
+    df = pd.DataFrame({"dose": 0.0, "burden": [1.0, 2.0, 3.0, 4.0]})
+    cv = analysis.cv_by_replicates(df, "burden", by=["dose"], n_perm=50, rng=0)
+    assert list(cv["n"]) == [2, 3, 4]
+    last = cv[cv["n"] == 4].iloc[0]
+    expected = np.std([1, 2, 3, 4], ddof=1) / 2.5  # every order holds all four runs
+    assert last["cv"] == pytest.approx(expected)
+    assert last["cv_lo"] == pytest.approx(expected) and last["dev"] == pytest.approx(0.0)
+    # with two runs the CV depends on which two come first: the band is wide
+    first = cv[cv["n"] == 2].iloc[0]
+    assert first["cv_hi"] > first["cv_lo"] and first["dev"] > 0
+
+
+def test_cv_by_replicates_settles_as_runs_are_added():
+    gen = np.random.default_rng(4)
+    df = pd.DataFrame({"burden": gen.normal(10.0, 1.0, 200)})
+    cv = analysis.cv_by_replicates(df, "burden", n_perm=100, rng=1)
+    dev = cv.set_index("n")["dev"]
+    # the spread of the running CV around the final one shrinks with n
+    assert dev[5] > dev[50] > dev[150]
+    assert cv["cv"].iloc[-1] == pytest.approx(df["burden"].std(ddof=1) / df["burden"].mean())
+
+
+def test_stable_replicates_takes_the_worst_cell_and_needs_it_to_stay():
+    table = pd.DataFrame({
+        "cell": ["a"] * 5 + ["b"] * 5,
+        "n": [2, 3, 4, 5, 6] * 2,
+        "dev": [0.5, 0.05, 0.3, 0.05, 0.0,  # a dips under 0.1 at 3 but rises again at 4
+                0.4, 0.2, 0.08, 0.02, 0.0],
+    })
+    assert analysis.stable_replicates(table, 0.1) == 5
+    assert analysis.stable_replicates(table, 0.6) == 2
+    never = pd.DataFrame({"n": [2, 3], "dev": [0.5, 0.4]})
+    assert analysis.stable_replicates(never, 0.1) is None
+    with pytest.raises(ValueError):
+        analysis.stable_replicates(table, 0.0)
+
+
+def test_replicates_needed_matches_the_normal_formula():
+    # ((1.959964 + 0.841621) * 1 / 1)^2 = 7.85 -> 8
+    assert analysis.replicates_needed(1.0, 1.0) == 8
+    # halving delta quadruples n (up to rounding)
+    assert analysis.replicates_needed(1.0, 0.5) == 32
+    assert analysis.replicates_needed(0.0, 1.0) == 2
+    with pytest.raises(ValueError):
+        analysis.replicates_needed(1.0, 0.0)

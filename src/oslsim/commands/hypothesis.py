@@ -1,15 +1,73 @@
-"""``oslsim hypothesis``: not built yet (see the project's open issues)."""
+"""``oslsim hypothesis``: run the WKSBM dose experiment and write the report."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from oslsim.commands.common import non_negative_int
+
+EPILOG = """examples:
+  oslsim hypothesis --quick                 # the same design, fewer replicates (minutes)
+  oslsim hypothesis                         # the full experiment (up to an hour on a laptop)
+  oslsim hypothesis --out report/ --workers 4
+  oslsim hypothesis --scheduler tcp://10.0.0.5:8786   # on a Dask cluster
+  oslsim hypothesis --resume                # finish an interrupted run from its store
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``hypothesis`` subcommand (placeholder until its issue lands)."""
-    p = sub.add_parser("hypothesis", help="(not available yet)")
-    p.set_defaults(func=_missing)
+    """Add the ``hypothesis`` subcommand."""
+    p = sub.add_parser(
+        "hypothesis", help="test the study's hypothesis: more WKSBM, less burden?",
+        description="Run the hypothesis experiment (experiments/wksbm_*.toml: WKSBM per 1,000 "
+                    "households from none up, four study sites, mechanism checks, Sobol "
+                    "sensitivity) and write a report in Bahasa Indonesia and English: "
+                    "Markdown, PNG figures and one self-contained HTML page.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--quick", action="store_true",
+                   help="the same design with fewer replicates (at most ~5 minutes on 2 cores)")
+    p.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
+                   help="folder for the report and its results store (default report/)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=non_negative_int, metavar="N",
+                       help="local worker processes (default: all cores; 0 runs in this "
+                            "process)")
+    where.add_argument("--scheduler", metavar="ADDR",
+                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--resume", action="store_true",
+                   help="run only the runs missing from the store in --out")
+    p.add_argument("--experiments", type=Path, metavar="DIR",
+                   help="folder of the wksbm_*.toml files (default ./experiments)")
+    p.add_argument("--update-docs", type=Path, metavar="FILE",
+                   help="also rewrite the marked result section of FILE "
+                        "(docs/hypothesis.md)")
+    p.add_argument("--no-progress", action="store_true", help="do not show progress bars")
+    p.set_defaults(func=run)
 
 
-def _missing(args: argparse.Namespace) -> int:
-    raise NotImplementedError("'oslsim hypothesis' is not available in this version yet")
+def run(args: argparse.Namespace) -> int:
+    """Run the experiment, write the report and say where it is."""
+    from oslsim.hypothesis import STORE_NAME, headline, run_hypothesis
+
+    try:
+        done = run_hypothesis(args.out, quick=args.quick, workers=args.workers,
+                              scheduler=args.scheduler, resume=args.resume,
+                              experiments=args.experiments, progress=not args.no_progress,
+                              update_docs_path=args.update_docs)
+    except KeyboardInterrupt:
+        again = " ".join(["oslsim hypothesis", *(["--quick"] if args.quick else []),
+                          *([f"--experiments {args.experiments}"] if args.experiments else []),
+                          f"--out {args.out}", "--resume"])
+        print(f"oslsim hypothesis: interrupted; the finished runs are kept in "
+              f"{args.out / STORE_NAME}; continue with: {again}", file=sys.stderr)
+        return 130
+    print(" ".join(headline(done.analysis, "id")))
+    print(" ".join(headline(done.analysis, "en")))
+    print(f"report: {done.paths['html']} (Markdown: {done.paths['markdown']}); "
+          f"store: {done.store}; {done.seconds / 60:.1f} minutes")
+    if "docs" in done.paths:
+        print(f"updated {done.paths['docs']}")
+    return 0
