@@ -10,15 +10,26 @@ import pandas as pd
 from oslsim.errors import InputError
 
 
-def positive_int(text: str) -> int:
-    """Parse an integer of at least 1 (for argparse)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number of 1 or more")
-    return value
+def int_in(low: int, high: int | None = None, allowed: str | None = None):  # noqa: ANN201
+    """Return an argparse type that parses a whole number in [low, high]."""
+    words = allowed or (f"a whole number of {low} or more" if high is None
+                        else f"a whole number from {low} to {high}")
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is not allowed; use {words}")
+        return value
+
+    return parse
+
+
+#: Whole numbers of at least 1 and at least 0.
+positive_int = int_in(1)
+non_negative_int = int_in(0)
 
 
 def param_int(path: str):  # noqa: ANN201 - an argparse type
@@ -26,29 +37,7 @@ def param_int(path: str):  # noqa: ANN201 - an argparse type
     from oslsim.params import param_info
 
     info = param_info(path)
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if (info.low is not None and value < info.low) or (
-                info.high is not None and value > info.high):
-            raise argparse.ArgumentTypeError(f"{value} is not allowed; use {info.allowed()}")
-        return value
-
-    return parse
-
-
-def non_negative_int(text: str) -> int:
-    """Parse an integer of at least 0 (for argparse)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed; use a whole number of 0 or more")
-    return value
+    return int_in(int(info.low), None if info.high is None else int(info.high), info.allowed())
 
 
 def parse_sets(items: list[str] | None) -> dict[str, str]:
