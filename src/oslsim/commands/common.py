@@ -40,6 +40,19 @@ def param_int(path: str):  # noqa: ANN201 - an argparse type
     return int_in(int(info.low), None if info.high is None else int(info.high), info.allowed())
 
 
+def add_runner_options(parser: argparse.ArgumentParser, dask_local: bool = True) -> None:
+    """Add where runs execute: ``--workers N`` | ``--scheduler ADDR`` [| ``--dask-local N``]."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=non_negative_int, metavar="N",
+                       help="local worker processes (default: all cores; 0 runs in this "
+                            "process)")
+    where.add_argument("--scheduler", metavar="ADDR",
+                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    if dask_local:
+        where.add_argument("--dask-local", type=positive_int, metavar="N",
+                           help="start a local Dask cluster of N single-threaded workers")
+
+
 def parse_sets(items: list[str] | None) -> dict[str, str]:
     """Turn repeated ``--set key=value`` into a mapping; the values are coerced later."""
     result: dict[str, str] = {}

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from oslsim.commands.common import non_negative_int
+from oslsim.commands.common import add_runner_options
 
 EPILOG = """examples:
   oslsim hypothesis --quick                 # the same design, fewer replicates (minutes)
@@ -31,12 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the same design with fewer replicates (at most ~5 minutes on 2 cores)")
     p.add_argument("--out", type=Path, default=Path("report"), metavar="DIR",
                    help="folder for the report and its results store (default report/)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=non_negative_int, metavar="N",
-                       help="local worker processes (default: all cores; 0 runs in this "
-                            "process)")
-    where.add_argument("--scheduler", metavar="ADDR",
-                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    add_runner_options(p, dask_local=False)
     p.add_argument("--resume", action="store_true",
                    help="run only the runs missing from the store in --out")
     p.add_argument("--experiments", type=Path, metavar="DIR",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from oslsim.commands.common import non_negative_int, positive_int
+from oslsim.commands.common import add_runner_options
 
 EPILOG = """examples:
   oslsim sweep experiments/example_sweep.toml                 # all cores, progress bar
@@ -28,14 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("experiment", type=Path, metavar="EXPERIMENT.toml",
                    help="the experiment file")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=non_negative_int, metavar="N",
-                       help="local worker processes (default: all cores; 0 runs in this "
-                            "process)")
-    where.add_argument("--scheduler", metavar="ADDR",
-                       help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    where.add_argument("--dask-local", type=positive_int, metavar="N",
-                       help="start a local Dask cluster of N single-threaded workers")
+    add_runner_options(p)
     p.add_argument("--out", type=Path, metavar="STORE",
                    help="the DuckDB results file (default results/<experiment-name>.duckdb)")
     p.add_argument("--resume", action="store_true",
