@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
-__all__ = ["suggest", "type_name", "flatten", "strip_key"]
+__all__ = ["suggest", "type_name", "flatten", "strip_key", "read_text"]
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
@@ -51,3 +52,18 @@ def strip_key(key: str, exc: BaseException) -> str:
         if msg.startswith(prefix):
             return msg[len(prefix):]
     return msg
+
+
+def read_text(path: Path, label: str, what: str, error: type[Exception], not_found: str) -> str:
+    """Read a UTF-8 data file; any failure becomes one line ``label: …`` of type ``error``."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{label}: file not found; {not_found}") from None
+    except IsADirectoryError:
+        raise error(f"{label}: is a folder, not {what} (.toml)") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{label}: not UTF-8 text ({exc.reason} at byte {exc.start}); save "
+                    f"{what} as UTF-8 TOML") from None
+    except OSError as exc:
+        raise error(f"{label}: cannot be read ({exc.strerror})") from None

@@ -22,7 +22,7 @@ import pandas as pd
 
 from oslsim.errors import InputError
 from oslsim.params import Params, coerce_value, iter_params, param_info
-from oslsim.tomlcheck import flatten, strip_key, suggest, type_name
+from oslsim.tomlcheck import flatten, read_text, strip_key, suggest, type_name
 
 __all__ = [
     "DESIGNS",
@@ -595,18 +595,9 @@ def load_experiment(path: str | Path) -> Experiment:
     invalid key or value; relative scenario paths are resolved against the file's folder.
     """
     path = Path(path).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ExperimentError(f"{path}: file not found; give the path to an experiment "
-                              ".toml file (see experiments/example_sweep.toml)") from None
-    except IsADirectoryError:
-        raise ExperimentError(f"{path}: is a folder, not an experiment file (.toml)") from None
-    except UnicodeDecodeError as exc:
-        raise ExperimentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                              "save the experiment as UTF-8 TOML") from None
-    except OSError as exc:
-        raise ExperimentError(f"{path}: cannot be read ({exc.strerror})") from None
+    text = read_text(path, str(path), "an experiment file", ExperimentError,
+                     "give the path to an experiment .toml file "
+                     "(see experiments/example_sweep.toml)")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

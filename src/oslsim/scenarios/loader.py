@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from oslsim.errors import InputError
 from oslsim.params import Params, coerce_value, param_info
 from oslsim.scenarios.actions import ACTIONS, LASTING, PULSE, Action, Arg
-from oslsim.tomlcheck import flatten, strip_key, suggest, type_name
+from oslsim.tomlcheck import flatten, read_text, strip_key, suggest, type_name
 
 if TYPE_CHECKING:
     from oslsim.model import OSLModel
@@ -605,18 +605,9 @@ def _read(ref: str) -> tuple[str, str, Path | None]:
         res = resources.files("oslsim.scenarios") / "builtin" / f"{name}.toml"
         return res.read_text(encoding="utf-8"), f"{name}.toml (built-in)", None
     path = Path(ref)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{ref}: file not found; give a built-in name ("
-                            f"{', '.join(builtin_names())}) or a path to a .toml file") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{ref}: is a folder, not a scenario file (.toml)") from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{ref}: not UTF-8 text ({exc.reason} at byte {exc.start}); save "
-                            "the scenario as UTF-8 TOML") from None
-    except OSError as exc:
-        raise ScenarioError(f"{ref}: cannot be read ({exc.strerror})") from None
+    text = read_text(path, ref, "a scenario file", ScenarioError,
+                     f"give a built-in name ({', '.join(builtin_names())}) or a path to a "
+                     ".toml file")
     return text, str(path), path.parent
 
 
