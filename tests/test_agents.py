@@ -14,8 +14,9 @@ from oslsim.pmks import CODES, KINDS
 
 @pytest.fixture
 def model():
-    # 300 households with 10 WKSBM per 1,000: three WKSBM at the start.
-    m = OSLModel(Params(households=300).with_overrides({"organisations.wksbm_per_1000": 10.0}),
+    # 300 households (one RW) fully covered, 10 WKSBM per 1,000: three WKSBM at the start.
+    m = OSLModel(Params(households=300).with_overrides({"organisations.wksbm_coverage": 1.0,
+                                                        "organisations.wksbm_per_1000": 10.0}),
                  rng=8)
     m.run(2)
     return m
@@ -171,9 +172,11 @@ def test_government_interventions(model):
     wk = np.flatnonzero(st.alive[: st.m] & st.wksbm[: st.m])
     assert wk.size > 0
     treasury = st.treasury[wk].copy()
+    grants, spent = st.ledger.grants, st.gov_spending
     g.grant(1_000_000.0)
     assert np.allclose(st.treasury[wk], treasury + 1_000_000.0 / wk.size)
-    assert st.ledger.grants >= 1_000_000.0
+    assert st.ledger.grants == pytest.approx(grants + 1_000_000.0)
+    assert st.gov_spending == pytest.approx(spent + 1_000_000.0)
     capacity = st.capacity[: st.m].copy()
     trained = g.train_pengurus(share=1.0, who="all")
     assert trained == int(st.alive[: st.m].sum())
@@ -198,7 +201,7 @@ def test_a_dissolved_organisation_takes_no_members(model):
 
 def test_a_kelurahan_without_organisations():
     params = Params(households=60).with_overrides({"organisations.per_1000": 0.0,
-                                                   "organisations.wksbm_per_1000": 0.0,
+                                                   "organisations.wksbm_coverage": 0.0,
                                                    "organisations.emergence_rate": 0.0})
     m = OSLModel(params, rng=2)
     m.run(2)

@@ -94,8 +94,12 @@ def test_organisations_and_wksbm_at_the_start(built):
     params, st = built
     o = params.organisations
     m0 = round(o.per_1000 * 3000 / 1000)  # 75
-    assert st.m == m0  # enough organisations exist: no extra WKSBM had to be formed
-    assert st.wksbm[: st.m].sum() == round(o.wksbm_per_1000 * 3000 / 1000)  # 6
+    # 3,000 households: 75 RT, 8 RW; coverage 0.5 covers round(4.0) = 4 RW, one WKSBM each,
+    # each an RW-level group of its RW (none had to be founded at this density).
+    assert st.m == m0
+    rows = np.flatnonzero(st.wksbm[: st.m])
+    assert rows.size == round(o.wksbm_coverage * st.n_rw) == 4
+    assert (st.scope[rows] == SCOPE_RW).all() and np.unique(st.area[rows]).size == 4
     assert (st.origin[: st.m] == GOVERNMENT).sum() == round(o.government_share * m0)
     _, org = st.members()
     members = np.bincount(org, minlength=st.m)
@@ -136,15 +140,36 @@ def test_exclusive_membership_keeps_the_poorer_half_out():
     assert per_household[st.income_rank >= 0.5].mean() > 1
 
 
-def test_too_few_organisations_get_extra_wksbm_formed():
-    params = Params(households=1000).with_overrides({"organisations.per_1000": 2.0,
-                                                     "organisations.wksbm_per_1000": 10.0})
+def test_coverage_chooses_rw_at_random_and_overlap_stays_inside_them():
+    # 4,000 households: 10 RW. Coverage 0.3: three RW, one WKSBM each, not the strongest.
+    base = Params(households=4000).with_overrides({"organisations.wksbm_coverage": 0.3})
+    picked_capacity_rank = []
+    for seed in range(20):
+        st = build_community(base, np.random.default_rng(seed))
+        rows = np.flatnonzero(st.wksbm[: st.m])
+        assert rows.size == 3 and np.unique(st.area[rows]).size == 3
+        for r in rows:
+            same = np.flatnonzero((st.scope[: st.m] == SCOPE_RW) & (st.area[: st.m] == st.area[r]))
+            picked_capacity_rank.append((st.capacity[same] > st.capacity[r]).mean())
+    # Drawn at random among the RW's groups: on average half of the others are abler. The
+    # strongest-first rule would give 0; 60 draws of a uniform rank: sd about 0.04.
+    assert 0.3 < np.mean(picked_capacity_rank) < 0.7
+    # Overlap: 6 per 1,000 asks for 24 WKSBM; the extra 21 go only to the three covered RW.
+    st = build_community(base.with_overrides({"organisations.wksbm_per_1000": 6.0}),
+                         np.random.default_rng(1))
+    rows = np.flatnonzero(st.wksbm[: st.m])
+    assert np.unique(st.area[rows]).size == 3 and (st.scope[rows] == SCOPE_RW).all()
+    assert 3 < rows.size <= 24
+
+
+def test_an_rw_without_groups_gets_a_new_wksbm_founded():
+    params = Params(households=1000).with_overrides({"organisations.per_1000": 0.0,
+                                                     "organisations.wksbm_coverage": 1.0})
     st = build_community(params, np.random.default_rng(1))
-    # 2 organisations exist, 10 WKSBM are wanted: 8 government-initiated RW groups are formed.
-    assert st.m == 10 and st.wksbm[:10].all()
-    extra = np.flatnonzero(st.scope[:10] == SCOPE_RW) if st.m else []
-    assert len(extra) >= 8
-    assert (st.treasury[:10] >= 0).all()
+    # 1,000 households: 3 RW, no organisations at all: three RW-level WKSBM are founded.
+    assert st.m == 3 and st.wksbm[:3].all() and (st.scope[:3] == SCOPE_RW).all()
+    assert sorted(st.area[:3].tolist()) == [0, 1, 2]
+    assert (st.origin[:3] == GOVERNMENT).all() and (st.treasury[:3] >= 0).all()
 
 
 def test_same_seed_same_community_different_seed_different():

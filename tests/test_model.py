@@ -31,7 +31,8 @@ def test_outcome_columns_are_the_designs_contract():
     expected = ["month", "burden", "pmks_prevalence", *(f"pmks_{c}" for c in CODES),
                 "poverty_rate", "coverage", "solidarity", "bonding_capital",
                 "bridging_capital", "linking_capital", "osl_count", "wksbm_count",
-                "gov_spending"]
+                "gov_spending", "poverty_rate_persons", "funds_raised", "funds_pooled",
+                "volunteer_hours", "coordination_hours"]
     assert list(OUTCOMES) == expected
     assert len(CODES) == 10  # the study's ten PMKS categories
 

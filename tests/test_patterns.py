@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import OSLModel, Params
+from oslsim.phases.government import referral_budget
 
 N = 1000
 
@@ -33,16 +34,15 @@ def test_coverage_is_higher_where_organisations_work_as_wksbm():
     diffs = []
     for seed in (0, 1):
         coverage = {}
-        for level in (0.0, 10.0):
+        for level in (0.0, 1.0):
             params = Params(households=N).with_overrides(
-                {"organisations.wksbm_per_1000": level})
+                {"organisations.wksbm_coverage": level, "organisations.wksbm_join_rate": 0.0})
             model = OSLModel(params, rng=seed)
             model.run(36)
             df = model.timeseries()
-            if level:
-                assert df["wksbm_count"].iloc[0] == 10
+            assert df["wksbm_coverage"].iloc[0] == level
             coverage[level] = df["coverage"].iloc[12:].mean()  # after a year of burn-in
-        diffs.append(coverage[10.0] - coverage[0.0])
+        diffs.append(coverage[1.0] - coverage[0.0])
     # Observed differences: 0.033-0.036 (seeds 0-3) on coverages of 0.08-0.16. Monthly
     # coverage over ~200 cases has a standard error near 0.025, averaged over 25 correlated
     # months and two seeds; requiring 0.015 leaves about half the observed effect as margin.
@@ -70,7 +70,7 @@ def test_pmks_prevalence_is_higher_among_the_poor():
 def test_government_withdrawal_drops_linking_capital_to_zero():
     # The study's question: what if government support stops? Linking capital is the tie to
     # government through WKSBM; without government it is gone, and so is its spending.
-    params = Params(households=N).with_overrides({"organisations.wksbm_per_1000": 5.0})
+    params = Params(households=N).with_overrides({"organisations.wksbm_coverage": 1.0})
     model = OSLModel(params, rng=4)
     model.run(6)
     before = model.timeseries()["linking_capital"].iloc[-1]
@@ -80,7 +80,7 @@ def test_government_withdrawal_drops_linking_capital_to_zero():
     df = model.timeseries()
     assert (df["linking_capital"].iloc[-3:] == 0).all()
     assert (df["gov_spending"].iloc[-3:] == 0).all()
-    assert model.state.referral_budget == 0
+    assert referral_budget(model.state, params) == 0
 
 
 def test_no_government_mode_has_no_linking_capital():

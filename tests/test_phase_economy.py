@@ -42,15 +42,20 @@ def test_consumption_savings_poverty_and_ledger(rng):
     assert st.ledger.consumption == pytest.approx(1_800_000)
 
 
-def test_memberships_raise_income_and_meetings_cost_time(rng):
+def test_memberships_raise_income_and_hours_beyond_the_free_ones_cost_income(rng):
     st = three_households()
     st.attended[:] = [2, 0, 6]
+    st.hours_used[:] = [6.0, 0.0, 27.0]
+    st.poor[:] = [False, False, True]  # last month's status sets the free hours
     params = P({**CALM, "economy.membership_income_gain": 0.015,
-                "economy.membership_gain_cap": 4, "economy.meeting_time_cost": 0.005})
+                "economy.membership_gain_cap": 4, "time.free_hours": 8.0,
+                "time.poor_hours_ratio": 0.5, "time.work_hours": 100.0})
     economy(st, params, rng)
-    # gain = 1 + 0.015 * min(attended, 4) - 0.005 * attended
-    # hh0: 1 + 0.030 - 0.010 = 1.020; hh1: 1; hh2: 1 + 0.060 - 0.030 = 1.030 (capped at 4)
-    assert_allclose(st.income, [1_020_000, 300_000, 515_000])
+    # gain = 1 + 0.015 * min(attended, 4) - max(0, hours - free) / work_hours
+    # hh0: 6 h <= 8 free: 1 + 0.030 = 1.030
+    # hh1: 1
+    # hh2 (poor: 4 free hours): 1 + 0.060 - (27 - 4) / 100 = 0.83
+    assert_allclose(st.income, [1_030_000, 300_000, 415_000])
 
 
 def test_income_loss_and_covariate_shock_cut_income(rng):
@@ -90,7 +95,7 @@ def test_income_shock_is_mean_preserving_from_the_first_month():
     # exp(shock - sigma^2 / 2) has mean 1 only if Var(shock) = sigma^2; a first shock of
     # sqrt(1 - rho^2) * sigma * noise gives exp(-rho^2 sigma^2 / 2) = 0.987 at the defaults.
     params = Params(households=20_000).with_overrides(
-        {"economy.membership_income_gain": 0.0, "economy.meeting_time_cost": 0.0})
+        {"economy.membership_income_gain": 0.0, "time.free_hours": 80.0})
     model = OSLModel(params, rng=1)
     model.step()
     ratio = model.state.income / model.state.base_income

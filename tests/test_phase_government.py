@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from oslsim.phases import government
-from oslsim.phases.government import train
+from oslsim.phases.government import referral_budget, train
 from oslsim.state import GOVERNMENT
 from tiny import P, add_org, make_state
 
@@ -19,13 +19,17 @@ BASE = {"government.budget_per_household": 10_000.0, "government.grant_share": 0
 
 
 def three_groups():
-    """Two WKSBM groups (capacity 0.5 and 0.2), one ordinary group (0.0), one dead WKSBM."""
+    """Two WKSBM groups (capacity 0.5 and 0.2), one ordinary group (0.0), one dead WKSBM.
+
+    This month the first WKSBM served 1 case, the second 2, the ordinary group 2.
+    """
     st = make_state()
     rows = [add_org(st, "pkk", members=[0, 1, 2], wksbm=True, capacity=0.5),
             add_org(st, "pkk", members=[0, 1, 2], wksbm=True, capacity=0.2),
             add_org(st, "arisan", members=[0, 1, 2], capacity=0.0),
             add_org(st, "pkk", members=[], wksbm=True, capacity=0.1)]
     st.alive[rows[3]] = False
+    st.cases_served[rows] = [1, 2, 2, 5]
     return st, rows
 
 
@@ -35,9 +39,10 @@ def test_grants_training_and_referral_budget(rng):
     st.gov_spent_referral = 1_000.0  # what service spent on referred cases this month
     before = st.total_money()
     government(st, P(BASE), rng)
-    # Grants: 15,000 shared by the two living WKSBM groups, 7,500 each.
-    assert_allclose(st.treasury[rows], [7_500, 7_500, 0, 0])
-    assert_allclose(st.grants_received[rows], [7_500, 7_500, 0, 0])
+    # Grants: 15,000 shared by weight = cases served * (1 + 1 for WKSBM): 2, 4, 2 (the dead
+    # group gets nothing): 3,750, 7,500, 3,750.
+    assert_allclose(st.treasury[rows], [3_750, 7_500, 3_750, 0])
+    assert_allclose(st.grants_received[rows], [3_750, 7_500, 3_750, 0])
     assert st.ledger.grants == pytest.approx(15_000)
     assert st.total_money() - before == pytest.approx(15_000)
     # Training fund 200,000 + 9,000 = 209,000 buys two slots of 100,000: the least able
@@ -46,12 +51,23 @@ def test_grants_training_and_referral_budget(rng):
     assert_allclose(st.capacity[rows], [0.75, 0.6, 0.0, 0.1])
     assert st.trained[rows].tolist() == [1, 1, 0, 0]
     assert st.training_fund == pytest.approx(9_000)
-    # Referral budget for next month: (1 - 0.5 - 0.3) * 30,000 = 6,000
-    assert st.referral_budget == pytest.approx(6_000)
+    # Referral budget: (1 - 0.5 - 0.3) * 30,000 = 6,000 (spent by the service phase)
+    assert referral_budget(st, P(BASE)) == pytest.approx(6_000)
     # Spending: grants 15,000 + training 200,000 + referral service 1,000
     assert st.gov_spending == pytest.approx(216_000)
     assert st.gov_spending_total == pytest.approx(216_000)
     assert st.direction == 0.0
+
+
+def test_nobody_served_no_grants_and_the_label_alone_gets_none(rng):
+    st, rows = three_groups()
+    st.cases_served[rows] = 0
+    government(st, P(BASE), rng)
+    assert_allclose(st.treasury[rows], 0.0)
+    # Priority 0: the label gives no extra weight; grants follow the cases served alone.
+    st, rows = three_groups()
+    government(st, P({**BASE, "government.grant_wksbm_priority": 0.0}), rng)
+    assert_allclose(st.treasury[rows], [3_000, 6_000, 6_000, 0])
 
 
 def test_training_fund_accumulates_until_a_slot_is_affordable(rng):
@@ -81,7 +97,6 @@ def test_no_support_when_withdrawn_or_mode_none(rng):
     for setup in ("withdrawn", "none"):
         st, rows = three_groups()
         st.training_fund = 500_000.0
-        st.referral_budget = 5_000.0
         if setup == "withdrawn":
             st.gov_active = False
         else:
@@ -89,7 +104,7 @@ def test_no_support_when_withdrawn_or_mode_none(rng):
         government(st, P(BASE), rng)
         assert_allclose(st.treasury[rows], 0.0)
         assert st.trained.sum() == 0
-        assert st.referral_budget == 0.0 and st.direction == 0.0
+        assert referral_budget(st, P(BASE)) == 0.0 and st.direction == 0.0
         assert st.gov_spending == 0.0 and st.ledger.grants == 0.0
 
 
@@ -126,7 +141,8 @@ def test_directive_mode_founds_government_wksbm_groups():
 
 def test_train_moves_capacity_toward_one():
     st, rows = three_groups()
-    train(st, np.array(rows[:3]), 0.25)
+    cost = train(st, P(BASE), np.array(rows[:3]), 0.25)
+    assert cost == pytest.approx(300_000) and st.gov_spending == pytest.approx(300_000)
     # 0.5 + 0.25 * 0.5 = 0.625; 0.2 + 0.25 * 0.8 = 0.4; 0 + 0.25 = 0.25
     assert_allclose(st.capacity[rows[:3]], [0.625, 0.4, 0.25])
     assert st.trained[rows].tolist() == [1, 1, 1, 0]

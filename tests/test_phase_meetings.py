@@ -7,18 +7,18 @@ import pytest
 from numpy.testing import assert_allclose
 
 from oslsim.phases import meetings
-from oslsim.phases.meetings import collect_jimpitan
+from oslsim.phases.meetings import give
 from oslsim.state import GOVERNMENT, SCOPE_RT, SCOPE_RW
 from tiny import P, add_org, make_state
 
 # Attendance probability exactly 1: base 1, nothing else counts.
 ALWAYS = {"organisations.attendance_base": 1.0, "organisations.attendance_solidarity": 0.0,
-          "organisations.attendance_vitality": 0.0, "organisations.time_elasticity": 0.0,
+          "organisations.attendance_vitality": 0.0, "time.household_hours": 80.0,
           "organisations.trust_effect": 0.0, "organisations.government_origin_pull": 1.0,
           "organisations.unaffordable_attendance": 1.0,
           "organisations.arisan_contribution": 50_000.0, "organisations.solidarity_gain": 0.1,
           "organisations.tie_growth": 0.2, "organisations.tie_decay": 0.05,
-          "organisations.jimpitan": 0.0}
+          "funds.giving_share": 0.0}
 NEVER = {**ALWAYS, "organisations.attendance_base": 0.0}
 
 
@@ -100,7 +100,8 @@ def attendance_probability(n, **state_values):
                 accountability=0.5, dues=10_000)
     params = P({"organisations.attendance_base": 0.35,
                 "organisations.attendance_solidarity": 0.4,
-                "organisations.attendance_vitality": 0.25, "organisations.time_elasticity": 0.5,
+                "organisations.attendance_vitality": 0.25, "time.household_hours": 6.75,
+                "time.meeting_hours": 2.5, "time.volunteer_hours": 2.0, "funds.giving_share": 0.0,
                 "organisations.government_origin_pull": 0.8, "organisations.trust_effect": 0.3,
                 "organisations.unaffordable_attendance": 0.3, "government.crowd_out": 0.5},
                households=n)
@@ -108,65 +109,75 @@ def attendance_probability(n, **state_values):
     return st.mem_attended[: st.e].mean()
 
 
-def test_attendance_probability_formula():
-    # p = (0.35 + 0.4 * 0.5 + 0.25 * 0.6) * 2^-0.5 * 0.8 * (1 - 0.3 * 0.5) * (1 - 0.5 * 0.5)
-    #   = 0.7 * 0.707107 * 0.8 * 0.85 * 0.75 = 0.252437
-    p = 0.7 * 2**-0.5 * 0.8 * 0.85 * 0.75
+def test_attendance_probability_formula_and_the_hours_budget():
+    # Two memberships of 2.5 + 2.0 = 4.5 hours each against 6.75 community hours:
+    # time factor min(1, 6.75 / 9) = 0.75, and at most floor(6.75 / 4.5) = 1 meeting.
+    # p = (0.35 + 0.4 * 0.5 + 0.25 * 0.6) * 0.75 * 0.8 * (1 - 0.3 * 0.5) * (1 - 0.5 * 0.5)
+    #   = 0.7 * 0.75 * 0.8 * 0.85 * 0.75 = 0.267750
+    # A household drawn to attend both keeps one: the share attended is p (1 - p / 2).
+    p = 0.7 * 0.75 * 0.8 * 0.85 * 0.75
     n = 3000
     share = attendance_probability(n)
-    # 6,000 Bernoulli draws: standard error 0.0056; four of them as tolerance.
-    assert share == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / (2 * n)))
+    expected = p * (1 - p / 2)
+    # 6,000 Bernoulli draws: standard error about 0.0055; four of them as tolerance.
+    assert share == pytest.approx(expected, abs=4 * np.sqrt(p * (1 - p) / (2 * n)))
 
 
 def test_members_who_cannot_afford_the_dues_attend_less():
     # Savings 0 < 20,000 owed: p is multiplied by unaffordable_attendance 0.3.
-    p = 0.7 * 2**-0.5 * 0.8 * 0.85 * 0.75 * 0.3
+    p = 0.7 * 0.75 * 0.8 * 0.85 * 0.75 * 0.3
     n = 3000
     share = attendance_probability(n, savings=0.0)
-    # Standard error 0.0033; four of them as tolerance.
-    assert share == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / (2 * n)))
+    # Standard error about 0.0033; four of them as tolerance.
+    assert share == pytest.approx(p * (1 - p / 2), abs=4 * np.sqrt(p * (1 - p) / (2 * n)))
 
 
-def test_dues_never_leave_savings_negative(rng):
-    # A household in three groups owes 1,538 + 3,361 + 13,742 = 18,641 with 12,064.61 saved:
-    # every due is scaled by 12,064.61 / 18,641 and the household pays all it has.
-    st = make_state(savings=[12_064.61, 0.0, 0.0])
-    for dues in (1_538.0, 3_361.0, 13_742.0):
-        add_org(st, "pkk", members=[0], dues=dues)
-    meetings(st, P(ALWAYS), rng)
-    assert st.savings[0] == pytest.approx(0.0, abs=1e-6)
-    assert st.savings[0] >= 0.0
+def test_no_household_attends_more_than_its_hours_allow(rng):
+    # Six memberships each; 10 hours at 4.5 a meeting allow 2 meetings. The time factor is
+    # 10 / 27, so 6 draws attend 2.2 on average and many households draw 3 or more.
+    n = 200
+    st = make_state(n, edges=[(0, 1)])
+    for _ in range(6):
+        add_org(st, "pkk", members=list(range(n)))
+    meetings(st, P({**ALWAYS, "time.household_hours": 10.0}, households=n), rng)
+    assert st.attended.max() == 2 and (st.attended == 2).mean() > 0.4
+    assert (st.hours_used <= 10.0).all()
+    assert_allclose(st.hours_used, st.attended * 4.5)
+    # Organisations' volunteer hours: 2 hours per attendance.
+    assert st.hours[:6].sum() == pytest.approx(st.attended.sum() * 2.0)
 
 
-JIMPITAN = {**NEVER, "organisations.jimpitan": 5_000.0}
+GIVING = {**NEVER, "funds.giving_share": 0.02, "funds.rt_weight": 1.0,
+          "economy.poverty_line": 100_000.0}
 
 
-def test_jimpitan_from_non_poor_households_to_a_wksbm_covering_them(rng):
-    # hh0 and hh1 at solidarity 1 give for sure; hh2 is poor and does not give. hh1 has only
-    # 3,000 saved and gives that. Nobody attends, so no dues move.
-    st = make_state(savings=[100_000.0, 3_000.0, 50_000.0], solidarity=[1.0, 1.0, 1.0])
-    st.poor[:] = [False, False, True]
-    wksbm = add_org(st, "pkk", members=[0], wksbm=True, scope=SCOPE_RT, area=0)
-    other = add_org(st, "arisan", members=[1, 2], scope=SCOPE_RT, area=0)
+def test_giving_is_split_across_the_collections_that_ask(rng):
+    # Income 2,000,000 and need 4 * 100,000 = 400,000: surplus 1,600,000.
+    # Budget = 0.02 * solidarity * surplus: hh0 (s 1) 32,000; hh1 (s 0.5) 16,000, but only
+    # 3,000 saved; hh2 (s 0) nothing.
+    st = make_state(savings=[100_000.0, 3_000.0, 50_000.0], solidarity=[1.0, 0.5, 0.0])
+    a = add_org(st, "pkk", members=[0, 1], scope=SCOPE_RT, area=0)
+    b = add_org(st, "arisan", members=[0], scope=SCOPE_RT, area=0)
+    hh, org = st.members()
     before = st.total_money()
-    meetings(st, P(JIMPITAN), rng)
-    assert_allclose(st.savings, [95_000, 0, 50_000])
-    # 5,000 + 3,000 = 8,000 into the WKSBM's treasury, none into the ordinary group's.
-    assert_allclose(st.treasury[[wksbm, other]], [8_000, 0])
+    give(st, P(GIVING), hh, org)
+    # hh0 is asked by the RT (weight 1) and two groups: 32,000 / 3 = 10,666.67 each.
+    # hh1 by the RT and one group: 3,000 / 2 = 1,500 each.
+    assert_allclose(st.savings, [68_000, 0, 50_000])
+    assert_allclose(st.treasury[[a, b]], [32_000 / 3 + 1_500, 32_000 / 3])
+    assert st.rt_fund[0] == pytest.approx(32_000 / 3 + 1_500)
+    assert st.funds_raised == pytest.approx(35_000)
     assert st.total_money() == pytest.approx(before)
 
 
-def test_no_jimpitan_without_a_covering_wksbm_or_without_solidarity(rng):
-    # Two RTs: the WKSBM covers RT 1 only (hh2); hh2 has no solidarity; hh0, hh1 in RT 0.
-    st = make_state(rt=[0, 0, 1], n_rt=2, solidarity=[1.0, 1.0, 0.0])
-    row = add_org(st, "pkk", members=[2], wksbm=True, scope=SCOPE_RT, area=1)
-    savings = st.savings.copy()
-    collect_jimpitan(st, P(JIMPITAN), rng)
-    assert_allclose(st.savings, savings)
-    assert st.treasury[row] == 0.0
-    # The same WKSBM at RW level covers everyone: hh0 and hh1 give.
-    st.scope[row] = SCOPE_RW
-    st.area[row] = 0
-    collect_jimpitan(st, P(JIMPITAN), rng)
-    assert_allclose(savings - st.savings, [5_000, 5_000, 0])
-    assert st.treasury[row] == pytest.approx(10_000)
+def test_more_groups_split_a_household_giving_they_do_not_multiply_it(rng):
+    totals = []
+    for groups in (0, 1, 5):
+        st = make_state(solidarity=1.0)
+        for _ in range(groups):
+            add_org(st, "pkk", members=[0, 1, 2])
+        hh, org = st.members()
+        give(st, P(GIVING), hh, org)
+        totals.append(st.funds_raised)
+    # 3 households * 0.02 * 1,600,000 = 96,000, however many groups ask.
+    assert_allclose(totals, [96_000] * 3)

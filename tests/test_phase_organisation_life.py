@@ -11,13 +11,26 @@ from oslsim.state import NATURAL, SCOPE_RT
 from tiny import P, add_case, add_org, make_state, org_members
 
 # Everything random switched off, so each test turns on only what it checks.
-QUIET = {"organisations.leakage": 0.0, "organisations.vitality_rate": 0.5,
+QUIET = {"organisations.leakage": 0.0, "organisations.activity_share": 0.0, "organisations.vitality_rate": 0.5,
          "organisations.vitality_attendance_weight": 0.7,
          "organisations.healthy_treasury_months": 3.0, "organisations.capacity_decay": 0.004,
          "organisations.leave_rate": 0.0, "organisations.dissolve_rate": 0.0,
          "organisations.dissolve_threshold": 0.2, "organisations.min_members": 1,
          "organisations.join_rate": 0.0, "organisations.emergence_rate": 0.0,
          "organisations.wksbm_join_rate": 0.0, "organisations.wksbm_leave_rate": 0.0}
+
+
+def test_groups_and_the_rt_kas_spend_on_their_own_activities(rng):
+    st = make_state()
+    row = add_org(st, "pkk", members=[0, 1, 2], treasury=200_000.0, accountability=1.0)
+    st.rt_fund[:] = 50_000.0
+    before = st.total_money()
+    organisation_life(st, P({**QUIET, "organisations.activity_share": 0.1}), rng)
+    # 10% of 200,000 and of 50,000 leave the community as activity spending.
+    assert st.treasury[row] == pytest.approx(180_000)
+    assert st.rt_fund[0] == pytest.approx(45_000)
+    assert st.ledger.activities == pytest.approx(25_000)
+    assert before - st.total_money() == pytest.approx(25_000)
 
 
 def test_leakage_vitality_and_capacity(rng):

@@ -29,8 +29,8 @@ SHARES = [c for c in OUTCOMES if c.startswith("pmks_")] + [
 NON_NEGATIVE = ["burden", "osl_count", "wksbm_count", "gov_spending", "treasury_total",
                 "referrals", "gov_spending_total"]
 #: The ledger channels each phase may use; every other phase only moves money.
-CHANNELS = {"economy": {"income", "consumption"}, "service": {"gov_aid"},
-            "organisation_life": {"leakage"}, "government": {"grants"}}
+CHANNELS = {"economy": {"income", "consumption"}, "service": {"gov_aid", "forum_costs"},
+            "organisation_life": {"leakage", "activities"}, "government": {"grants"}}
 
 
 @st.composite
@@ -39,7 +39,10 @@ def small_params(draw) -> Params:
     return Params(households=draw(st.integers(20, 200))).with_overrides({
         "community.hh_per_rt": draw(st.integers(10, 50)),
         "organisations.per_1000": draw(st.sampled_from([0.0, 10.0, 25.0, 60.0])),
-        "organisations.wksbm_per_1000": draw(st.sampled_from([0.0, 2.0, 10.0, 40.0])),
+        "organisations.wksbm_coverage": draw(st.sampled_from([0.0, 0.5, 1.0])),
+        "organisations.wksbm_per_1000": draw(st.sampled_from([0.0, 10.0, 40.0])),
+        "time.household_hours": draw(st.sampled_from([2.0, 20.0, 80.0])),
+        "funds.giving_share": draw(st.sampled_from([0.0, 0.01, 0.1])),
         "organisations.capacity_mean": draw(st.floats(0.0, 1.0)),
         "organisations.exclusivity": draw(st.sampled_from([0.0, 1.0])),
         "organisations.min_members": draw(st.integers(1, 6)),
@@ -81,7 +84,7 @@ def _checked(phase):
         moved = [k for k, v in delta.items() if v != 0]
         assert set(moved) <= allowed, (phase.__name__, moved)
         net = (delta["income"] + delta["grants"] + delta["gov_aid"] - delta["consumption"]
-               - delta["leakage"])
+               - delta["leakage"] - delta["forum_costs"] - delta["activities"])
         # Sums of up to ~10^11 rupiah in float64: allow a relative 1e-9 of the money at stake.
         scale = max(1.0, before, after, *(abs(v) for v in delta.values()))
         assert after - before == pytest.approx(net, abs=1e-9 * scale), phase.__name__

@@ -17,7 +17,7 @@ from oslsim.pmks import KINDS
 from oslsim.scenarios import ACTIONS, parse_scenario
 from oslsim.state import GOVERNMENT
 
-SMALL = {"households": 300}
+SMALL = {"households": 300, "organisations.wksbm_coverage": 1.0}  # one RW, covered
 
 
 def scenario(*interventions, months=24, **params):

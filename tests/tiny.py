@@ -101,10 +101,12 @@ def add_org(
     wksbm: bool = False,
     attendance: int | None = None,
     tie: float = 0.3,
+    hours: float = 100.0,
 ) -> int:
     """Add one organisation with its members; return its row.
 
-    ``attendance`` (what the meetings phase would have counted) defaults to every member.
+    ``attendance`` (what the meetings phase would have counted) defaults to every member;
+    ``hours`` are its volunteer hours left for this month's work.
     """
     row = int(state.add_organisations(
         1, kind=KINDS.index(kind), origin=origin, scope=scope, area=area, dues=dues,
@@ -115,6 +117,7 @@ def add_org(
         state.add_memberships(np.asarray(members), np.full(len(members), row), tie=tie)
     state.n_members[row] = len(members)
     state.attendance[row] = len(members) if attendance is None else attendance
+    state.hours[row] = hours
     return row
 
 

@@ -331,18 +331,30 @@ def _initial_organisations(state: State, params: Params, rng: np.random.Generato
 
 
 def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> None:
-    """Make the most able organisations WKSBM; form new ones when too few exist."""
-    target = int(round(params.organisations.wksbm_per_1000 * state.n / 1000))
-    living = np.flatnonzero(state.alive[: state.m])
-    # Widest scope first (WKSBM serve an area), then the most able pengurus.
-    order = np.lexsort((-state.capacity[living], -state.scope[living]))
-    chosen = living[order][:target]
-    state.wksbm[chosen] = True
-    missing = target - chosen.size
-    if missing > 0:
-        rows = found_organisations(state, params, rng, missing, origin=GOVERNMENT,
-                                   scope=SCOPE_RW, wksbm=True)
+    """Choose the WKSBM: coverage of RW first, then overlap inside the covered RW.
+
+    ``wksbm_coverage`` of the RW, drawn at random, each get one WKSBM drawn at random among
+    its RW-level organisations, not the strongest (an RW with none gets a new one, founded
+    with the lurah as in the field). If ``wksbm_per_1000`` asks for more WKSBM than that,
+    the extra ones are drawn at random among the other RW-level groups of the covered RW.
+    """
+    o = params.organisations
+    covered = rng.permutation(state.n_rw)[: int(round(o.wksbm_coverage * state.n_rw))]
+    living = np.flatnonzero(state.alive[: state.m] & (state.scope[: state.m] == SCOPE_RW))
+    by_rw = {int(rw): living[state.area[living] == rw] for rw in covered}
+    bare = [rw for rw in covered if by_rw[rw].size == 0]
+    for rw in covered:
+        if by_rw[rw].size:
+            state.wksbm[rng.choice(by_rw[rw])] = True
+    if bare:
+        rows = found_organisations(state, params, rng, len(bare), origin=GOVERNMENT,
+                                   scope=SCOPE_RW, area=np.array(bare), wksbm=True)
         _, org_all = state.members()
         state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
-        state.treasury[rows] = (params.organisations.initial_treasury_months * state.dues[rows]
+        state.treasury[rows] = (o.initial_treasury_months * state.dues[rows]
                                 * state.n_members[rows])
+    extra = int(round(o.wksbm_per_1000 * state.n / 1000)) - covered.size
+    pool = np.concatenate([by_rw[rw] for rw in covered] or [np.zeros(0, np.int64)])
+    pool = pool[~state.wksbm[pool]]
+    if extra > 0 and pool.size:
+        state.wksbm[rng.choice(pool, size=min(extra, pool.size), replace=False)] = True

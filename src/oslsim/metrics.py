@@ -13,12 +13,14 @@ from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State, col_count, 
 OUTCOMES: tuple[str, ...] = (
     "month", "burden", "pmks_prevalence", *(f"pmks_{c}" for c in CODES), "poverty_rate",
     "coverage", "solidarity", "bonding_capital", "bridging_capital", "linking_capital",
-    "osl_count", "wksbm_count", "gov_spending",
+    "osl_count", "wksbm_count", "gov_spending", "poverty_rate_persons", "funds_raised",
+    "funds_pooled", "volunteer_hours", "coordination_hours",
 )
 #: Process indicators reported beside the outcomes (used by the logic model).
 PROCESS: tuple[str, ...] = (
     "membership_rate", "attendance_rate", "capacity_mean", "accountability_mean",
-    "treasury_total", "identified_share", "referrals", "gov_spending_total",
+    "treasury_total", "identified_share", "referrals", "gov_spending_total", "rt_fund_total",
+    "wksbm_coverage",
 )
 
 
@@ -48,6 +50,11 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
         "osl_count": int(alive.sum()),
         "wksbm_count": int((alive & state.wksbm[:m]).sum()),
         "gov_spending": float(state.gov_spending),
+        "poverty_rate_persons": float(state.size @ state.poor / state.size.sum()),
+        "funds_raised": float(state.funds_raised),
+        "funds_pooled": float(state.funds_pooled),
+        "volunteer_hours": float(state.volunteer_hours),
+        "coordination_hours": float(state.coordination_hours),
         "membership_rate": float((np.bincount(hh, minlength=n) > 0).mean()),
         "attendance_rate": float(state.mem_attended[: state.e][state.mem_active[: state.e]].mean())
         if hh.size
@@ -60,8 +67,25 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
         if n_active else 0.0,
         "referrals": int(state.referrals),
         "gov_spending_total": float(state.gov_spending_total),
+        "rt_fund_total": float(state.rt_fund.sum()),
+        "wksbm_coverage": wksbm_coverage(state),
     })
     return row
+
+
+def wksbm_coverage(state: State) -> float:
+    """Share of households living in an area a living WKSBM covers (the realised dose)."""
+    m = state.m
+    rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
+    if rows.size == 0:
+        return 0.0
+    if (state.scope[rows] == SCOPE_KELURAHAN).any():
+        return 1.0
+    rt_cov = np.zeros(state.n_rt, bool)
+    rt_cov[state.area[rows[state.scope[rows] == SCOPE_RT]]] = True
+    rw_cov = np.zeros(state.n_rw, bool)
+    rw_cov[state.area[rows[state.scope[rows] == SCOPE_RW]]] = True
+    return float((rt_cov[state.rt] | rw_cov[state.rw]).mean())
 
 
 def bonding_capital(state: State) -> float:

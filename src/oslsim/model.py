@@ -15,6 +15,7 @@ from oslsim.community import build_community
 from oslsim.metrics import logic_model, outcomes
 from oslsim.params import Params
 from oslsim.phases import PHASES
+from oslsim.phases.government import start as start_government
 
 __all__ = ["OSLModel"]
 
@@ -63,14 +64,7 @@ class OSLModel(mesa.Model):
         super().__init__(rng=rng)
         self.params = params if params is not None else Params()
         self.state = build_community(self.params, self.rng)
-        self.state.gov_mode = self.params.government.mode
-        self.state.gov_direction = self.params.government.direction
-        if self.state.gov_mode == "directive":
-            self.state.direction = self.state.gov_direction
-        self.state.referral_budget = (
-            max(0.0, 1 - self.params.government.grant_share - self.params.government.training_share)
-            * self.params.government.budget_per_household * self.state.n
-            if self.params.government.mode != "none" else 0.0)
+        start_government(self.state, self.params)
         self._households = [Household(self, row) for row in range(self.state.n)]
         self._organisations: dict[int, Organisation] = {}
         self.government = LocalGovernment(self)
@@ -117,9 +111,7 @@ class OSLModel(mesa.Model):
     def step(self) -> None:
         """Simulate one month: the nine phases of DESIGN, then record the outcomes."""
         st = self.state
-        st.month += 1
-        st.ledger.reset()
-        st.gov_spending = 0.0
+        st.new_month()
         for hook in self._hooks:
             hook(self)
         for phase in PHASES:

@@ -217,10 +217,6 @@ class EconomyParams(_Validated):
     membership_gain_cap: int = param(
         4, "memberships", 0, 10, ASSUMPTION, "Memberships beyond this add no further gain.",
     )
-    meeting_time_cost: float = param(
-        0.005, "share of income per meeting", 0.0, 0.05, ASSUMPTION,
-        "Income given up for each meeting attended (time taken from work).",
-    )
     covariate_shock: float = param(
         0.0, "share of income lost", 0.0, 0.9, ASSUMPTION,
         "Income loss of a community-wide shock while one is active (scenario-driven).",
@@ -355,10 +351,18 @@ class OrganisationParams(_Validated):
         "Sosio Konsepsia 12(1) 2007, Tanete Riattang (Bone): >50 groups per village",
         "Organisations at the start.",
     )
+    wksbm_coverage: float = param(
+        0.5, "share of RW", 0.0, 1.0,
+        "Kota Yogyakarta: WKSBM at RW level, ~25 chairs for 45 kelurahan (2021), about half "
+        "covered; Bontang: 15 WKSBM for 15 kelurahan (2012)",
+        "The dose: share of RW whose households are covered by a coordinating WKSBM at the "
+        "start; each chosen RW gets one WKSBM drawn at random among its RW-level groups.",
+    )
     wksbm_per_1000: float = param(
-        2.0, "WKSBM organisations per 1,000 households", 0.0, 50.0,
-        "Kota Yogyakarta: WKSBM at RW level (~25 chairs, 2021); Bontang formed 15 in 2012",
-        "Organisations working as WKSBM at the start (extra ones are formed if too few exist).",
+        0.0, "WKSBM organisations per 1,000 households", 0.0, 50.0,
+        "Design: overlap is a separate question from coverage",
+        "Overlap: if this asks for more WKSBM than coverage gives, the extra ones are drawn "
+        "at random among the other groups of the covered RW. It never adds coverage.",
     )
     government_share: float = param(
         0.2, "share", 0.0, 1.0, ASSUMPTION,
@@ -375,6 +379,15 @@ class OrganisationParams(_Validated):
     exclusivity: float = param(
         0.0, "0-1", 0.0, 1.0, "Mansuri & Rao 2013 (elite capture)",
         "Exclusive membership: at 1 only the better-off half can join.",
+    )
+    elite_reach_bias: float = param(
+        1.0, "0-1", 0.0, 1.0, "Mansuri & Rao 2013: captured groups also target the better-off",
+        "How far exclusive membership also biases outreach and forum targeting: the poorer "
+        "half is reached and ranked at (1 - exclusivity * this).",
+    )
+    poor_priority: float = param(
+        1.0, "extra weight", 0.0, 10.0, "study IV.4: priority to the poor (prioritas pengentasan)",
+        "Priority of a case is severity * (1 + this if the household is poor).",
     )
     capacity_mean: float = param(
         0.4, "0-1", 0.0, 1.0, ASSUMPTION, "Mean skill of the pengurus at the start.",
@@ -410,19 +423,18 @@ class OrganisationParams(_Validated):
         0.05, "share of treasury per month", 0.0, 0.3, ASSUMPTION,
         "Money lost each month by an organisation with no accountability at all.",
     )
+    activity_share: float = param(
+        0.1, "share of treasury per month", 0.0, 0.5, ASSUMPTION,
+        "What organisations and the RT's kas spend each month on their own activities "
+        "(pengajian speakers, events, ronda, upkeep), bought like household consumption; "
+        "without it treasuries grow without end.",
+    )
     dues_scale: float = param(
         1.0, "multiplier", 0.0, 5.0, ASSUMPTION, "Scales every kind's dues.",
     )
     arisan_contribution: float = param(
         50_000.0, "Rp per attendee per month", 0.0, 500_000.0, ASSUMPTION,
         "Paid into the arisan pot, which one attendee takes home each month.",
-    )
-    jimpitan: float = param(
-        10_000.0, "Rp per contributing household per month", 0.0, 200_000.0,
-        "Dinas Sosial Bantul (Perbup 16/2020): WKSBM raise jimpitan rice, dues and donations "
-        "locally; amount an assumption",
-        "Jimpitan / donation a non-poor household gives to one WKSBM covering its home, with "
-        "probability equal to its solidarity.",
     )
     attendance_base: float = param(
         0.35, "probability", 0.0, 1.0, ASSUMPTION, "Attendance of a member with no solidarity.",
@@ -433,10 +445,6 @@ class OrganisationParams(_Validated):
     attendance_vitality: float = param(
         0.25, "probability per unit", 0.0, 1.0, ASSUMPTION,
         "Extra attendance per unit organisational vitality.",
-    )
-    time_elasticity: float = param(
-        0.5, "exponent", 0.0, 2.0, "Design: households' time is finite",
-        "Attendance per membership falls as memberships^-elasticity.",
     )
     trust_effect: float = param(
         0.3, "0-1", 0.0, 1.0, ASSUMPTION,
@@ -468,15 +476,12 @@ class OrganisationParams(_Validated):
     )
     area_identification_rate: float = param(
         0.15, "probability per month at full capacity", 0.0, 1.0, ASSUMPTION,
-        "Chance a WKSBM organisation finds a case in its service area by outreach.",
+        "Chance a WKSBM organisation finds a case in its service area by outreach, when it "
+        "gives its full outreach hours (time.outreach_hours).",
     )
     service_budget_share: float = param(
         0.3, "share of treasury per month", 0.0, 1.0, ASSUMPTION,
         "Treasury an organisation is willing to spend on services in a month.",
-    )
-    cases_per_attendee: float = param(
-        0.3, "case-months per attending member", 0.0, 3.0, ASSUMPTION,
-        "Volunteer time: cases an organisation can look after per attending member.",
     )
     serve_quality_floor: float = param(
         0.3, "0-1", 0.0, 1.0, ASSUMPTION,
@@ -565,6 +570,29 @@ class GovernmentParams(_Validated):
         1.5, "ratio", 0.5, 5.0, ASSUMPTION,
         "Government service of a referred case costs this times the category's cost.",
     )
+    register_rate: float = param(
+        0.05, "probability per month", 0.0, 1.0,
+        "Permensos 08/2012: PMKS data collected through the lurah, TKSK and PSM; rate an "
+        "assumption",
+        "Chance a month that an active case enters the lurah's PMKS register through TKSK / PSM "
+        "case-finding, with or without a WKSBM (only while government is active).",
+    )
+    register_targeting: float = param(
+        0.3, "0-1", 0.0, 1.0, ASSUMPTION,
+        "How well government service from the register alone follows need: 1 serves in order "
+        "of severity and poverty, 0 in random order.",
+    )
+    forum_targeting: float = param(
+        0.8, "0-1", 0.0, 1.0,
+        "Kepmensos 42/HUK/2004: the WKSBM shares case data with government; value an assumption",
+        "Targeting of government service for cases the WKSBM forum reported with its case data.",
+    )
+    grant_wksbm_priority: float = param(
+        1.0, "extra weight", 0.0, 10.0,
+        "Kepmensos 42/HUK/2004: WKSBM as the channel of stimulant aid; weight an assumption",
+        "Grants are shared among organisations in proportion to the cases they served last "
+        "month times (1 + this for WKSBM); the grant budget is the same with or without WKSBM.",
+    )
     forum_facilitation: float = param(
         1.0, "ratio", 0.0, 10.0, ASSUMPTION,
         "Extra rate at which organisations join the WKSBM forum while government facilitates.",
@@ -587,6 +615,162 @@ class GovernmentParams(_Validated):
         0.5, "organisations per 1,000 households per year", 0.0, 10.0, ASSUMPTION,
         "Government-initiated organisations founded per year in directive mode.",
     )
+
+
+# --------------------------------------------------------------------------- time
+
+
+@dataclass(frozen=True)
+class TimeParams(_Validated):
+    """Hours: households' time for community life and the organisations' volunteer hours.
+
+    Attending, volunteering, outreach and forum work all draw on the same hours, so the
+    WKSBM forum's coordination is paid for in service not given (DESIGN, rule 2).
+    """
+
+    household_hours: float = param(
+        20.0, "hours per household per month", 2.0, 80.0, ASSUMPTION,
+        "Most hours a household gives to meetings and volunteering in a month.",
+    )
+    free_hours: float = param(
+        8.0, "hours per household per month", 0.0, 80.0, ASSUMPTION,
+        "Community hours that cost no income (evenings, weekends); hours beyond them are "
+        "taken from work at the household's hourly income.",
+    )
+    poor_hours_ratio: float = param(
+        0.5, "ratio", 0.0, 1.0, "Beard 2005, 2007: the poor participate less (time, money)",
+        "Household and free hours of a poor household, as a share of the others'.",
+    )
+    work_hours: float = param(
+        173.0, "hours per month", 40.0, 320.0,
+        "40 hours a week; BPS Sakernas: most workers work 35 hours a week or more",
+        "Working hours behind a household's monthly income (its hourly income = income / "
+        "this).",
+    )
+    meeting_hours: float = param(
+        2.5, "hours per meeting", 0.5, 8.0, ASSUMPTION,
+        "Hours one monthly meeting (pengajian, arisan, PKK) takes an attending member.",
+    )
+    volunteer_hours: float = param(
+        2.0, "hours per attending member per month", 0.0, 20.0, ASSUMPTION,
+        "Hours an attending member gives to the organisation's work (pengurus and volunteers "
+        "together) besides the meeting; the organisation's monthly hours are their sum.",
+    )
+    case_hours: float = param(
+        6.0, "hours per case-month", 0.5, 40.0,
+        "Kept near the first version's 0.3 cases per attending member (2 h / 0.3)",
+        "Volunteer hours one case-month of service takes (visits, paperwork, accompaniment).",
+    )
+    forum_hours: float = param(
+        6.0, "hours per WKSBM per month", 0.0, 40.0, ASSUMPTION,
+        "Hours each WKSBM member gives to the forum: its monthly meeting, reporting, case "
+        "data.",
+    )
+    forum_hours_per_member: float = param(
+        0.5, "hours per other forum member per month", 0.0, 10.0, ASSUMPTION,
+        "Extra coordination hours per other forum member: the cost grows with the forum.",
+    )
+    outreach_hours: float = param(
+        8.0, "hours per WKSBM per month", 0.0, 80.0, ASSUMPTION,
+        "Hours a WKSBM spends on outreach across its area for the full outreach rate.",
+    )
+    rt_hours: float = param(
+        6.0, "hours per RT per month", 0.0, 40.0, ASSUMPTION,
+        "Hours the ketua RT and helpers give to the kas sosial's cases each month.",
+    )
+
+
+# --------------------------------------------------------------------------- local funds
+
+
+@dataclass(frozen=True)
+class FundsParams(_Validated):
+    """Money the kelurahan raises itself, with or without WKSBM, and the forum's pooling."""
+
+    giving_share: float = param(
+        0.01, "share of surplus income per month", 0.0, 0.1,
+        "Jimpitan of Rp500-1,000 a night is Rp15-30k a month; zakat penghasilan is 2.5% of "
+        "income (BAZNAS), only part of it given locally; share an assumption",
+        "A household's giving budget: this share of its income above subsistence, times its "
+        "solidarity, split across the collections that ask it (donor fatigue).",
+    )
+    rt_weight: float = param(
+        1.0, "weight", 0.0, 10.0, ASSUMPTION,
+        "Weight of the RT's kas sosial (jimpitan) in a household's giving, against 1 for "
+        "each organisation it belongs to.",
+    )
+    rt_identification_rate: float = param(
+        0.1, "probability per month", 0.0, 1.0,
+        "Permendagri 18/2018: the ketua RT helps with social data of residents; rate an "
+        "assumption",
+        "Chance a month that the ketua RT learns of an active case in the RT (and puts it on "
+        "the lurah's register).",
+    )
+    rt_service_quality: float = param(
+        0.3, "0-1", 0.0, 1.0, ASSUMPTION,
+        "Quality of kas sosial help (santunan: cash, no casework).",
+    )
+    pool_share: float = param(
+        0.5, "share", 0.0, 1.0, ASSUMPTION,
+        "Share of the spendable money of WKSBM members and of the kas of RTs they cover that "
+        "the forum pools each month for cases its members can serve.",
+    )
+    pool_cost: float = param(
+        0.05, "share of pooled money spent", 0.0, 0.5, ASSUMPTION,
+        "Transaction cost of routing money through the forum (transport, admin); it leaves "
+        "the community.",
+    )
+
+
+# --------------------------------------------------------------------------- who serves what
+
+
+def _serve_row_class() -> type:
+    """A frozen dataclass with one true/false parameter per PMKS category."""
+    namespace: dict[str, Any] = {"__annotations__": {}, "__module__": __name__,
+                                 "__doc__": "Which PMKS categories one kind of server serves."}
+    for c in CATEGORIES:
+        namespace["__annotations__"][c.code] = "bool"
+        namespace[c.code] = param(False, "switch", source="study IV.4; cells an assumption",
+                                  doc=f"Can serve {c.name_en.lower()} ({c.name_id}).")
+    return dataclass(frozen=True)(type("ServeRow", (_Validated,), namespace))
+
+
+ServeRow = _serve_row_class()
+
+#: Categories the RT's kas sosial helps with: cash santunan, no casework (assumption).
+KAS_RT_SERVES = ("lansia_miskin", "keluarga_miskin", "keluarga_cacat")
+
+
+def _row(kind: str | None) -> Any:
+    def make() -> Any:
+        return ServeRow(**{c.code: (c.code in KAS_RT_SERVES if kind is None
+                                    else kind in c.served_by) for c in CATEGORIES})
+    return field(default_factory=make, metadata={"group": True})
+
+
+@dataclass(frozen=True)
+class ServesParams(_Validated):
+    """The kind-category table: which kind of OSL (and the RT's kas) can serve which PMKS."""
+
+    breadth: float = param(
+        0.0, "0-1", 0.0, 1.0, ASSUMPTION,
+        "Fit of a server to a category its row does not list: 0 cannot serve it; b serves it "
+        "at b times its usual quality (a scalar for sensitivity analysis).",
+    )
+    majelis_taklim: Any = _row("majelis_taklim")
+    arisan: Any = _row("arisan")
+    pkk: Any = _row("pkk")
+    paguyuban: Any = _row("paguyuban")
+    karang_taruna: Any = _row("karang_taruna")
+    kube: Any = _row("kube")
+    kesenian_olahraga: Any = _row("kesenian_olahraga")
+    adat: Any = _row("adat")
+    kas_rt: Any = _row(None)
+
+    def row(self, name: str) -> Any:
+        """Return one server's row by kind code (or ``kas_rt``)."""
+        return getattr(self, name)
 
 
 # --------------------------------------------------------------------------- drift
@@ -649,6 +833,9 @@ class Params(_Validated):
     organisations: OrganisationParams = group(OrganisationParams)
     kinds: KindsParams = group(KindsParams)
     government: GovernmentParams = group(GovernmentParams)
+    time: TimeParams = group(TimeParams)
+    funds: FundsParams = group(FundsParams)
+    serves: ServesParams = group(ServesParams)
     mutual_aid: MutualAidParams = group(MutualAidParams)
     drift: DriftParams = group(DriftParams)
 
@@ -697,13 +884,14 @@ def _replace_path(obj: Any, parts: list[str], value: Any, full: str) -> Any:
                                                            value, full)})
 
 
-def _walk(cls: type, prefix: str = "") -> Iterator[ParamInfo]:
-    instance = cls()
-    for f in fields(cls):
+def _walk(instance: Any, prefix: str = "") -> Iterator[ParamInfo]:
+    # Recurse into the nested default *instance*: per-category and per-kind groups have
+    # defaults of their own, not their class's.
+    for f in fields(instance):
         path = f"{prefix}{f.name}"
         value = getattr(instance, f.name)
         if f.metadata.get("group") or is_dataclass(value):
-            yield from _walk(type(value), path + ".")
+            yield from _walk(value, path + ".")
             continue
         low, high = f.metadata["range"]
         yield ParamInfo(path, value, f.metadata["unit"], low, high, f.metadata["source"],
@@ -716,8 +904,21 @@ _INFO: dict[str, ParamInfo] = {}
 def iter_params() -> list[ParamInfo]:
     """Return every parameter's definition in declaration order."""
     if not _INFO:
-        _INFO.update({i.path: i for i in _walk(Params)})
+        _INFO.update({i.path: i for i in _walk(Params())})
     return list(_INFO.values())
+
+
+#: Parameters of the first version that the second replaced, and what to use instead.
+REMOVED: dict[str, str] = {
+    "organisations.jimpitan": "local giving no longer depends on WKSBM; use funds.giving_share "
+                              "(and funds.rt_weight for the RT's kas sosial)",
+    "economy.meeting_time_cost": "meetings now cost hours; use time.meeting_hours and "
+                                 "time.free_hours",
+    "organisations.time_elasticity": "households now have an hours budget; use "
+                                     "time.household_hours",
+    "organisations.cases_per_attendee": "service now costs hours; use time.volunteer_hours and "
+                                        "time.case_hours",
+}
 
 
 def param_info(path: str) -> ParamInfo:
@@ -725,6 +926,8 @@ def param_info(path: str) -> ParamInfo:
     iter_params()
     if path in _INFO:
         return _INFO[path]
+    if path in REMOVED:
+        raise ValueError(f"parameter {path!r} was removed: {REMOVED[path]}")
     close = difflib.get_close_matches(path, _INFO, n=1, cutoff=0.6)
     if not close:  # try the last part alone, e.g. "capacity_man" -> organisations.capacity_mean
         tails = {k.rsplit(".", 1)[-1]: k for k in _INFO}

@@ -91,7 +91,10 @@ def code_index(code: str) -> int:
 
 
 def serve_matrix() -> np.ndarray:
-    """Return a boolean (kinds x categories) matrix: which kind can serve which category."""
+    """Return the default (kinds x categories) table: which kind can serve which category.
+
+    These are the defaults of ``params.serves``; a run reads its own table from there.
+    """
     m = np.zeros((len(KINDS), len(CATEGORIES)), dtype=bool)
     for k, cat in enumerate(CATEGORIES):
         for kind in cat.served_by:
@@ -101,7 +104,12 @@ def serve_matrix() -> np.ndarray:
 
 @dataclass(frozen=True)
 class CategoryVectors:
-    """The PMKS parameters as arrays over categories, and the kind-serves-category matrix."""
+    """The PMKS parameters as arrays over categories, and who can serve what.
+
+    ``fit`` (kinds x categories) is 1 where the table in ``params.serves`` lists the
+    category, ``serves.breadth`` elsewhere; ``serves`` is ``fit > 0``; ``rt_fit`` is the
+    RT kas sosial's row.
+    """
 
     onset: np.ndarray
     poverty_ratio: np.ndarray
@@ -111,6 +119,8 @@ class CategoryVectors:
     severity: np.ndarray
     cost: np.ndarray
     serves: np.ndarray
+    fit: np.ndarray
+    rt_fit: np.ndarray
 
 
 @lru_cache(maxsize=64)
@@ -123,11 +133,20 @@ def category_vectors(params: Params) -> CategoryVectors:
         arr.flags.writeable = False
         return arr
 
-    serves = serve_matrix()
-    serves.flags.writeable = False
+    table = params.serves
+
+    def fit_of(row: str) -> np.ndarray:
+        listed = np.array([getattr(table.row(row), c) for c in CODES], dtype=bool)
+        return np.where(listed, 1.0, table.breadth)
+
+    fit = np.array([fit_of(k) for k in KINDS])
+    rt_fit = fit_of("kas_rt")
+    serves = fit > 0
+    for arr in (fit, rt_fit, serves):
+        arr.flags.writeable = False
     return CategoryVectors(
         onset=vec("onset"), poverty_ratio=vec("poverty_ratio"), recovery=vec("recovery"),
         nonpoor_recovery_ratio=vec("nonpoor_recovery_ratio"),
         served_recovery=vec("served_recovery"), severity=vec("severity"), cost=vec("cost"),
-        serves=serves,
+        serves=serves, fit=fit, rt_fit=rt_fit,
     )

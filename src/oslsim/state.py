@@ -14,17 +14,18 @@ import scipy.sparse as sp
 from oslsim.pmks import CATEGORIES, KINDS
 
 __all__ = ["State", "Ledger", "SCOPE_RT", "SCOPE_RW", "SCOPE_KELURAHAN", "NATURAL", "GOVERNMENT",
-           "UNKNOWN", "KNOWN_OWN", "KNOWN_FORUM", "SERVED_NONE", "SERVED_GOV", "N_CATEGORIES",
-           "N_KINDS"]
+           "UNKNOWN", "KNOWN_OWN", "KNOWN_FORUM", "KNOWN_REGISTER", "SERVED_NONE", "SERVED_GOV",
+           "SERVED_RT", "N_CATEGORIES", "N_KINDS"]
 
 SCOPE_RT, SCOPE_RW, SCOPE_KELURAHAN = 0, 1, 2
 SCOPE_NAMES = ("rt", "rw", "kelurahan")
 NATURAL, GOVERNMENT = 0, 1
 ORIGIN_NAMES = ("natural", "government")
-#: ``identified`` codes: unknown, known to the household's own organisations, known to the forum.
-UNKNOWN, KNOWN_OWN, KNOWN_FORUM = 0, 1, 2
-#: ``served_by`` codes besides an organisation's row: nobody, the government.
-SERVED_NONE, SERVED_GOV = -2, -1
+#: ``identified`` bit flags: known to the household's own organisations, to the WKSBM forum
+#: (shared case data), to the RT and the lurah's PMKS register. 0 is unknown to all.
+UNKNOWN, KNOWN_OWN, KNOWN_FORUM, KNOWN_REGISTER = 0, 1, 2, 4
+#: ``served_by`` codes besides an organisation's row: nobody, the government, the RT's kas.
+SERVED_NONE, SERVED_GOV, SERVED_RT = -2, -1, -3
 N_CATEGORIES = len(CATEGORIES)
 N_KINDS = len(KINDS)
 
@@ -38,15 +39,19 @@ class Ledger:
     gov_aid: float = 0.0
     consumption: float = 0.0
     leakage: float = 0.0
+    forum_costs: float = 0.0
+    activities: float = 0.0
 
     def reset(self) -> None:
         """Zero every channel at the start of a month."""
-        self.income = self.grants = self.gov_aid = self.consumption = self.leakage = 0.0
+        self.income = self.grants = self.gov_aid = self.consumption = 0.0
+        self.leakage = self.forum_costs = self.activities = 0.0
 
     @property
     def net(self) -> float:
         """Money in minus money out."""
-        return self.income + self.grants + self.gov_aid - self.consumption - self.leakage
+        return (self.income + self.grants + self.gov_aid - self.consumption - self.leakage
+                - self.forum_costs - self.activities)
 
 
 def _grow(a: np.ndarray, size: int, fill: float | int | bool = 0) -> np.ndarray:
@@ -90,6 +95,10 @@ class State:
     help_given: np.ndarray = field(default=None)  # type: ignore[assignment]
     aid_received: np.ndarray = field(default=None)  # type: ignore[assignment]
     cases_recovered: np.ndarray = field(default=None)  # type: ignore[assignment]
+    hours_used: np.ndarray = field(default=None)  # type: ignore[assignment]
+    # --- the RTs (n_rt): the kas sosial RT (jimpitan) and its helpers' hours this month
+    rt_fund: np.ndarray = field(default=None)  # type: ignore[assignment]
+    rt_hours_left: np.ndarray = field(default=None)  # type: ignore[assignment]
     # --- organisations (m of capacity rows)
     m: int = 0
     kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
@@ -111,6 +120,9 @@ class State:
     cases_served: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     services_total: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     grants_received: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # volunteer hours left
+    forum_effort: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
+    outreach: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
     # --- memberships (edges of the household x organisation bipartite graph)
     e: int = 0
     mem_hh: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -124,7 +136,6 @@ class State:
     gov_mode: str = "facilitator"
     gov_direction: float = 0.0
     direction: float = 0.0
-    referral_budget: float = 0.0
     training_fund: float = 0.0
     gov_spending: float = 0.0
     gov_spent_referral: float = 0.0
@@ -132,6 +143,11 @@ class State:
     referrals: int = 0
     identified_now: int = 0
     extra_decay: float = 0.0
+    # --- this month's flows (outcome columns)
+    funds_raised: float = 0.0
+    funds_pooled: float = 0.0
+    volunteer_hours: float = 0.0
+    coordination_hours: float = 0.0
     ledger: Ledger = field(default_factory=Ledger)
 
     def __post_init__(self) -> None:
@@ -145,7 +161,8 @@ class State:
             "served_by": np.full(shape, SERVED_NONE, np.int32),
             "identified": np.zeros(shape, np.int8), "attended": np.zeros(n, np.int32),
             "help_received": np.zeros(n), "help_given": np.zeros(n), "aid_received": np.zeros(n),
-            "cases_recovered": np.zeros(n, np.int32),
+            "cases_recovered": np.zeros(n, np.int32), "hours_used": np.zeros(n),
+            "rt_fund": np.zeros(self.n_rt), "rt_hours_left": np.zeros(self.n_rt),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:
@@ -170,8 +187,16 @@ class State:
         return np.bincount(hh, minlength=self.n)
 
     def total_money(self) -> float:
-        """All money inside the community: household savings plus every treasury."""
-        return float(self.savings.sum() + self.treasury[: self.m].sum())
+        """All money inside the community: savings, every treasury and the RTs' kas sosial."""
+        return float(self.savings.sum() + self.treasury[: self.m].sum() + self.rt_fund.sum())
+
+    def new_month(self) -> None:
+        """Advance the clock and zero this month's flows and the ledger."""
+        self.month += 1
+        self.ledger.reset()
+        self.gov_spending = 0.0
+        self.funds_raised = self.funds_pooled = 0.0
+        self.volunteer_hours = self.coordination_hours = 0.0
 
     # ------------------------------------------------------------------ growth
     def add_organisations(self, count: int, **columns: np.ndarray) -> np.ndarray:
@@ -225,7 +250,8 @@ _ORG_COLUMNS: dict[str, float | int | bool] = {
     "kind": 0, "origin": 0, "scope": 0, "area": 0, "dues": 0.0, "treasury": 0.0,
     "capacity": 0.0, "accountability": 0.0, "vitality": 0.0, "alive": True, "wksbm": False,
     "founded": 0, "dissolved": -1, "trained": 0, "attendance": 0, "n_members": 0,
-    "cases_served": 0, "services_total": 0, "grants_received": 0.0,
+    "cases_served": 0, "services_total": 0, "grants_received": 0.0, "hours": 0.0,
+    "forum_effort": 0.0, "outreach": 0.0,
 }
 _MEM_COLUMNS: dict[str, float | int | bool] = {
     "mem_hh": 0, "mem_org": 0, "mem_tie": 0.0, "mem_active": False, "mem_attended": False,

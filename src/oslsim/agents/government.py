@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from oslsim.community import found_organisations
-from oslsim.phases.government import train
+from oslsim.phases.government import budget, grant, train
 from oslsim.pmks import CODES, KINDS
-from oslsim.state import GOVERNMENT, KNOWN_FORUM, SCOPE_RW
+from oslsim.state import GOVERNMENT, KNOWN_FORUM, KNOWN_REGISTER, SCOPE_RW
 
 if TYPE_CHECKING:
     from oslsim.model import OSLModel
@@ -41,9 +41,7 @@ class LocalGovernment(mesa.Agent):
     @property
     def budget(self) -> float:
         """Monthly budget (Rp) while active."""
-        if self.mode == "none":
-            return 0.0
-        return self.model.params.government.budget_per_household * self._state.n
+        return budget(self._state, self.model.params)
 
     @property
     def policy(self) -> dict[str, float | str]:
@@ -59,9 +57,9 @@ class LocalGovernment(mesa.Agent):
 
     @property
     def register(self) -> pd.DataFrame:
-        """The PMKS register: active cases the WKSBM forum has reported."""
+        """The PMKS register: active cases on the lurah's register or reported by the forum."""
         st = self._state
-        hh, cat = np.nonzero(st.active & (st.identified == KNOWN_FORUM))
+        hh, cat = np.nonzero(st.active & ((st.identified & (KNOWN_FORUM | KNOWN_REGISTER)) > 0))
         return pd.DataFrame({"household": hh, "rt": st.rt[hh], "rw": st.rw[hh],
                              "category": np.asarray(CODES)[cat], "served": st.served[hh, cat]})
 
@@ -82,10 +80,7 @@ class LocalGovernment(mesa.Agent):
         rows = np.flatnonzero(st.alive[:m] & masks[who])
         count = int(round(share * rows.size))
         chosen = rows[np.argsort(st.capacity[rows], kind="stable")[:count]]
-        train(st, chosen, self.model.params.government.training_gain if gain is None else gain)
-        cost = chosen.size * self.model.params.government.training_cost
-        st.gov_spending += cost
-        st.gov_spending_total += cost
+        train(st, self.model.params, chosen, gain)
         return int(chosen.size)
 
     def grant(self, amount: float, to: str = "wksbm") -> None:
@@ -98,11 +93,7 @@ class LocalGovernment(mesa.Agent):
         rows = np.flatnonzero(mask)
         if rows.size == 0 or amount <= 0:
             return
-        st.treasury[rows] += amount / rows.size
-        st.grants_received[rows] += amount / rows.size
-        st.ledger.grants += amount
-        st.gov_spending += amount
-        st.gov_spending_total += amount
+        grant(st, rows, amount / rows.size)
 
     def form_wksbm(self, count: int) -> int:
         """Forum drive: bring ``count`` able organisations into WKSBM (found new if too few)."""

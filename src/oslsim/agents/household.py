@@ -9,7 +9,7 @@ import numpy as np
 
 from oslsim.i18n import fmt_number, fmt_rupiah
 from oslsim.pmks import CATEGORIES, CODES
-from oslsim.state import SERVED_GOV, SERVED_NONE
+from oslsim.state import SERVED_GOV, SERVED_NONE, SERVED_RT
 
 if TYPE_CHECKING:
     from oslsim.agents.organisation import Organisation
@@ -122,6 +122,8 @@ class Household(mesa.Agent):
                 who = "belum dilayani" if lang == "id" else "not yet served"
             elif by == SERVED_GOV:
                 who = "dilayani pemerintah" if lang == "id" else "served by government"
+            elif by == SERVED_RT:
+                who = "dibantu kas sosial RT" if lang == "id" else "helped by the RT's kas sosial"
             else:
                 org_name = self.model.organisation(by).name(lang)
                 who = f"dilayani {org_name}" if lang == "id" else f"served by {org_name}"

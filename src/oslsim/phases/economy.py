@@ -10,24 +10,34 @@ from oslsim.params import Params
 from oslsim.state import State
 
 
+def community_hours(state: State, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Each household's most and free community hours a month; the poor have fewer of both."""
+    t = params.time
+    ratio = np.where(state.poor, t.poor_hours_ratio, 1.0)
+    return t.household_hours * ratio, t.free_hours * ratio
+
+
 def economy(state: State, params: Params, rng: np.random.Generator) -> None:
     """Draw this month's incomes, consume from income and savings, and mark the poor.
 
     Income follows an AR(1) log shock around the usual income, gains a little per attended
-    membership (Grootaert 1999) and loses the time meetings take. Households consume a
-    share of income and savings, but at least the subsistence basket while cash lasts; a
-    household whose consumption falls below the poverty line is poor. Income enters the
-    community and consumption leaves it; both are recorded in the ledger.
+    membership (Grootaert 1999, up to a cap) and loses the hours that last month's meetings
+    and volunteering took beyond the household's free hours, at its hourly income.
+    Households consume a share of income and savings, but at least the subsistence basket
+    while cash lasts; a household whose consumption falls below the poverty line is poor.
+    Income enters the community and consumption leaves it; both are recorded in the ledger.
     """
     e = params.economy
     rho = e.shock_persistence
     noise = rng.standard_normal(state.n)
     state.shock = rho * state.shock + math.sqrt(1.0 - rho * rho) * e.shock_sigma * noise
     attended = state.attended.astype(np.float64)
-    gain = (1.0 + e.membership_income_gain * np.minimum(attended, e.membership_gain_cap)
-            - e.meeting_time_cost * attended)
+    _, free = community_hours(state, params)
+    work_lost = np.maximum(state.hours_used - free, 0.0) / params.time.work_hours
+    gain = 1.0 + e.membership_income_gain * np.minimum(attended, e.membership_gain_cap)
     keep = (1.0 - np.clip(state.income_loss, 0.0, 1.0)) * (1.0 - e.covariate_shock)
-    income = state.base_income * np.exp(state.shock - 0.5 * e.shock_sigma**2) * gain * keep
+    earned = state.base_income * np.exp(state.shock - 0.5 * e.shock_sigma**2) * keep
+    income = earned * np.maximum(gain - work_lost, 0.0)
     cash = state.savings + income
     need = e.poverty_line * state.size
     desired = e.mpc_income * income + e.mpc_savings * state.savings

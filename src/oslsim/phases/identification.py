@@ -1,4 +1,4 @@
-"""Phase 4, identification: organisations learn of cases; the WKSBM forum pools them."""
+"""Phase 4, identification: who learns of which cases, and what WKSBM forum work costs."""
 
 from __future__ import annotations
 
@@ -8,54 +8,94 @@ from oslsim.params import Params
 from oslsim.state import (
     KNOWN_FORUM,
     KNOWN_OWN,
+    KNOWN_REGISTER,
     SCOPE_KELURAHAN,
     SCOPE_RT,
     SCOPE_RW,
-    UNKNOWN,
     State,
     row_any,
 )
 
 
-def identification(state: State, params: Params, rng: np.random.Generator) -> None:
-    """Find the active cases that nobody knows of yet.
+def forum_work(state: State, params: Params) -> None:
+    """WKSBM members pay for the forum and their outreach out of their volunteer hours.
 
-    An organisation whose meeting a household attended learns of its cases with probability
-    ``identification_rate * capacity``; a WKSBM organisation also reaches out across its
-    area with ``area_identification_rate * capacity``. What a WKSBM member finds is pooled
-    in the forum (and reported to the government's register); what another organisation
-    finds stays with the household's own organisations.
+    Each member needs ``forum_hours + forum_hours_per_member * (F - 1)`` hours for a forum
+    of ``F`` members; what it can give, as a share of that, is its ``forum_effort``. Then it
+    gives up to ``outreach_hours`` to outreach (``outreach`` is the share given). What is
+    left is for service.
+    """
+    t = params.time
+    m = state.m
+    forum = state.alive[:m] & state.wksbm[:m]
+    state.forum_effort[:m] = 0.0
+    state.outreach[:m] = 0.0
+    if not forum.any():
+        return
+    hours = state.hours[:m]
+    need = t.forum_hours + t.forum_hours_per_member * (int(forum.sum()) - 1)
+    given = np.where(forum, np.minimum(hours, need), 0.0)
+    state.forum_effort[:m] = np.where(forum, given / need if need > 0 else 1.0, 0.0)
+    hours -= given
+    state.coordination_hours += float(given.sum())
+    out = np.where(forum, np.minimum(hours, t.outreach_hours), 0.0)
+    state.outreach[:m] = np.where(forum, out / t.outreach_hours if t.outreach_hours > 0 else 1.0,
+                                  0.0)
+    hours -= out
+
+
+def identification(state: State, params: Params, rng: np.random.Generator) -> None:
+    """Find the active cases, through three channels that exist with or without WKSBM.
+
+    * An organisation whose meeting a household attended learns of its cases with
+      probability ``identification_rate * capacity`` (flag ``KNOWN_OWN``); a WKSBM member
+      shares what it finds with the forum with probability ``forum_effort``.
+    * A WKSBM reaches out across its area at ``area_identification_rate * capacity *
+      outreach``, the poorer half at ``1 - exclusivity * elite_reach_bias`` of that
+      (``KNOWN_FORUM``).
+    * The ketua RT (``rt_identification_rate``) and, while government is active, TKSK / PSM
+      case-finding (``register_rate``) put cases on the lurah's register (``KNOWN_REGISTER``).
+
+    The forum's and the register's knowledge need no membership; own knowledge does.
     """
     o = params.organisations
     n, m, e = state.n, state.m, state.e
+    forum_work(state, params)
     idx = np.flatnonzero(state.mem_active[:e] & state.mem_attended[:e])
     hh, org = state.mem_hh[idx], state.mem_org[idx]
     rate = np.clip(o.identification_rate * state.capacity[org], 0.0, 1.0 - 1e-12)
-    miss = np.log1p(-rate)
-    forum = state.wksbm[org]
     # bincount of an empty selection is integer even with weights: make it float.
-    miss_forum = np.bincount(hh[forum], weights=miss[forum], minlength=n).astype(np.float64)
-    miss_own = np.bincount(hh[~forum], weights=miss[~forum], minlength=n).astype(np.float64)
+    miss_own = np.bincount(hh, weights=np.log1p(-rate), minlength=n).astype(np.float64)
+    shared = np.clip(rate * state.forum_effort[org], 0.0, 1.0 - 1e-12)
+    miss_forum = np.bincount(hh, weights=np.log1p(-shared), minlength=n).astype(np.float64)
 
     rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
-    reach = np.log1p(-np.clip(o.area_identification_rate * state.capacity[rows], 0, 1 - 1e-12))
+    reach = o.area_identification_rate * state.capacity[rows] * state.outreach[rows]
+    reach = np.log1p(-np.clip(reach, 0, 1 - 1e-12))
     scope, area = state.scope[rows], state.area[rows]
     at = scope == SCOPE_RT
     miss_rt = np.bincount(area[at], weights=reach[at], minlength=state.n_rt)
     at = scope == SCOPE_RW
     miss_rw = np.bincount(area[at], weights=reach[at], minlength=state.n_rw)
     miss_kel = reach[scope == SCOPE_KELURAHAN].sum()
-    miss_forum += miss_rt[state.rt] + miss_rw[state.rw] + miss_kel
+    bias = np.where(state.income_rank < 0.5, 1.0 - o.exclusivity * o.elite_reach_bias, 1.0)
+    miss_forum += (miss_rt[state.rt] + miss_rw[state.rw] + miss_kel) * bias
 
-    p_forum = 1.0 - np.exp(miss_forum)
-    p_any = 1.0 - np.exp(miss_forum + miss_own)
-    rows = np.flatnonzero(row_any(state.active & (state.identified < KNOWN_FORUM)))
+    f, g = params.funds, params.government
+    gov_on = state.gov_active and state.gov_mode != "none"
+    p_register = 1.0 - (1.0 - f.rt_identification_rate) * (1.0 - g.register_rate * gov_on)
+
+    everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
+    rows = np.flatnonzero(row_any(state.active & (state.identified != everything)))
     ident = state.identified[rows]
-    candidate = state.active[rows] & (ident < KNOWN_FORUM)
-    u = rng.random(candidate.shape)
-    to_forum = candidate & (u < p_forum[rows, None])
-    to_own = candidate & ~to_forum & (ident == UNKNOWN) & (u < p_any[rows, None])
-    ident[to_forum] = KNOWN_FORUM
-    ident[to_own] = KNOWN_OWN
-    state.identified[rows] = ident
-    state.identified_now = int(to_forum.sum() + to_own.sum())
+    active = state.active[rows]
+    u = rng.random((3,) + active.shape)
+    found = np.zeros(active.shape, np.int8)
+    found |= np.where(u[0] < (1.0 - np.exp(miss_own[rows]))[:, None], KNOWN_OWN, 0).astype(np.int8)
+    found |= np.where(u[1] < (1.0 - np.exp(miss_forum[rows]))[:, None], KNOWN_FORUM,
+                      0).astype(np.int8)
+    found |= np.where(u[2] < p_register, KNOWN_REGISTER, 0).astype(np.int8)
+    found &= np.where(active, everything, 0).astype(np.int8)
+    new = found & ~ident
+    state.identified[rows] = ident | new
+    state.identified_now = int(np.count_nonzero(new))

@@ -1,11 +1,11 @@
-"""Phase 3, meetings: attendance, dues, the arisan pot, solidarity and ties."""
+"""Phase 3, meetings: attendance within households' hours, dues, giving, the arisan pot, ties."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from oslsim.community import covering_index
 from oslsim.params import Params
+from oslsim.phases.economy import community_hours
 from oslsim.pmks import KINDS
 from oslsim.state import GOVERNMENT, State
 
@@ -13,19 +13,20 @@ ARISAN = KINDS.index("arisan")
 
 
 def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
-    """Hold every organisation's monthly meeting.
+    """Hold every organisation's monthly meeting and the month's local collections.
 
-    A member attends with probability
-    ``(base + a*solidarity + b*vitality) * memberships^-elasticity`` times the trust the
-    books earn, the pull of government-founded groups, the crowding out by top-down
-    direction, and a penalty when the household cannot afford this month's dues. Attendees
-    pay dues (scaled down when savings fall short) into the treasury and, in an arisan, the
-    contribution into a pot that one attendee takes home. Households of the area, members or
-    not, also give jimpitan to one WKSBM covering their home (see :func:`collect_jimpitan`).
-    Money only moves. Attending raises solidarity and strengthens the member's ties to
-    co-members.
+    A member attends with probability ``(base + a*solidarity + b*vitality)`` times the
+    trust the books earn, the pull of government-founded groups, the crowding out by top-down
+    direction, a penalty when the household cannot afford this month's dues, and
+    ``min(1, H / (k * h))``: a household with ``k`` memberships has ``H`` community hours and
+    each attended meeting takes ``h`` hours (meeting plus volunteering). No household attends
+    more meetings than its hours allow. Attendees pay dues (scaled down when savings fall
+    short) and, in an arisan, the contribution into a pot one attendee takes home. Every
+    household then gives from its giving budget (see :func:`give`). Money only moves.
+    Attending raises solidarity and strengthens the member's ties to co-members; an
+    organisation's volunteer hours are its attendees' volunteering hours.
     """
-    o = params.organisations
+    o, t = params.organisations, params.time
     n, m, e = state.n, state.m, state.e
     idx = np.flatnonzero(state.mem_active[:e])
     hh, org = state.mem_hh[idx], state.mem_org[idx]
@@ -34,14 +35,18 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     charge = state.dues[org] + is_arisan * o.arisan_contribution
     affordable = state.savings >= np.bincount(hh, weights=charge, minlength=n)
 
+    per_meeting = t.meeting_hours + t.volunteer_hours
+    hours, _ = community_hours(state, params)
+    fits = np.minimum(1.0, hours / (np.maximum(per_household, 1) * per_meeting))
     p = ((o.attendance_base + o.attendance_solidarity * state.solidarity[hh]
           + o.attendance_vitality * state.vitality[org])
-         * (np.maximum(per_household, 1) ** -o.time_elasticity)[hh]
+         * fits[hh]
          * np.where(state.origin[org] == GOVERNMENT, o.government_origin_pull, 1.0)
          * (1.0 - o.trust_effect * (1.0 - state.accountability[org]))
          * (1.0 - params.government.crowd_out * state.direction)
          * np.where(affordable[hh], 1.0, o.unaffordable_attendance))
     attended = rng.random(idx.size) < p
+    attended = _within_hours(rng, hh, attended, np.floor(hours / per_meeting + 1e-9), n)
 
     # Dues and arisan contributions, scaled down for households whose savings fall short.
     due = np.where(attended, charge, 0.0)
@@ -52,9 +57,10 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     state.savings = np.maximum(state.savings - np.bincount(hh, weights=paid, minlength=n), 0.0)
     dues_part = np.where(charge > 0, paid * state.dues[org] / np.maximum(charge, 1e-12), 0.0)
     state.treasury[:m] += np.bincount(org, weights=dues_part, minlength=m)
+    state.funds_raised += float(dues_part.sum())
     _rotate_arisan(state, rng, hh, org, attended & is_arisan, paid - dues_part)
 
-    collect_jimpitan(state, params, rng)
+    give(state, params, hh, org)
 
     count = np.bincount(hh, weights=attended, minlength=n)
     state.solidarity = 1.0 - (1.0 - state.solidarity) * (1.0 - o.solidarity_gain) ** count
@@ -64,8 +70,50 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     state.mem_attended[:e] = False
     state.mem_attended[idx] = attended
     state.attended = count.astype(np.int32)
+    state.hours_used = count * per_meeting
+    state.volunteer_hours += float(state.hours_used.sum())
     state.attendance[:m] = np.bincount(org, weights=attended, minlength=m).astype(np.int32)
     state.n_members[:m] = np.bincount(org, minlength=m).astype(np.int32)
+    state.hours[:m] = np.where(state.alive[:m], state.attendance[:m] * t.volunteer_hours, 0.0)
+    state.rt_hours_left[:] = t.rt_hours
+
+
+def _within_hours(rng: np.random.Generator, hh: np.ndarray, attended: np.ndarray,
+                  most: np.ndarray, n: int) -> np.ndarray:
+    """Drop, at random, the attendances of households beyond the meetings their hours allow."""
+    count = np.bincount(hh, weights=attended, minlength=n)
+    over = count > most
+    if not over.any():
+        return attended
+    rows = np.flatnonzero(attended & over[hh])
+    order = rows[np.lexsort((rng.random(rows.size), hh[rows]))]
+    h = hh[order]
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    rank = np.arange(h.size) - np.repeat(starts, np.diff(np.r_[starts, h.size]))
+    attended = attended.copy()
+    attended[order[rank >= most[h]]] = False
+    return attended
+
+
+def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray) -> None:
+    """Jimpitan, kas sosial RT, zakat-infak and donations, raised with or without WKSBM.
+
+    Each household's giving budget is ``giving_share * solidarity * max(0, income - need)``
+    (at most its savings). It is split across the collections that ask it: the RT's kas
+    sosial with weight ``rt_weight`` and each organisation it belongs to with weight 1, so
+    more groups split what a household gives rather than multiply it (donor fatigue).
+    """
+    f = params.funds
+    need = params.economy.poverty_line * state.size
+    budget = f.giving_share * state.solidarity * np.maximum(state.income - need, 0.0)
+    budget = np.minimum(budget, np.maximum(state.savings, 0.0))
+    askers = f.rt_weight + np.bincount(hh, minlength=state.n)
+    per_weight = np.where(askers > 0, budget / np.maximum(askers, 1e-12), 0.0)
+    given = per_weight * askers
+    state.savings -= given
+    state.rt_fund += np.bincount(state.rt, weights=per_weight * f.rt_weight, minlength=state.n_rt)
+    state.treasury[: state.m] += np.bincount(org, weights=per_weight[hh], minlength=state.m)
+    state.funds_raised += float(given.sum())
 
 
 def _rotate_arisan(state: State, rng: np.random.Generator, hh: np.ndarray, org: np.ndarray,
@@ -80,21 +128,3 @@ def _rotate_arisan(state: State, rng: np.random.Generator, hh: np.ndarray, org: 
     last = np.r_[sorted_org[1:] != sorted_org[:-1], True]
     winners = rows[order][last]
     state.savings += np.bincount(hh[winners], weights=pot[org[winners]], minlength=state.n)
-
-
-def collect_jimpitan(state: State, params: Params, rng: np.random.Generator) -> None:
-    """WKSBM raise money locally: jimpitan and donations from the households they serve.
-
-    Each non-poor household covered by at least one WKSBM organisation gives, with
-    probability equal to its solidarity, ``jimpitan`` Rp (at most its savings) to one of
-    them drawn at random. Money moves from savings to a treasury.
-    """
-    amount = params.organisations.jimpitan
-    if amount <= 0:
-        return
-    index = covering_index(state, mask=state.wksbm)
-    org = index.pick(state.rt, state.rw, rng.random(state.n))
-    gives = (org >= 0) & ~state.poor & (rng.random(state.n) < state.solidarity)
-    paid = np.where(gives, np.minimum(amount, np.maximum(state.savings, 0.0)), 0.0)
-    state.savings -= paid
-    state.treasury[: state.m] += np.bincount(org[gives], weights=paid[gives], minlength=state.m)

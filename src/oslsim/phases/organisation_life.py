@@ -12,7 +12,9 @@ from oslsim.state import NATURAL, SCOPE_RT, State, row_any
 def organisation_life(state: State, params: Params, rng: np.random.Generator) -> None:
     """Let organisations thrive, shrink, dissolve, be founded, and join or leave WKSBM.
 
-    Opaque books leak money (``leakage * (1 - accountability)`` of the treasury).
+    Organisations and the RTs' kas spend ``activity_share`` of their money on their own
+    activities; opaque books leak money (``leakage * (1 - accountability)`` of the treasury).
+    Both leave the community.
     Vitality moves toward ``w * attendance rate + (1 - w) * money health``. Members of
     lifeless groups drift away; groups below ``min_members`` or, at random, with low vitality
     dissolve and share their treasury among their members. Households join a group in their
@@ -24,7 +26,12 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
     m = state.m
     alive = state.alive[:m]
 
-    # Leakage from opaque books leaves the community.
+    # Own activities and leakage from opaque books leave the community.
+    spent = np.where(alive, state.treasury[:m] * o.activity_share, 0.0)
+    rt_spent = state.rt_fund * o.activity_share
+    state.treasury[:m] -= spent
+    state.rt_fund -= rt_spent
+    state.ledger.activities += float(spent.sum() + rt_spent.sum())
     lost = np.where(alive, state.treasury[:m] * o.leakage * (1 - state.accountability[:m]), 0)
     state.treasury[:m] -= lost
     state.ledger.leakage += float(lost.sum())

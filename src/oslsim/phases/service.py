@@ -1,37 +1,47 @@
-"""Phase 5, service: organisations serve the cases they know, then the forum, then government."""
+"""Phase 5, service: own organisations, the RT's kas sosial, the WKSBM forum, government."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from oslsim.params import Params
+from oslsim.phases.government import referral_budget
 from oslsim.pmks import CategoryVectors, category_vectors
 from oslsim.state import (
     KNOWN_FORUM,
     KNOWN_OWN,
+    KNOWN_REGISTER,
     SCOPE_KELURAHAN,
     SCOPE_RT,
     SCOPE_RW,
     SERVED_GOV,
     SERVED_NONE,
+    SERVED_RT,
     State,
     nonzero2,
     row_any,
 )
 
+#: Passes of the skip-and-continue allocation; each serves at least one request per holder.
+MAX_PASSES = 16
+
 
 def service(state: State, params: Params, rng: np.random.Generator) -> None:
-    """Serve this month's known cases within each server's money and volunteer time.
+    """Serve this month's known cases within each server's money and volunteer hours.
 
-    1. Each known case goes to one of the household's own organisations able to serve its
-       category; each organisation serves its requests in priority order (severity, doubled
-       for the poor) while money (``service_budget_share`` of its treasury) and volunteer
-       time (``cases_per_attendee`` per attendee) last. A WKSBM organisation refers what it
-       cannot serve to the forum.
-    2. Forum cases go to a WKSBM organisation serving the household's RT, then its RW, then
-       the whole kelurahan, with what those have left.
-    3. What the forum could not serve is referred to government, which serves it from its
-       referral budget.
+    1. Each case known to the household's own organisations goes to one of them whose kind
+       can serve its category; each serves its requests in priority order (severity, times
+       ``1 + poor_priority`` for the poor), skipping what it cannot afford, while its money
+       (``service_budget_share`` of its treasury) and hours (``case_hours`` a case) last.
+       A WKSBM refers what it cannot serve to the forum (with probability its forum effort).
+    2. The RT's kas sosial helps the cases on the register in its RT that its row of the
+       serve table lists, within its money and the ketua RT's hours.
+    3. The WKSBM forum pools ``pool_share`` of its members' and covered RTs' spendable money
+       and routes it to a member covering the household whose kind can serve the case
+       (nearest level first), at a transaction cost ``pool_cost`` that leaves the community.
+    4. Government serves cases on its register or reported by the forum from its referral
+       budget, in an order that follows need as well as its targeting allows
+       (``forum_targeting`` with the forum's case data, ``register_targeting`` without).
 
     Service money reaches the served household (cash or in kind): it moves, it is not made.
     """
@@ -49,106 +59,231 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
         return
     alive = state.alive[:m]
     money = np.where(alive, o.service_budget_share * np.maximum(state.treasury[:m], 0.0), 0.0)
-    time = np.where(alive, o.cases_per_attendee * state.attendance[:m], 0.0)
-    quality = (o.serve_quality_floor + (1.0 - o.serve_quality_floor) * state.capacity[:m])
+    hours = np.where(alive, state.hours[:m], 0.0)
+    quality = o.serve_quality_floor + (1.0 - o.serve_quality_floor) * state.capacity[:m]
 
-    # 1. The household's own organisations.
+    _own(state, params, v, rng, money, hours, quality)
+    rt_money = o.service_budget_share * np.maximum(state.rt_fund, 0.0)
+    _kas_rt(state, params, v, rng, rt_money)
+    _forum(state, params, v, rng, money, hours, quality, rt_money)
+    _government(state, params, v, rng)
+    state.hours[:m] = hours
+
+
+def priority(state: State, params: Params, v: CategoryVectors, hh: np.ndarray,
+             cat: np.ndarray) -> np.ndarray:
+    """Need of each case: severity, weighted up for poor households."""
+    return v.severity[cat] * (1.0 + params.organisations.poor_priority * state.poor[hh])
+
+
+def greedy(holder: np.ndarray, cost: np.ndarray, score: np.ndarray, money: np.ndarray,
+           hours: np.ndarray, hours_each: float) -> np.ndarray:
+    """Each holder serves its requests in order of ``score``, skipping what it cannot afford.
+
+    ``money`` and ``hours`` are the holders' budgets, spent in place; a request takes
+    ``cost`` and ``hours_each``. Returns which requests were served.
+    """
+    done = np.zeros(holder.size, bool)
+    pending = np.lexsort((-score, holder))
+    for _ in range(MAX_PASSES):
+        h = holder[pending]
+        affordable = (cost[pending] <= money[h] + 1e-6) & (hours[h] >= hours_each - 1e-9)
+        pending, h = pending[affordable], h[affordable]
+        if pending.size == 0:
+            break
+        c = cost[pending]
+        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        group = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, h.size]))
+        rank = np.arange(h.size) - starts[group]
+        spent = np.cumsum(c)
+        spent -= (spent - c)[starts][group]
+        ok = (spent <= money[h] + 1e-6) & ((rank + 1) * hours_each <= hours[h] + 1e-9)
+        take = pending[ok]
+        done[take] = True
+        np.subtract.at(money, holder[take], cost[take])
+        np.subtract.at(hours, holder[take], hours_each)
+        pending = pending[~ok]
+    return done
+
+
+def _deliver(state: State, hh: np.ndarray, cat: np.ndarray, paid: np.ndarray,
+             quality: np.ndarray, by: np.ndarray | int) -> None:
+    """Mark cases served and hand the service money to the households."""
+    to_hh = np.bincount(hh, weights=paid, minlength=state.n)
+    state.savings += to_hh
+    state.aid_received += to_hh
+    state.served[hh, cat] = True
+    state.quality[hh, cat] = quality
+    state.served_by[hh, cat] = by
+
+
+def _org_served(state: State, org: np.ndarray, paid: np.ndarray) -> None:
+    m = state.m
+    state.treasury[:m] -= np.bincount(org, weights=paid, minlength=m)
+    count = np.bincount(org, minlength=m).astype(np.int32)
+    state.cases_served[:m] += count
+    state.services_total[:m] += count
+
+
+def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
+         money: np.ndarray, hours: np.ndarray, quality: np.ndarray) -> None:
     idx = np.flatnonzero(state.mem_active[: state.e])
     hh, org = state.mem_hh[idx], state.mem_org[idx]
-    known = state.active & (state.identified >= KNOWN_OWN)
+    known = state.active & ((state.identified & KNOWN_OWN) > 0)
     with_case = np.flatnonzero(row_any(known)[hh])
     hh, org = hh[with_case], org[with_case]
     edge, cat = nonzero2(v.serves[state.kind[org]] & known[hh])
-    if edge.size:
-        case = hh[edge].astype(np.int64) * v.cost.size + cat
-        order = np.lexsort((rng.random(edge.size), case))
-        first = order[np.r_[True, case[order][1:] != case[order][:-1]]]
-        req_hh, req_cat, req_org = hh[edge[first]], cat[first], org[edge[first]]
-        done = _allocate(state, v, rng, req_hh, req_cat, req_org, money, time, quality)
-        refer = ~done & state.wksbm[req_org]
-        state.identified[req_hh[refer], req_cat[refer]] = KNOWN_FORUM
+    if edge.size == 0:
+        return
+    case = hh[edge].astype(np.int64) * v.cost.size + cat
+    order = np.lexsort((rng.random(edge.size), case))
+    first = order[np.r_[True, case[order][1:] != case[order][:-1]]]
+    req_hh, req_cat, req_org = hh[edge[first]], cat[first], org[edge[first]]
+    cost = v.cost[req_cat]
+    score = priority(state, params, v, req_hh, req_cat) + 1e-6 * rng.random(req_hh.size)
+    done = greedy(req_org, cost, score, money, hours, params.time.case_hours)
+    h, c, g = req_hh[done], req_cat[done], req_org[done]
+    _deliver(state, h, c, cost[done], quality[g] * v.fit[state.kind[g], c], g)
+    _org_served(state, g, cost[done])
+    refer = (~done & state.wksbm[req_org]
+             & (rng.random(req_hh.size) < state.forum_effort[req_org]))
+    state.identified[req_hh[refer], req_cat[refer]] |= KNOWN_FORUM
 
-    # 2. The WKSBM forum, from the nearest level up.
-    for level, home in ((SCOPE_RT, state.rt), (SCOPE_RW, state.rw),
-                        (SCOPE_KELURAHAN, np.zeros(state.n, np.int32))):
-        pend_hh, pend_cat = _forum_cases(state)
-        rows = np.flatnonzero(alive & state.wksbm[:m] & (state.scope[:m] == level))
-        if pend_hh.size == 0 or rows.size == 0:
-            continue
-        r_i, r_cat = nonzero2(v.serves[state.kind[rows]])
-        key_org = state.area[rows[r_i]].astype(np.int64) * v.cost.size + r_cat
-        order = np.argsort(key_org, kind="stable")
-        key_org, owner = key_org[order], rows[r_i][order]
-        key_case = home[pend_hh].astype(np.int64) * v.cost.size + pend_cat
-        lo = np.searchsorted(key_org, key_case, "left")
-        count = np.searchsorted(key_org, key_case, "right") - lo
-        has = count > 0
-        pick = lo[has] + (rng.random(int(has.sum())) * count[has]).astype(np.int64)
-        _allocate(state, v, rng, pend_hh[has], pend_cat[has], owner[pick], money, time, quality)
 
-    # 3. Government, for referred cases still unserved.
-    pend_hh, pend_cat = _forum_cases(state)
-    state.referrals = int(pend_hh.size)
-    if pend_hh.size and state.gov_active and state.referral_budget > 0:
-        cost = v.cost[pend_cat] * params.government.referral_cost_ratio
-        priority = v.severity[pend_cat] * (1.0 + state.poor[pend_hh])
-        order = np.lexsort((rng.random(pend_hh.size), -priority))
-        ok = order[np.cumsum(cost[order]) <= state.referral_budget]
-        h, c = pend_hh[ok], pend_cat[ok]
-        state.served[h, c] = True
-        state.quality[h, c] = params.government.service_quality
-        state.served_by[h, c] = SERVED_GOV
-        spent = np.bincount(h, weights=cost[ok], minlength=state.n)
-        state.savings += spent
-        state.aid_received += spent
-        total = float(cost[ok].sum())
-        state.gov_spent_referral = total
-        state.ledger.gov_aid += total
+def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
+            rt_money: np.ndarray) -> None:
+    rows = np.flatnonzero(row_any(state.active & ~state.served))
+    pending = (state.active[rows] & ~state.served[rows]
+               & ((state.identified[rows] & KNOWN_REGISTER) > 0) & (v.rt_fit > 0))
+    i, cat = nonzero2(pending)
+    if i.size == 0:
+        return
+    hh = rows[i]
+    rt = state.rt[hh]
+    cost = v.cost[cat]
+    score = priority(state, params, v, hh, cat) + 1e-6 * rng.random(hh.size)
+    done = greedy(rt, cost, score, rt_money, state.rt_hours_left, params.time.case_hours)
+    h, c = hh[done], cat[done]
+    _deliver(state, h, c, cost[done], params.funds.rt_service_quality * v.rt_fit[c], SERVED_RT)
+    state.rt_fund -= np.bincount(rt[done], weights=cost[done], minlength=state.n_rt)
+    state.volunteer_hours += float(done.sum()) * params.time.case_hours
 
 
 def _forum_cases(state: State) -> tuple[np.ndarray, np.ndarray]:
     """Return (household, category) of the forum's known cases nobody serves yet."""
-    rows = np.flatnonzero(row_any(state.active))
-    pending = (state.active[rows] & (state.identified[rows] == KNOWN_FORUM)
+    rows = np.flatnonzero(row_any(state.active & ~state.served))
+    pending = (state.active[rows] & ((state.identified[rows] & KNOWN_FORUM) > 0)
                & ~state.served[rows])
     hh, cat = nonzero2(pending)
     return rows[hh], cat
 
 
-def _allocate(state: State, v: CategoryVectors, rng: np.random.Generator, hh: np.ndarray,
-              cat: np.ndarray, org: np.ndarray, money: np.ndarray, time: np.ndarray,
-              quality: np.ndarray) -> np.ndarray:
-    """Serve requests (hh, cat) addressed to ``org`` in priority order within its budgets.
+def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
+           money: np.ndarray, hours: np.ndarray, quality: np.ndarray,
+           rt_money: np.ndarray) -> None:
+    f, o = params.funds, params.organisations
+    m = state.m
+    members = np.flatnonzero(state.alive[:m] & state.wksbm[:m] & (state.forum_effort[:m] > 0))
+    case_hh, case_cat = _forum_cases(state)
+    state.referrals = int(case_hh.size)
+    if members.size == 0 or case_hh.size == 0:
+        return
+    # Which RTs the forum covers: their kas joins the pool.
+    covered = np.zeros(state.n_rt, bool)
+    for level, key in ((SCOPE_RT, np.arange(state.n_rt)), (SCOPE_RW, np.arange(state.n_rt)
+                                                           // state.rt_per_rw)):
+        areas = state.area[members[state.scope[members] == level]]
+        covered |= np.isin(key, areas)
+    if (state.scope[members] == SCOPE_KELURAHAN).any():
+        covered[:] = True
+    org_in = np.zeros(m)
+    org_in[members] = f.pool_share * money[members] * state.forum_effort[members]
+    rt_in = np.where(covered, f.pool_share * rt_money, 0.0)
+    pool = float(org_in.sum() + rt_in.sum())
+    if pool <= 0:
+        return
 
-    ``money`` and ``time`` are the organisations' remaining budgets; they are spent in place.
-    Returns which requests were served.
-    """
+    server = _forum_servers(state, v, rng, members, case_hh, case_cat, hours)
+    has = server >= 0
+    hh, cat, srv = case_hh[has], case_cat[has], server[has]
     if hh.size == 0:
-        return np.zeros(0, bool)
-    cost = v.cost[cat]
-    priority = v.severity[cat] * (1.0 + state.poor[hh]) + 1e-6 * rng.random(hh.size)
-    order = np.lexsort((-priority, org))
-    org_s, cost_s = org[order], cost[order]
-    starts = np.flatnonzero(np.r_[True, org_s[1:] != org_s[:-1]])
-    group = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, org_s.size]))
-    rank = np.arange(org_s.size) - starts[group]
-    spent = np.cumsum(cost_s)
-    spent -= (spent - cost_s)[starts][group]
-    ok = (rank < time[org_s]) & (spent <= money[org_s])
-    done = np.zeros(hh.size, bool)
-    done[order] = ok
-    h, c, o, paid = hh[done], cat[done], org[done], cost[done]
-    by_org = np.bincount(o, weights=paid, minlength=money.size)
-    money -= by_org
-    time -= np.bincount(o, minlength=time.size)
-    state.treasury[: money.size] -= by_org
-    to_hh = np.bincount(h, weights=paid, minlength=state.n)
-    state.savings += to_hh
-    state.aid_received += to_hh
-    state.served[h, c] = True
-    state.quality[h, c] = quality[o]
-    state.served_by[h, c] = o
-    served_count = np.bincount(o, minlength=money.size).astype(np.int32)
-    state.cases_served[: money.size] += served_count
-    state.services_total[: money.size] += served_count
-    return done
+        return
+    cost = v.cost[cat] * (1.0 + f.pool_cost)
+    bias = np.where(state.income_rank[hh] < 0.5, 1.0 - o.exclusivity * o.elite_reach_bias, 1.0)
+    score = priority(state, params, v, hh, cat) * bias + 1e-6 * rng.random(hh.size)
+    # Hours are the servers'; money is the forum's one pool.
+    by_hours = greedy(srv, np.zeros(hh.size), score, np.zeros(m), hours.copy(),
+                      params.time.case_hours)
+    pool_left = np.array([pool])
+    done = by_hours.copy()
+    done[by_hours] = greedy(np.zeros(int(by_hours.sum()), np.int64), cost[by_hours],
+                            score[by_hours], pool_left, np.array([np.inf]), 0.0)
+    h, c, g = hh[done], cat[done], srv[done]
+    np.subtract.at(hours, g, params.time.case_hours)
+    paid = v.cost[c]
+    _deliver(state, h, c, paid, quality[g] * v.fit[state.kind[g], c], g)
+    count = np.bincount(g, minlength=m).astype(np.int32)
+    state.cases_served[:m] += count
+    state.services_total[:m] += count
+    spent = float(cost[done].sum())
+    share = spent / pool
+    state.treasury[:m] -= org_in * share
+    money -= org_in * share
+    state.rt_fund -= rt_in * share
+    rt_money -= rt_in * share
+    state.ledger.forum_costs += spent - float(paid.sum())
+    state.funds_pooled += spent
+
+
+def _forum_servers(state: State, v: CategoryVectors, rng: np.random.Generator,
+                   members: np.ndarray, hh: np.ndarray, cat: np.ndarray,
+                   hours: np.ndarray) -> np.ndarray:
+    """For each forum case, a WKSBM member covering the household that can serve it; -1 if none.
+
+    The nearest level first (RT, then RW, then kelurahan); at random among equals.
+    """
+    server = np.full(hh.size, -1, np.int64)
+    able = members[hours[members] > 0]
+    for level, home in ((SCOPE_RT, state.rt), (SCOPE_RW, state.rw),
+                        (SCOPE_KELURAHAN, np.zeros(state.n, np.int32))):
+        rows = able[state.scope[able] == level]
+        todo = np.flatnonzero(server < 0)
+        if rows.size == 0 or todo.size == 0:
+            continue
+        r_i, r_cat = nonzero2(v.serves[state.kind[rows]])
+        key_org = state.area[rows[r_i]].astype(np.int64) * v.cost.size + r_cat
+        order = np.argsort(key_org, kind="stable")
+        key_org, owner = key_org[order], rows[r_i][order]
+        key_case = home[hh[todo]].astype(np.int64) * v.cost.size + cat[todo]
+        lo = np.searchsorted(key_org, key_case, "left")
+        count = np.searchsorted(key_org, key_case, "right") - lo
+        ok = count > 0
+        pick = lo[ok] + (rng.random(int(ok.sum())) * count[ok]).astype(np.int64)
+        server[todo[ok]] = owner[pick]
+    return server
+
+
+def _government(state: State, params: Params, v: CategoryVectors,
+                rng: np.random.Generator) -> None:
+    g = params.government
+    budget = referral_budget(state, params)
+    if budget <= 0:
+        return
+    rows = np.flatnonzero(row_any(state.active & ~state.served))
+    known = (state.identified[rows] & (KNOWN_FORUM | KNOWN_REGISTER)) > 0
+    i, cat = nonzero2(state.active[rows] & ~state.served[rows] & known)
+    if i.size == 0:
+        return
+    hh = rows[i]
+    need = priority(state, params, v, hh, cat)
+    targeting = np.where((state.identified[hh, cat] & KNOWN_FORUM) > 0, g.forum_targeting,
+                         g.register_targeting)
+    score = targeting * need / need.max() + (1.0 - targeting) * rng.random(hh.size)
+    cost = v.cost[cat] * g.referral_cost_ratio
+    done = greedy(np.zeros(hh.size, np.int64), cost, score, np.array([budget]),
+                  np.array([np.inf]), 0.0)
+    h, c = hh[done], cat[done]
+    _deliver(state, h, c, cost[done], np.float32(g.service_quality), SERVED_GOV)
+    total = float(cost[done].sum())
+    state.gov_spent_referral = total
+    state.ledger.gov_aid += total
