@@ -29,11 +29,11 @@ import psutil
 
 
 def experiment(name: str, runs: int, households: int, months: int) -> dict:
-    """Four WKSBM doses x replicates = ``runs`` runs of the baseline scenario."""
-    doses = [0.0, 2.0, 4.0, 8.0]
+    """Four WKSBM coverage levels x replicates = ``runs`` runs of the baseline scenario."""
+    doses = [0.0, 0.25, 0.5, 1.0]
     return {"name": name, "months": months, "seed": 1, "replicates": max(1, runs // len(doses)),
             "params": {"households": households},
-            "factors": {"organisations.wksbm_per_1000": doses}}
+            "factors": {"organisations.wksbm_coverage": doses}}
 
 
 class PeakRSS:

@@ -172,3 +172,21 @@ def test_a_generator_is_used_not_copied():
     gen = np.random.default_rng(3)
     params = Params(households=60)
     assert not _run(params, gen, 2).equals(_run(params, gen, 2))
+
+
+@given(params=small_params(), seed=seeds, n_months=months)
+@examples
+def test_hours_never_exceed_their_budgets(params, seed, n_months):
+    model = OSLModel(params, rng=seed)
+    t = params.time
+    for _ in range(n_months):
+        was_poor = model.state.poor.copy()  # the meetings phase reads last month's status
+        model.step()
+        s = model.state
+        budget = t.household_hours * np.where(was_poor, t.poor_hours_ratio, 1.0)
+        assert (s.hours_used <= budget + 1e-9).all()
+        # Organisations and RTs never spend hours they do not have.
+        assert (s.hours[: s.m] >= -1e-9).all() and (s.rt_hours_left >= -1e-9).all()
+        given_hours = s.hours_used.sum() + s.n_rt * t.rt_hours
+        assert s.coordination_hours <= s.volunteer_hours + 1e-9
+        assert s.volunteer_hours <= given_hours + 1e-6
