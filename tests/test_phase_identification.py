@@ -161,3 +161,12 @@ def test_partial_rate_by_frequency():
     share = (st.identified[:, K] == OWN).mean()
     # 4,000 households: standard error 0.0079; four of them as tolerance.
     assert abs(share - 0.51) < 4 * np.sqrt(0.51 * 0.49 / n)
+
+
+def test_the_coordination_null_keeps_the_label_and_removes_the_forum(rng):
+    st, params, own, forum = community(area_rate=1.0)
+    identification(st, params.with_overrides({"organisations.forum_enabled": False}), rng)
+    # The WKSBM still finds its own member's case, shares nothing and reaches out to nobody;
+    # its hours are all left for service.
+    assert st.identified[:, K].tolist() == [OWN, OWN, UNKNOWN]
+    assert st.wksbm[forum] and st.hours[forum] == 100.0 and st.coordination_hours == 0.0

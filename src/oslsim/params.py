@@ -470,6 +470,11 @@ class OrganisationParams(_Validated):
         True, "switch", source="mechanism check (null model)",
         doc="Whether organisations serve cases at all; off gives the null model.",
     )
+    forum_enabled: bool = param(
+        True, "switch", source="mechanism check (coordination null)",
+        doc="Whether WKSBM do forum work: shared case data, outreach, pooling and referral. "
+            "Off keeps the label, the money and the people but removes the coordination.",
+    )
     identification_rate: float = param(
         0.6, "probability per month at full capacity", 0.0, 1.0, ASSUMPTION,
         "Chance an attended organisation learns of a member's case.",

@@ -23,14 +23,15 @@ def forum_work(state: State, params: Params) -> None:
     Each member needs ``forum_hours + forum_hours_per_member * (F - 1)`` hours for a forum
     of ``F`` members; what it can give, as a share of that, is its ``forum_effort``. Then it
     gives up to ``outreach_hours`` to outreach (``outreach`` is the share given). What is
-    left is for service.
+    left is for service. With ``forum_enabled`` off nobody does forum work: the label stays,
+    the coordination goes (the coordination null).
     """
     t = params.time
     m = state.m
     forum = state.alive[:m] & state.wksbm[:m]
     state.forum_effort[:m] = 0.0
     state.outreach[:m] = 0.0
-    if not forum.any():
+    if not forum.any() or not params.organisations.forum_enabled:
         return
     hours = state.hours[:m]
     need = t.forum_hours + t.forum_hours_per_member * (int(forum.sum()) - 1)
