@@ -25,8 +25,8 @@ from oslsim.state import (
     State,
 )
 
-__all__ = ["build_community", "found_organisations", "area_bounds", "covering_index", "CoverIndex",
-           "join_propensity", "beta_draw"]
+__all__ = ["build_community", "assign_wksbm", "found_organisations", "area_bounds",
+           "covering_index", "CoverIndex", "join_propensity", "beta_draw"]
 
 
 def beta_draw(rng: np.random.Generator, mean: float, sd: float, size: int) -> np.ndarray:
@@ -327,11 +327,14 @@ def _initial_organisations(state: State, params: Params, rng: np.random.Generato
     state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
     state.treasury[: state.m] = (o.initial_treasury_months * state.dues[: state.m]
                                  * state.n_members[: state.m])
-    _initial_wksbm(state, params, rng)
+    assign_wksbm(state, params, rng)
 
 
-def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> None:
+def assign_wksbm(state: State, params: Params, rng: np.random.Generator) -> None:
     """Choose the WKSBM: coverage of RW first, then overlap inside the covered RW.
+
+    Called when a community is built, and again after a warm start's burn-in
+    (:func:`oslsim.warmup.warm_start`), on the organisations living then.
 
     ``wksbm_coverage`` of the RW, drawn at random, each get one WKSBM drawn at random among
     its RW-level organisations, not the strongest (an RW with none gets a new one, founded
@@ -340,7 +343,8 @@ def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> No
     """
     o = params.organisations
     covered = rng.permutation(state.n_rw)[: int(round(o.wksbm_coverage * state.n_rw))]
-    living = np.flatnonzero(state.alive[: state.m] & (state.scope[: state.m] == SCOPE_RW))
+    living = np.flatnonzero(state.alive[: state.m] & (state.scope[: state.m] == SCOPE_RW)
+                            & ~state.wksbm[: state.m])
     by_rw = {int(rw): living[state.area[living] == rw] for rw in covered}
     bare = [rw for rw in covered if by_rw[rw].size == 0]
     for rw in covered:
@@ -351,8 +355,9 @@ def _initial_wksbm(state: State, params: Params, rng: np.random.Generator) -> No
                                    scope=SCOPE_RW, area=np.array(bare), wksbm=True)
         _, org_all = state.members()
         state.n_members[: state.m] = np.bincount(org_all, minlength=state.m)[: state.m]
-        state.treasury[rows] = (o.initial_treasury_months * state.dues[rows]
-                                * state.n_members[rows])
+        if state.month == 0:  # an initial condition; later, money is never made
+            state.treasury[rows] = (o.initial_treasury_months * state.dues[rows]
+                                    * state.n_members[rows])
     extra = int(round(o.wksbm_per_1000 * state.n / 1000)) - covered.size
     pool = np.concatenate([by_rw[rw] for rw in covered] or [np.zeros(0, np.int64)])
     pool = pool[~state.wksbm[pool]]

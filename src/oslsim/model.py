@@ -128,10 +128,26 @@ class OSLModel(mesa.Model):
         for _ in progress(steps) if progress else steps:
             self.step()
 
+    def begin_measurement(self) -> None:
+        """Start the measured period here (after a warm start): month 0 is now.
+
+        The rows recorded so far move to :meth:`warmup_timeseries`, with months counted
+        back from 0 (the last burn-in month is 0, the first is minus the burn-in's length).
+        """
+        shift = self.state.month
+        self._warmup_rows = [{**row, "month": row["month"] - shift} for row in self._rows]
+        self.state.month = 0
+        self.sync_agents()
+        self._rows = [outcomes(self.state, self.params)]
+
     # ------------------------------------------------------------------ results
     def timeseries(self) -> pd.DataFrame:
         """One row per month from 0: the DESIGN's outcome columns, then process indicators."""
         return pd.DataFrame(self._rows)
+
+    def warmup_timeseries(self) -> pd.DataFrame:
+        """The burn-in's rows of a warm start (empty for a cold start); months up to 0."""
+        return pd.DataFrame(getattr(self, "_warmup_rows", []))
 
     def logic_model(self) -> pd.DataFrame:
         """The study's MASUKAN / PROSES / KELUARAN / DAMPAK / HASIL table, start vs now."""
