@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose
 
 from oslsim.phases import meetings
 from oslsim.phases.meetings import give
-from oslsim.state import GOVERNMENT, SCOPE_RT, SCOPE_RW
+from oslsim.state import GOVERNMENT, SCOPE_RT
 from tiny import P, add_org, make_state
 
 # Attendance probability exactly 1: base 1, nothing else counts.

@@ -11,7 +11,8 @@ from oslsim.state import NATURAL, SCOPE_RT
 from tiny import P, add_case, add_org, make_state, org_members
 
 # Everything random switched off, so each test turns on only what it checks.
-QUIET = {"organisations.leakage": 0.0, "organisations.activity_share": 0.0, "organisations.vitality_rate": 0.5,
+QUIET = {"organisations.leakage": 0.0, "organisations.activity_share": 0.0,
+         "organisations.vitality_rate": 0.5,
          "organisations.vitality_attendance_weight": 0.7,
          "organisations.healthy_treasury_months": 3.0, "organisations.capacity_decay": 0.004,
          "organisations.leave_rate": 0.0, "organisations.dissolve_rate": 0.0,
