@@ -15,6 +15,7 @@ import numpy as np
 
 from oslsim.study.analyse import HypothesisAnalysis
 from oslsim.study.words import _VERDICT_WORD, PARAM_LABELS, _dose, _site_name
+from oslsim.terms import label
 
 __all__ = ["FIGURES", "burden_by_dose_per_condition", "burden_by_dose_per_site",
            "burden_by_month", "burden_cv_by_replicates", "burden_reduction_by_dose", "figures",
@@ -39,7 +40,7 @@ def _band(ax: Any, x: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarr
 
 
 XLABEL = "WKSBM per 1.000 KK / WKSBM per 1,000 households"
-BLABEL = "beban warga / burden"
+BLABEL = f"{label('burden', 'id')} / {label('burden', 'en')}"
 
 
 def burden_by_dose_per_site(a: HypothesisAnalysis) -> Any:
@@ -146,16 +147,11 @@ def other_outcomes_by_dose(a: HypothesisAnalysis) -> Any:
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     for ax in axes[len(outs):]:
         ax.set_visible(False)
-    names = {"coverage": "cakupan layanan / coverage",
-             "pmks_prevalence": "prevalensi PMKS / PMKS prevalence",
-             "solidarity": "kesetiakawanan / solidarity",
-             "gov_spending": "belanja pemerintah / gov. spending (Rp/bln, month)",
-             "poverty_rate": "angka kemiskinan / poverty rate"}
     for ax, col in zip(axes, outs, strict=False):
         sub = side[side["outcome"] == col]
         _band(ax, sub["dose"].to_numpy(), sub["mean"].to_numpy(), sub["ci_lo"].to_numpy(),
               sub["ci_hi"].to_numpy(), col)
-        ax.set_title(names.get(col, col), fontsize=8)
+        ax.set_title(f"{label(col, 'id')} / {label(col, 'en')}", fontsize=8)
         ax.set_xlabel("WKSBM / 1.000 KK", fontsize=8)
     return fig
 

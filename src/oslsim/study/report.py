@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from oslsim.errors import InputError
+from oslsim.i18n import fmt_cell, fmt_number
 from oslsim.study.analyse import ALPHA, HypothesisAnalysis
 from oslsim.study.collect import WINDOW
 from oslsim.study.figures import figures
 from oslsim.study.words import (
     _dose,
-    _num,
     _site_name,
     condition_sentences,
     headline,
@@ -45,36 +45,17 @@ DOCS_END = "<!-- oslsim-hypothesis:end -->"
 
 
 
-def _fmt_cell(x: Any) -> str:
-    if x is None or (isinstance(x, float) and not np.isfinite(x)):
-        return "–"
-    if isinstance(x, (bool, np.bool_)):
-        return "yes" if x else "no"
-    if isinstance(x, (int, np.integer)):
-        return f"{int(x):,}"
-    if isinstance(x, (float, np.floating)):
-        ax = abs(float(x))
-        if float(x).is_integer() and ax < 1e6:
-            return f"{int(x):,}"
-        if ax >= 100:
-            return f"{float(x):,.0f}"
-        if ax >= 1:
-            return f"{float(x):.1f}"
-        return f"{float(x):.3g}"
-    return str(x)
-
-
 def _md_table(df: pd.DataFrame) -> str:
     head = "| " + " | ".join(str(c) for c in df.columns) + " |"
     sep = "|" + "|".join("---" for _ in df.columns) + "|"
-    body = ["| " + " | ".join(_fmt_cell(v) for v in row) + " |"
+    body = ["| " + " | ".join(fmt_cell(v) for v in row) + " |"
             for row in df.itertuples(index=False)]
     return "\n".join([head, sep, *body])
 
 
 def _html_table(df: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt_cell(v))}</td>" for v in row)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(fmt_cell(v))}</td>" for v in row)
                    + "</tr>" for row in df.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -98,8 +79,8 @@ def _tables(a: HypothesisAnalysis) -> dict[str, pd.DataFrame]:
         rows.append({
             "condition": a.labels[c].label_en, "verdict": s["verdict"],
             "JT p": s["jt_p"], "Spearman rho": s["rho"],
-            "slope /WKSBM": s["slope"], "slope CI": f"{_fmt_cell(s['slope_lo'])} … "
-                                                   f"{_fmt_cell(s['slope_hi'])}",
+            "slope /WKSBM": s["slope"], "slope CI": f"{fmt_cell(s['slope_lo'])} … "
+                                                   f"{fmt_cell(s['slope_hi'])}",
             "max dose": s["max_dose"], "effect %": 100 * s["effect"],
             "effect CI %": f"{100 * s['effect_lo']:.1f} … {100 * s['effect_hi']:.1f}",
             "Cohen d": s["cohens_d"], "saturation": s["saturation_dose"],
@@ -113,7 +94,7 @@ def _tables(a: HypothesisAnalysis) -> dict[str, pd.DataFrame]:
         tab["realised"] = dr["realised_dose"].to_numpy()
     tab["n"] = dr["n"].to_numpy()
     tab["burden"] = dr["mean"].to_numpy()
-    tab["burden CI"] = [f"{_fmt_cell(lo)} … {_fmt_cell(hi)}"
+    tab["burden CI"] = [f"{fmt_cell(lo)} … {fmt_cell(hi)}"
                         for lo, hi in zip(dr["ci_lo"], dr["ci_hi"], strict=True)]
     tab["effect %"] = [100 * eff.loc[d, "effect"] for d in dr["dose"]]
     tab["effect CI %"] = [f"{100 * eff.loc[d, 'effect_lo']:.1f} … "
@@ -331,7 +312,7 @@ def _limits(a: HypothesisAnalysis) -> list[tuple[str, str]]:
          "berarti menambah kelompok yang kurang mampu.",
          "The most able groups become WKSBM first; adding WKSBM means adding less able groups."),
         (f"Ada {n_tests} uji tren (per kondisi dan per lokasi), masing-masing pada alpha "
-         f"{_num(m.get('alpha', ALPHA), 'id', 2)}; beberapa hasil 'signifikan' bisa muncul "
+         f"{fmt_number(m.get('alpha', ALPHA), 2, 'id')}; beberapa hasil 'signifikan' bisa muncul "
          "karena kebetulan. Lihat besar efek dan selangnya, bukan hanya nilai p.",
          f"There are {n_tests} trend tests (per condition and per site), each at alpha "
          f"{m.get('alpha', ALPHA)}; a few 'significant' results can arise by chance. Read the "

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from oslsim.i18n import fmt_number
 from oslsim.study.analyse import HypothesisAnalysis
 
 __all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "headline",
@@ -39,20 +40,12 @@ PARAM_LABELS = {
 
 
 
-def _num(x: float, lang: str, digits: int = 1) -> str:
-    """A number in the language's style: 1.234,5 (id) or 1,234.5 (en)."""
-    text = f"{x:,.{digits}f}"
-    if lang == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
-
-
 def _pct(x: float, lang: str) -> str:
     """A share as a percentage; one decimal below 10%, whole numbers above."""
     if not np.isfinite(x):
         return "–"
     digits = 1 if abs(x) < 0.1 else 0
-    return f"{_num(100.0 * x, lang, digits)}%"
+    return f"{fmt_number(100.0 * x, digits, lang)}%"
 
 
 def _spct(x: float, lang: str) -> str:
@@ -72,15 +65,15 @@ def _change(effect: float, lang: str) -> str:
 def _dose(x: float | None, lang: str) -> str:
     if x is None or not np.isfinite(x):
         return "–"
-    return _num(x, lang, 0 if float(x).is_integer() else 1)
+    return fmt_number(x, 0 if float(x).is_integer() else 1, lang)
 
 
 def _p(p: float, lang: str) -> str:
     if not np.isfinite(p):
         return "p tidak terdefinisi" if lang == "id" else "p undefined"
     if p < 0.001:
-        return f"p < {_num(0.001, lang, 3)}"
-    return f"p = {_num(p, lang, 3)}"
+        return f"p < {fmt_number(0.001, 3, lang)}"
+    return f"p = {fmt_number(p, 3, lang)}"
 
 
 def _ci(lo: float, hi: float, lang: str) -> str:
@@ -370,7 +363,8 @@ def _drift_sentence(a: HypothesisAnalysis, cond: str, lang: str) -> str:
              > np.maximum(DOSE_DRIFT * dr["dose"], 0.5)]
     if far.empty:
         return ""
-    pairs = [f"{_dose(r.dose, lang)} → {_num(r.realised_dose, lang)}" for r in far.itertuples()]
+    pairs = [f"{_dose(r.dose, lang)} → {fmt_number(r.realised_dose, 1, lang)}"
+             for r in far.itertuples()]
     if lang == "id":
         return ("Jumlah WKSBM yang benar-benar bekerja berbeda dari rancangan (rancangan → "
                 f"rata-rata 12 bulan terakhir per 1.000 KK: {'; '.join(pairs)}).")
@@ -393,7 +387,7 @@ def sensitivity_sentences(sens: Mapping[str, Any] | None, lang: str) -> list[str
     st = table["ST"].to_numpy()
     conf = table["ST_conf"].to_numpy()
     clear = [k for k in range(len(st)) if st[k] - conf[k] > 0.0]
-    top = [f"{names[k]} (ST = {_num(st[k], lang, 2)})" for k in clear[:2]]
+    top = [f"{names[k]} (ST = {fmt_number(st[k], 2, lang)})" for k in clear[:2]]
     weak = [names[k] for k in range(len(st)) if k not in clear]
     out = []
     if not top:
