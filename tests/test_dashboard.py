@@ -20,23 +20,15 @@ from hypothesis import strategies as st
 from oslsim.dashboard import app
 from oslsim.dashboard.assets import REQUIRED, configure_offline, missing_assets
 from oslsim.dashboard.figures import COLOR_MODES, SERIES, network_png, series_option
-from oslsim.dashboard.labels import (
-    GLOSSARY,
-    INDICATORS,
-    LABELS,
-    LANGS,
-    STAGES,
-    fmt_change,
-    fmt_number,
-    fmt_value,
-    indicator,
-    label,
-)
+from oslsim.dashboard.labels import GLOSSARY, LABELS, LANGS, STAGES, label
 from oslsim.dashboard.levers import HOUSEHOLD_CHOICES, LEVERS, clamp, lever, overrides_from
 from oslsim.dashboard.run import DashboardRun, Settings, household_layout, sample_rows
+from oslsim.i18n import fmt_change, fmt_number, fmt_value
 from oslsim.metrics import LOGIC_MODEL
 from oslsim.params import Params, param_info
 from oslsim.pmks import CODES
+from oslsim.terms import TERMS
+from oslsim.terms import label as indicator
 
 SMALL = 300  # households: enough RTs and organisations for every picture, fast to build
 
@@ -81,7 +73,7 @@ def test_every_indicator_on_the_page_has_a_name_in_both_languages():
             name = indicator(col, lang)
             assert name != col, (col, lang)  # a readable name, not the column code
     assert set(STAGES["id"]) == set(STAGES["en"]) == {s for s, _, _, _ in LOGIC_MODEL}
-    assert set(INDICATORS) >= columns - {f"pmks_{c}" for c in CODES}
+    assert set(TERMS) >= columns - {f"pmks_{c}" for c in CODES}
 
 
 def test_numbers_are_written_the_indonesian_way_in_indonesian():

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oslsim import hypothesis as hy
+from oslsim import study as hy
 from oslsim.cli import main
 from oslsim.errors import InputError
+from oslsim.study import words
 
 REPO = Path(__file__).resolve().parents[1]
 EXPERIMENTS = REPO / "experiments"
@@ -311,9 +312,9 @@ def test_dose_drift_is_reported_only_when_it_happens():
 
 
 def test_number_style_per_language():
-    assert hy._pct(0.123, "id") == "12%" and hy._pct(0.0123, "id") == "1,2%"
-    assert hy._pct(0.0123, "en") == "1.2%"
-    assert hy._spct(-0.05, "en") == "-5.0%" and hy._spct(0.25, "en") == "+25%"
+    assert words._pct(0.123, "id") == "12%" and words._pct(0.0123, "id") == "1,2%"
+    assert words._pct(0.0123, "en") == "1.2%"
+    assert words._spct(-0.05, "en") == "-5.0%" and words._spct(0.25, "en") == "+25%"
 
 
 def sobol_result(st, st_conf, s1, samples=64):

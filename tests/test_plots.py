@@ -11,6 +11,7 @@ from scipy import stats
 from oslsim import plots, simulate
 from oslsim.cli import main
 from oslsim.errors import InputError
+from oslsim.i18n import fmt_compact
 from oslsim.pmks import CATEGORIES, CODES, KIND_NAMES
 
 SMALL = {"households": 300}
@@ -134,10 +135,10 @@ def test_logic_model_table(run):
 
 
 def test_number_format_for_rupiah():
-    assert plots._number(152_700_000.0, "id") == "152.7 jt"
-    assert plots._number(2_450_000_000.0, "en") == "2.45 bn"
-    assert plots._number(0.1234, "en") == "0.123"
-    assert plots._number(12.0, "en") == "12"
+    assert fmt_compact(152_700_000.0, "id") == "152.7 jt"
+    assert fmt_compact(2_450_000_000.0, "en") == "2.45 bn"
+    assert fmt_compact(0.1234, "en") == "0.123"
+    assert fmt_compact(12.0, "en") == "12"
 
 
 def test_run_figure_has_the_key_panels(run):

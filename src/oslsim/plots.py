@@ -19,8 +19,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
+from oslsim import terms
 from oslsim.errors import InputError
+from oslsim.i18n import fmt_compact
 from oslsim.pmks import CATEGORIES, CODES, KIND_NAMES, KINDS, category_vectors
+from oslsim.terms import LANGS, check_lang
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -28,41 +31,15 @@ if TYPE_CHECKING:
     from oslsim.model import OSLModel
     from oslsim.simulation import RunResult
 
-__all__ = ["LABELS", "label", "trajectories", "pmks_stacked", "network", "logic_model_table",
+__all__ = ["label", "trajectories", "pmks_stacked", "network", "logic_model_table",
            "run_figure", "save_figure", "DEFAULT_OUTCOMES"]
 
-LANGS = ("id", "en")
 #: Outcomes drawn by :func:`trajectories` when none are named.
 DEFAULT_OUTCOMES = ("burden", "pmks_prevalence", "coverage", "solidarity")
 #: Columns that count things (drawn with whole-number ticks).
 COUNT_COLUMNS = ("osl_count", "wksbm_count", "referrals")
 #: Households drawn at most by :func:`network`; larger communities are sampled by RT.
 NETWORK_SAMPLE = 240
-
-#: Axis labels of the outcome columns: (Bahasa Indonesia, English).
-LABELS: dict[str, tuple[str, str]] = {
-    "month": ("Bulan", "Month"),
-    "burden": ("Beban warga", "Burden on residents"),
-    "pmks_prevalence": ("Prevalensi PMKS (bagian KK)", "PMKS prevalence (share of households)"),
-    "poverty_rate": ("Angka kemiskinan", "Poverty rate"),
-    "coverage": ("Cakupan pelayanan", "Service coverage"),
-    "solidarity": ("Kesetiakawanan", "Solidarity"),
-    "bonding_capital": ("Modal sosial pengikat", "Bonding capital"),
-    "bridging_capital": ("Modal sosial penjembatan", "Bridging capital"),
-    "linking_capital": ("Modal sosial pengait", "Linking capital"),
-    "osl_count": ("Jumlah OSL", "Organisations (OSL)"),
-    "wksbm_count": ("Jumlah OSL sebagai WKSBM", "Organisations working as WKSBM"),
-    "gov_spending": ("Belanja pemerintah (Rp/bulan)", "Government spending (Rp/month)"),
-    "membership_rate": ("KK yang menjadi anggota", "Households with a membership"),
-    "attendance_rate": ("Kehadiran pertemuan", "Meeting attendance"),
-    "capacity_mean": ("Kapasitas pengurus", "Pengurus capacity"),
-    "accountability_mean": ("Akuntabilitas", "Accountability"),
-    "treasury_total": ("Kas OSL (Rp)", "OSL treasuries (Rp)"),
-    "identified_share": ("Kasus teridentifikasi", "Cases identified"),
-    "referrals": ("Rujukan", "Referrals"),
-    "gov_spending_total": ("Belanja pemerintah kumulatif (Rp)", "Government spending to date (Rp)"),
-    **{f"pmks_{c.code}": (c.name_id, c.name_en) for c in CATEGORIES},
-}
 
 _TEXT: dict[str, tuple[str, str]] = {
     "mean_ci": ("rerata, selang kepercayaan 95%", "mean, 95% confidence interval"),
@@ -89,15 +66,12 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 def _lang(lang: str) -> int:
-    if lang not in LANGS:
-        raise InputError(f"lang: {lang!r} is not allowed; use one of id, en")
-    return LANGS.index(lang)
+    return LANGS.index(check_lang(lang))
 
 
 def label(column: str, lang: str = "id") -> str:
-    """Return the axis label of an outcome column (the column itself if unknown)."""
-    pair = LABELS.get(column)
-    return pair[_lang(lang)] if pair else column
+    """Return the axis label of an outcome column, from :mod:`oslsim.terms` (itself if unknown)."""
+    return terms.label(column, lang)
 
 
 def _t(key: str, lang: str) -> str:
@@ -110,13 +84,31 @@ def _t(key: str, lang: str) -> str:
 def _frame(run: Any) -> pd.DataFrame:
     """Accept a RunResult, an OSLModel or a time-series DataFrame."""
     if isinstance(run, pd.DataFrame):
-        return run
+        return _with_month(run)
     ts = getattr(run, "timeseries", None)
     if isinstance(ts, pd.DataFrame):
-        return ts
+        return _with_month(ts)
     if callable(ts):
-        return ts()
+        return _with_month(ts())
     raise TypeError(f"expected a RunResult, an OSLModel or a DataFrame, got {type(run).__name__}")
+
+
+def _with_month(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with a ``month`` column: its own, or its index when that counts months.
+
+    A Mesa ``DataCollector.get_model_vars_dataframe()`` has no ``month`` column; its index is
+    the collection step, which for an :class:`~oslsim.model.OSLModel` collected once a month
+    is the month. Anything else is refused with a one-line ``ValueError``.
+    """
+    if "month" in df.columns:
+        return df
+    index = df.index
+    if (len(index) and pd.api.types.is_integer_dtype(index.dtype) and index.is_unique
+            and index.is_monotonic_increasing and index.min() >= 0):
+        return df.rename_axis("month").reset_index()
+    raise ValueError("plots need a time series with a 'month' column or an index of whole "
+                     f"months from 0 (as a Mesa DataCollector gives); got columns "
+                     f"{list(df.columns)[:6]} and an index of {index.dtype} values")
 
 
 def _groups(runs: Any) -> dict[str | None, list[pd.DataFrame]]:
@@ -286,7 +278,7 @@ def network(model: OSLModel | RunResult, color_by: str = "pmks", lang: str = "id
         worst = np.where(active.any(axis=1), score.argmax(axis=1), -1)
         served = (st.served[rows] & active)[np.arange(rows.size), np.maximum(worst, 0)]
         groups = [(_t("none_pmks", lang), grey, worst < 0)] + [
-            ((c.name_id, c.name_en)[i], cmap[k % 10], worst == k)
+            (label(f"pmks_{c.code}", lang), cmap[k % 10], worst == k)
             for k, c in enumerate(CATEGORIES)]
         thick = served & (worst >= 0)
         title, note = _t("net_pmks", lang), _t("served", lang)
@@ -328,18 +320,6 @@ def network(model: OSLModel | RunResult, color_by: str = "pmks", lang: str = "id
     return fig
 
 
-def _number(value: float, lang: str) -> str:
-    """Format a table number: big rupiah amounts in juta/miliar (id) or M/bn (en)."""
-    big = abs(value)
-    if big >= 1e9:
-        return f"{value / 1e9:.2f} " + ("M" if lang == "id" else "bn")
-    if big >= 1e6:
-        return f"{value / 1e6:.1f} " + ("jt" if lang == "id" else "M")
-    if big >= 100 or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:.3f}"
-
-
 def logic_model_table(table: pd.DataFrame | Any, lang: str = "id", *,
                       ax: Axes | None = None) -> Figure:
     """Draw the study's MASUKAN / PROSES / KELUARAN / DAMPAK / HASIL table as a figure."""
@@ -348,8 +328,8 @@ def logic_model_table(table: pd.DataFrame | Any, lang: str = "id", *,
         table = table() if callable(table) else table
     i = _lang(lang)
     item = ("item_id", "item_en")[i]
-    cells = [[r.stage, getattr(r, item), _number(r.start, lang), _number(r.now, lang),
-              ("+" if r.change > 0 else "") + _number(r.change, lang)]
+    cells = [[r.stage, getattr(r, item), fmt_compact(r.start, lang), fmt_compact(r.now, lang),
+              ("+" if r.change > 0 else "") + fmt_compact(r.change, lang)]
              for r in table.itertuples()]
     columns = [_t(k, lang) for k in ("stage", "item", "start", "now", "change")]
     if ax is None:

@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the experiment, write the report and say where it is."""
-    from oslsim.hypothesis import STORE_NAME, headline, run_hypothesis
+    from oslsim.study import STORE_NAME, headline, run_hypothesis
 
     try:
         done = run_hypothesis(args.out, quick=args.quick, workers=args.workers,

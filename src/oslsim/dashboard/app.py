@@ -19,18 +19,9 @@ import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
+from oslsim import terms
 from oslsim.dashboard.figures import COLOR_MODES, network_png, series_option
-from oslsim.dashboard.labels import (
-    DEFAULT_LANG,
-    GLOSSARY,
-    LANGS,
-    STAGES,
-    fmt_change,
-    fmt_value,
-    indicator,
-    indicator_format,
-    label,
-)
+from oslsim.dashboard.labels import DEFAULT_LANG, GLOSSARY, LANGS, STAGES, label
 from oslsim.dashboard.levers import (
     DEFAULT_SEED,
     HOUSEHOLD_CHOICES,
@@ -40,7 +31,9 @@ from oslsim.dashboard.levers import (
     lever_values,
 )
 from oslsim.dashboard.run import DashboardRun, Settings, load_scenario_or_none, scenario_choices
+from oslsim.i18n import fmt_change, fmt_value
 from oslsim.params import Params
+from oslsim.terms import better, number_format
 
 __all__ = ["Page", "ENV_LANG", "ENV_SCENARIO", "initial_settings", "logic_model_html",
            "story_html", "glossary_html"]
@@ -54,10 +47,6 @@ DEFAULT_DELAY_MS = 300
 #: Height of each live plot on the page.
 PLOT_HEIGHT_PX = 270
 PLOT_LEGEND_PX = 90
-#: Indicators whose fall is good news, and those shown without a judgement.
-LOWER_IS_BETTER = frozenset({"burden", "pmks_prevalence", "poverty_rate"})
-NEUTRAL = frozenset({"gov_spending", "gov_spending_total", "treasury_total", "referrals",
-                     "osl_count"})
 CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
 
 
@@ -114,20 +103,21 @@ def logic_model_html(run: DashboardRun, lang: str) -> str:
     previous = None
     counts = table["stage"].value_counts()
     for rec in table.itertuples(index=False):
-        kind = indicator_format(rec.indicator)
+        kind = number_format(rec.indicator)
         stage = ""
         if rec.stage != previous:
             stage = (f'<td class="stage" rowspan="{counts[rec.stage]}">'
                      f"{html.escape(STAGES[lang][rec.stage])}</td>")
             previous = rec.stage
         css = ""
-        if rec.indicator not in NEUTRAL and abs(rec.change) > 1e-12:
-            good = (rec.change < 0) == (rec.indicator in LOWER_IS_BETTER)
+        direction = better(rec.indicator)
+        if direction is not None and abs(rec.change) > 1e-12:
+            good = (rec.change < 0) == (direction == "lower")
             css = " up" if good else " down"
         item = rec.item_id if lang == "id" else rec.item_en
         rows.append(
             f"<tr>{stage}<td>{html.escape(item)}</td>"
-            f"<td>{html.escape(indicator(rec.indicator, lang))}</td>"
+            f"<td>{html.escape(terms.label(rec.indicator, lang))}</td>"
             f'<td class="num">{fmt_value(rec.start, kind, lang)}</td>'
             f'<td class="num">{fmt_value(rec.now, kind, lang)}</td>'
             f'<td class="num{css}">{fmt_change(rec.change, kind, lang)}</td></tr>')

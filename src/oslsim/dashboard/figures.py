@@ -15,7 +15,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from oslsim.dashboard.labels import category_name, indicator, kind_name, label
+from oslsim import terms
+from oslsim.dashboard.labels import category_name, kind_name, label
 from oslsim.dashboard.run import DashboardRun
 from oslsim.pmks import CODES, KINDS, category_vectors
 
@@ -167,7 +168,7 @@ def series_option(ts: pd.DataFrame, which: str, lang: str = "id", months: int | 
     series = []
     for i, col in enumerate(columns):
         y = np.round(ts[col].to_numpy(dtype=float) * scale, 4)
-        series.append({"type": "line", "name": indicator(col, lang), "showSymbol": False,
+        series.append({"type": "line", "name": terms.label(col, lang), "showSymbol": False,
                        "data": [[int(a), float(b)] for a, b in zip(x, y, strict=True)],
                        "lineStyle": {"width": 2 if len(columns) < 5 else 1.5},
                        "color": colors[i % len(colors)]})

@@ -3,20 +3,18 @@
 The page never holds a user-facing literal of its own: buttons, sliders, tooltips, plot
 titles, table headers and the glossary all come from :data:`LABELS` and :data:`GLOSSARY`,
 so a trainer sees one language at a time and a test can check both tables are complete.
+Indicator names, their number formats and which direction is better come from the term
+table :mod:`oslsim.terms`, which the plots and the hypothesis report read too.
 """
 
 from __future__ import annotations
 
-from oslsim import i18n
-from oslsim.pmks import CATEGORIES, KIND_NAMES
+from oslsim import terms
+from oslsim.pmks import KIND_NAMES
+from oslsim.terms import DEFAULT_LANG, LANGS, check_lang
 
-__all__ = ["LANGS", "DEFAULT_LANG", "LABELS", "GLOSSARY", "STAGES", "INDICATORS", "label",
-           "indicator", "indicator_format", "category_name", "kind_name", "check_lang",
-           "fmt_number", "fmt_value", "fmt_change"]
-
-#: Languages of the page; the first is the default.
-LANGS: tuple[str, ...] = ("id", "en")
-DEFAULT_LANG = "id"
+__all__ = ["LANGS", "DEFAULT_LANG", "LABELS", "GLOSSARY", "STAGES", "label", "category_name",
+           "kind_name", "check_lang"]
 
 LABELS: dict[str, dict[str, str]] = {
     "id": {
@@ -90,7 +88,7 @@ LABELS: dict[str, dict[str, str]] = {
         "plot_burden": "Beban warga",
         "plot_pmks": "PMKS per kategori (bagian KK)",
         "plot_solidarity": "Kesetiakawanan dan modal sosial",
-        "plot_coverage": "Cakupan layanan",
+        "plot_coverage": "Cakupan pelayanan",
         "axis_month": "bulan",
         "axis_share": "bagian KK",
         "logic_model": "Model logika studi",
@@ -226,37 +224,6 @@ STAGES: dict[str, dict[str, str]] = {
            "HASIL": "HASIL (outcomes)"},
 }
 
-#: Names of the outcome and process columns shown on the page, and how to format them.
-#: Formats: ``share`` (percent), ``index`` (0-1, two decimals), ``burden`` (three decimals),
-#: ``count`` (whole number), ``rupiah``.
-INDICATORS: dict[str, tuple[str, str, str]] = {
-    "burden": ("Beban warga", "Burden on residents", "burden"),
-    "pmks_prevalence": ("KK dengan masalah PMKS", "Households with a PMKS condition", "share"),
-    "poverty_rate": ("Angka kemiskinan", "Poverty rate", "share"),
-    "coverage": ("Cakupan layanan", "Service coverage", "share"),
-    "solidarity": ("Kesetiakawanan (rata-rata)", "Solidarity (mean)", "index"),
-    "bonding_capital": ("Modal sosial pengikat (dalam RT)", "Bonding capital (within RT)",
-                        "index"),
-    "bridging_capital": ("Modal sosial penjembatan (antar-RT)", "Bridging capital (across RT)",
-                         "index"),
-    "linking_capital": ("Modal sosial penghubung (ke pemerintah)",
-                        "Linking capital (to government)", "index"),
-    "osl_count": ("OSL yang masih hidup", "Living OSLs", "count"),
-    "wksbm_count": ("OSL yang bekerja sebagai WKSBM", "OSLs working as WKSBM", "count"),
-    "gov_spending": ("Belanja pemerintah bulan ini", "Government spending this month",
-                     "rupiah"),
-    "membership_rate": ("KK yang menjadi anggota OSL", "Households in an OSL", "share"),
-    "attendance_rate": ("Kehadiran dalam pertemuan", "Meeting attendance", "share"),
-    "capacity_mean": ("Kemampuan pengurus (rata-rata)", "Pengurus skill (mean)", "index"),
-    "accountability_mean": ("Tertib administrasi dan keuangan (rata-rata)",
-                            "Accountability (mean)", "index"),
-    "treasury_total": ("Kas seluruh OSL", "All OSL treasuries", "rupiah"),
-    "identified_share": ("Kasus yang sudah ditemukan", "Cases identified", "share"),
-    "referrals": ("Kasus yang dirujuk (bulan ini)", "Cases referred (this month)", "count"),
-    "gov_spending_total": ("Belanja pemerintah sejak awal", "Government spending to date",
-                           "rupiah"),
-}
-
 #: A short glossary for trainees: term -> {lang: explanation}.
 GLOSSARY: dict[str, dict[str, str]] = {
     "OSL": {
@@ -357,81 +324,17 @@ GLOSSARY: dict[str, dict[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if the page speaks it, else raise ``ValueError`` naming the choices."""
-    if lang not in LANGS:
-        raise ValueError(f"language {lang!r} is not available; use one of {', '.join(LANGS)}")
-    return lang
-
-
 def label(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     """Return the label ``key`` in ``lang``, formatted with ``fmt``."""
     text = LABELS[check_lang(lang)][key]
     return text.format(**fmt) if fmt else text
 
 
-def indicator(column: str, lang: str = DEFAULT_LANG) -> str:
-    """Return the readable name of an outcome column (``pmks_<code>`` included)."""
-    if column.startswith("pmks_") and column[5:] in _CATEGORY_NAMES:
-        return category_name(column[5:], lang)
-    names = INDICATORS.get(column)
-    if names is None:
-        return column
-    return names[0] if check_lang(lang) == "id" else names[1]
-
-
-_CATEGORY_NAMES = {c.code: (c.name_id, c.name_en) for c in CATEGORIES}
-
-
 def category_name(code: str, lang: str = DEFAULT_LANG) -> str:
-    """Return a PMKS category's name in ``lang``."""
-    return _CATEGORY_NAMES[code][0 if check_lang(lang) == "id" else 1]
+    """Return a PMKS category's name in ``lang`` (its ``pmks_<code>`` term)."""
+    return terms.term(f"pmks_{code}").label(lang)
 
 
 def kind_name(code: str, lang: str = DEFAULT_LANG) -> str:
     """Return an OSL kind's name in ``lang``."""
     return KIND_NAMES[code][0 if check_lang(lang) == "id" else 1]
-
-
-def fmt_number(x: float, decimals: int = 0, lang: str = DEFAULT_LANG) -> str:
-    """Format a number the way readers of ``lang`` write it (``1.234,5`` in Indonesian)."""
-    return i18n.fmt_number(x, decimals, check_lang(lang))
-
-
-def indicator_format(column: str) -> str:
-    """How a column's values are written: share, index, burden, count or rupiah."""
-    if column.startswith("pmks_"):
-        return "share"
-    return INDICATORS.get(column, ("", "", "index"))[2]
-
-
-def fmt_value(x: float, kind: str, lang: str = DEFAULT_LANG) -> str:
-    """Write one indicator value for the page (percent, index, Rp in millions, count)."""
-    if kind == "share":
-        return fmt_number(100 * x, 1, lang) + "%"
-    if kind == "burden":
-        return fmt_number(x, 3, lang)
-    if kind == "count":
-        return fmt_number(x, 0, lang)
-    if kind == "rupiah":
-        unit = " jt" if check_lang(lang) == "id" else " m"
-        return "Rp" + fmt_number(x / 1e6, 1, lang) + unit
-    return fmt_number(x, 2, lang)
-
-
-def fmt_change(x: float, kind: str, lang: str = DEFAULT_LANG) -> str:
-    """Write a change with its sign and an arrow; shares change in percentage points.
-
-    A change too small to show at the value's precision is written ``≈ 0``.
-    """
-    if kind == "share":
-        pts = " poin" if check_lang(lang) == "id" else " pts"
-        body = fmt_number(100 * abs(x), 1, lang) + pts
-        zero = fmt_number(0.0, 1, lang) + pts
-    else:
-        body = fmt_value(abs(x), kind, lang)
-        zero = fmt_value(0.0, kind, lang)
-    if body == zero:
-        return "≈ 0" if x != 0 else "= 0"
-    arrow, sign = ("▲", "+") if x > 0 else ("▼", "−")
-    return f"{arrow} {sign}{body}"

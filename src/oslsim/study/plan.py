@@ -1,0 +1,216 @@
+"""The plan of the hypothesis experiment: which experiment files, checked to share one design.
+
+:func:`load_plan` reads ``experiments/wksbm_*.toml`` (one file per condition, plus the
+Sobol experiment) and refuses, before any run, a condition whose design drifts from the
+baseline's.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oslsim.errors import InputError
+
+__all__ = ["CONDITIONS", "Condition", "DOSE_FACTOR", "Plan", "QUICK_REPLICATES",
+           "QUICK_SAMPLES", "SENSITIVITY_FILE", "find_experiments_dir", "load_plan"]
+
+#: The design factor that sets the dose.
+DOSE_FACTOR = "organisations.wksbm_per_1000"
+#: Replicates per design point and Sobol base samples of ``--quick`` (the same design).
+QUICK_REPLICATES = 3
+QUICK_SAMPLES = 4
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One arm of the experiment: its file and its names for the report (id, en)."""
+
+    name: str
+    file: str
+    label_id: str
+    label_en: str
+    what_id: str
+    what_en: str
+
+
+#: The baseline and the mechanism checks, in report order; the first is the reference.
+CONDITIONS: tuple[Condition, ...] = (
+    Condition("baseline", "wksbm_hypothesis.toml", "Kondisi dasar", "Baseline",
+              "profil lokasi apa adanya, pemerintah sebagai fasilitator",
+              "the site as it is, government as facilitator"),
+    Condition("null", "wksbm_null.toml", "Model nol", "Null model",
+              "OSL ada dan bertemu tetapi tidak melayani siapa pun",
+              "organisations exist and meet but serve no one"),
+    Condition("no_capacity", "wksbm_no_capacity.toml", "Tanpa kapasitas pengurus",
+              "No pengurus capacity",
+              "pengurus tanpa keterampilan dan diklat yang tidak menambah keterampilan",
+              "pengurus without skills, training that adds none"),
+    Condition("no_money", "wksbm_no_money.toml", "Tanpa dana", "No money",
+              "tanpa iuran, arisan, jimpitan dan hibah",
+              "no dues, no arisan, no jimpitan, no grants"),
+    Condition("exclusive", "wksbm_exclusive.toml", "Keanggotaan eksklusif",
+              "Exclusive membership",
+              "hanya separuh warga yang lebih mampu boleh menjadi anggota",
+              "only the better-off half of households may join"),
+    Condition("directive", "wksbm_directive.toml", "Pengarahan dari atas", "Top-down direction",
+              "pemerintah mengarahkan dan membentuk kelompok sendiri",
+              "government directs and founds its own groups"),
+    Condition("no_government", "wksbm_no_government.toml", "Tanpa pemerintah", "No government",
+              "tanpa anggaran, hibah, diklat dan rujukan pemerintah",
+              "no government budget, grants, training or referral"),
+)
+SENSITIVITY_FILE = "wksbm_sensitivity.toml"
+
+
+def find_experiments_dir(path: str | Path | None = None) -> Path:
+    """The folder holding ``wksbm_hypothesis.toml``: ``path``, ``./experiments`` or the repo's."""
+    if path is not None:
+        folder = Path(path).expanduser()
+        if not (folder / CONDITIONS[0].file).is_file():
+            raise InputError(f"--experiments {folder}: no {CONDITIONS[0].file} there; give the "
+                             "folder holding the wksbm_*.toml experiment files")
+        return folder
+    for folder in (Path.cwd() / "experiments", Path(__file__).resolve().parents[2] / "experiments"):
+        if (folder / CONDITIONS[0].file).is_file():
+            return folder
+    raise InputError(f"experiments/{CONDITIONS[0].file}: not found; run from the oslsim "
+                     "repository's folder or give --experiments DIR")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The experiments of one hypothesis run: one per condition, and the sensitivity one."""
+
+    conditions: tuple[tuple[Condition, Any], ...]
+    sensitivity: Any | None
+    quick: bool
+    directory: Path
+
+    @property
+    def reference(self) -> Any:
+        """The baseline experiment (the first condition)."""
+        return self.conditions[0][1]
+
+    @property
+    def doses(self) -> tuple[float, ...]:
+        """The design doses (WKSBM per 1,000 households)."""
+        return tuple(float(v) for v in _factor(self.reference, DOSE_FACTOR).values)
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        """The scenario labels crossed (the study's sites)."""
+        return tuple(self.reference.scenario_labels)
+
+    @property
+    def experiments(self) -> list[Any]:
+        """Every experiment to sweep, in order."""
+        exps = [exp for _, exp in self.conditions]
+        return exps + ([self.sensitivity] if self.sensitivity is not None else [])
+
+    def runs(self) -> int:
+        """How many runs the plan holds."""
+        from oslsim.experiments.designs import build_design
+
+        return sum(len(build_design(e, e.seed or 0)) * e.replicates for e in self.experiments)
+
+
+def _factor(exp: Any, name: str) -> Any:
+    for f in exp.factors:
+        if f.name == name:
+            return f
+    raise InputError(f"{exp.source}: factors.{name}: missing; the hypothesis experiment "
+                     f"varies {name}")
+
+
+def _read(path: Path, changes: Mapping[str, Any]) -> Any:
+    """Load an experiment file with top-level ``changes`` (the quick variant)."""
+    from oslsim.experiments import ExperimentError, parse_experiment
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found; the hypothesis needs it beside "
+                         f"{CONDITIONS[0].file}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError(f"{path}: not valid TOML: {' '.join(str(exc).split())}") from None
+    for key, value in changes.items():
+        if key == "name":
+            data["name"] = f"{data.get('name', path.stem)}{value}"
+        elif key in data or key == "replicates":
+            data[key] = min(int(value), int(data.get(key, value)))
+    return parse_experiment(data, source=str(path), text=text, base_dir=path.parent,
+                            default_name=path.stem)
+
+
+def _check_same_design(ref: Any, exp: Any) -> None:
+    """Every condition must share the baseline's sites, doses, replicates, months and seed."""
+    checks = (
+        ("factors.scenario", tuple(ref.scenario_labels), tuple(exp.scenario_labels)),
+        (f"factors.{DOSE_FACTOR}", _factor(ref, DOSE_FACTOR).values,
+         _factor(exp, DOSE_FACTOR).values),
+        ("replicates", ref.replicates, exp.replicates),
+        ("months", ref.months, exp.months),
+        ("seed", ref.seed, exp.seed),
+        ("keep", ref.keep, exp.keep),
+        ("design", ref.design, exp.design),
+    )
+    for key, want, got in checks:
+        if want != got:
+            raise InputError(f"{exp.source}: {key}: {got!r} differs from {want!r} in "
+                             f"{ref.source}; every condition must share the baseline's design")
+    extra = [f.name for f in exp.factors if f.name not in ("scenario", DOSE_FACTOR)]
+    if extra:
+        raise InputError(f"{exp.source}: factors.{extra[0]}: not allowed here; a condition "
+                         "varies only scenario and the dose (put constants under [params])")
+
+
+def load_plan(directory: str | Path | None = None, quick: bool = False,
+              sensitivity: bool = True) -> Plan:
+    """Load and check the experiment files of the hypothesis.
+
+    Parameters
+    ----------
+    directory : path, optional
+        Folder of the ``wksbm_*.toml`` files (default: see :func:`find_experiments_dir`).
+    quick : bool
+        The same design with :data:`QUICK_REPLICATES` replicates and :data:`QUICK_SAMPLES`
+        Sobol base samples; the experiments get a ``_quick`` suffix so a store can hold both.
+    sensitivity : bool
+        Include the Sobol experiment (when its file exists).
+    """
+    folder = find_experiments_dir(directory)
+    changes: dict[str, Any] = {"replicates": QUICK_REPLICATES, "name": "_quick"} if quick else {}
+    conditions = []
+    for cond in CONDITIONS:
+        path = folder / cond.file
+        if cond is not CONDITIONS[0] and not path.is_file():
+            continue  # a user may drop mechanism checks
+        exp = _read(path, changes)
+        if conditions:
+            _check_same_design(conditions[0][1], exp)
+        else:
+            _factor(exp, DOSE_FACTOR)
+            if exp.seed is None:
+                raise InputError(f"{exp.source}: seed: missing; the conditions pair their runs "
+                                 "through one root seed, e.g. seed = 20250611")
+            if len(_factor(exp, DOSE_FACTOR).values or ()) < 2:
+                raise InputError(f"{exp.source}: factors.{DOSE_FACTOR}: list at least two "
+                                 "doses, starting from 0")
+        conditions.append((cond, exp))
+    sens = None
+    path = folder / SENSITIVITY_FILE
+    if sensitivity and path.is_file():
+        sens_changes = {"samples": QUICK_SAMPLES, "name": "_quick"} if quick else {}
+        sens = _read(path, sens_changes)
+        dose = _factor(sens, DOSE_FACTOR)
+        if sens.design != "sobol" or dose.values is None or len(dose.values) != 2:
+            raise InputError(f"{sens.source}: the sensitivity experiment needs design = "
+                             f"\"sobol\" and factors.{DOSE_FACTOR} = [low, high]")
+    return Plan(tuple(conditions), sens, quick, folder)
+
+
