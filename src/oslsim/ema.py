@@ -173,7 +173,8 @@ def ema_model(
         Each outcome is the mean of its last ``window`` months (1: the final month).
     aggregate : callable or None
         Reduces an outcome over the replications (default ``numpy.mean``); ``None`` keeps
-        every replication (an ``ArrayOutcome``).
+        every replication (an ``ArrayOutcome``; EMA 2.5 then refuses the same outcome name
+        as a ``ScalarOutcome`` in the same process).
     model_cls, model_kwargs
         A model variant and its keyword arguments (``phases``, ``reporters``); for a process
         pool they must be importable or defined before the pool starts.
