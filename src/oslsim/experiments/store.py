@@ -446,7 +446,8 @@ class ResultStore:
         """Replace a run's ``events`` rows; store its versions, commit and parameter changes."""
         v = outcome.versions or {}
         man = getattr(outcome, "manifest", None) or {}
-        self.con.execute("DELETE FROM events WHERE run_id = ?", [outcome.run_id])
+        if outcome.run_id in self._with_rows:  # a run done before: replace its events
+            self.con.execute("DELETE FROM events WHERE run_id = ?", [outcome.run_id])
         events = man.get("events") or []
         if outcome.status == DONE and events:
             self.con.executemany(
