@@ -335,13 +335,14 @@ def test_sweep_stores_every_run_with_the_runs_own_numbers(tmp_path):
     report = sweep(path, out=store, workers=0, progress=False)
     assert (report.done, report.failed, report.pending, report.total) == (8, 0, 0, 8)
     res = load_results(store)
-    assert set(res) == {"experiments", "design", "runs", "timeseries"}
+    assert set(res) == {"experiments", "design", "runs", "timeseries", "events", "outcomes"}
     runs, ts = res["runs"], res["timeseries"]
     assert len(runs) == 8 and (runs["status"] == "done").all()
     assert list(ts.columns) == ["run_id", "month", "burden", "coverage", "wksbm_count"]
     assert len(ts) == 8 * (MONTHS + 1)
     for col in ("oslsim_version", "python_version", "numpy_version", "mesa_version", "params",
-                "started", "finished", "seed"):
+                "started", "finished", "seed", "pandas_version", "duckdb_version",
+                "scipy_version", "interventions", "model"):
         assert runs[col].notna().all(), col
     # a stored run is exactly the run repeated by hand from its stored seed and factors
     row = runs.iloc[5]

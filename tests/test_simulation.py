@@ -90,7 +90,7 @@ def test_manifest_has_everything_to_repeat_the_run():
 
 def test_events_record_what_the_interventions_did():
     r = simulate("diklat_pdps", months=30, rng=5, overrides=SMALL)
-    assert list(r.events.columns) == ["month", "action", "event", "result"]
+    assert list(r.events.columns) == ["month", "action", "event", "result", "args"]
     assert list(r.events["month"]) == [12, 24]
     assert (r.events["result"] > 0).all()  # organisations trained
     empty = simulate("baseline", months=2, rng=5, overrides=SMALL).events

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+import numpy as np
+
 from oslsim.pmks import CATEGORIES, KINDS
 
 __all__ = [
@@ -943,8 +945,15 @@ def param_info(path: str) -> ParamInfo:
 
 
 def coerce_value(path: str, value: Any) -> Any:
-    """Convert a value (possibly a string from the command line) to the parameter's type."""
+    """Convert a value (possibly a string from the command line) to the parameter's type.
+
+    NumPy scalars (``np.int64(300)``, ``np.bool_(True)``, ``np.str_``) count as the Python
+    value they hold, so rows from pandas, NumPy or EMA Workbench can be passed as they are;
+    a value of the wrong kind (a boolean for a number, a fraction for an integer) is refused.
+    """
     info = param_info(path)
+    if isinstance(value, np.generic):
+        value = value.item()
     try:
         if info.type is bool:
             if isinstance(value, str):

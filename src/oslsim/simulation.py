@@ -8,8 +8,11 @@ and returns a :class:`RunResult` whose manifest records everything needed to rep
 from __future__ import annotations
 
 import platform
+import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +20,15 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from oslsim.model import OSLModel
+from oslsim.model import OSLModel, as_seed
 from oslsim.scenarios import Scenario, load_scenario
 
-__all__ = ["RunResult", "simulate", "seed_summary", "versions"]
+__all__ = ["RunResult", "checkout", "simulate", "seed_summary", "versions"]
 
 #: Built-in scenario used when none is given.
 DEFAULT_SCENARIO = "baseline"
 #: Columns of :attr:`RunResult.events`.
-EVENT_COLUMNS = ("month", "action", "event", "result")
+EVENT_COLUMNS = ("month", "action", "event", "result", "args")
 
 
 @dataclass
@@ -40,14 +43,17 @@ class RunResult:
         The study's MASUKAN / PROSES / KELUARAN / DAMPAK / HASIL table, start vs end.
     manifest : dict
         Scenario name and source, site, months, seed, the overrides, the full resolved
-        parameters (flat), the interventions (and those a shorter run does not reach) and the
-        versions of oslsim, Python, numpy, Mesa and pandas.
+        parameters (flat), the interventions (and those a shorter run does not reach), every
+        scheduled event and whether it happened (``events``), parameter changes made mid-run,
+        the model class, the versions of oslsim, Python, numpy, Mesa, pandas, DuckDB and
+        SciPy, and the checkout's git commit (``commit``, ``None`` outside a checkout).
     model : OSLModel
         The model after the run, for inspection.
     scenario : Scenario
         The scenario that was run.
     events : pandas.DataFrame
-        What the interventions did: month, action, event (pulse/start/end) and result.
+        What the interventions did: month, action, event (pulse/start/end), result and the
+        intervention's arguments.
     """
 
     timeseries: pd.DataFrame
@@ -64,12 +70,79 @@ class RunResult:
         return self.timeseries.iloc[-1]
 
 
+@lru_cache(maxsize=1)
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    out = []
+    for name in ("duckdb", "scipy"):
+        try:
+            out.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
+            out.append((name, "missing"))
+    return tuple(out)
+
+
 def versions() -> dict[str, str]:
-    """Versions of oslsim, Python, numpy, Mesa and pandas, for the manifest."""
+    """Versions of oslsim, Python, numpy, Mesa, pandas, DuckDB and SciPy, for the manifest."""
     from oslsim import __version__
 
     return {"oslsim": __version__, "python": platform.python_version(),
-            "numpy": np.__version__, "mesa": mesa.__version__, "pandas": pd.__version__}
+            "numpy": np.__version__, "mesa": mesa.__version__, "pandas": pd.__version__,
+            **dict(_library_versions())}
+
+
+@lru_cache(maxsize=1)
+def checkout() -> dict[str, Any]:
+    """The git commit oslsim runs from (and whether files differ from it), once per process.
+
+    ``{"commit": None, "dirty": None}`` when the package is not in a git checkout (an
+    installed wheel) or git is not available. Nothing is fetched; git reads the local files.
+    """
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=False)
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None}
+        status = subprocess.run(["git", "-C", str(here), "status", "--porcelain",
+                                 "--untracked-files=no"], capture_output=True, text=True,
+                                timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
+    return {"commit": head.stdout.strip(), "dirty": dirty}
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON-ready plain data (NumPy scalars to Python)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _event_records(sc: Scenario, log: list[dict[str, Any]], not_reached: Iterable[Any],
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each logged event with its intervention's arguments; and every scheduled event.
+
+    The second list adds the interventions a shorter run does not reach, with
+    ``happened = False``, so a store shows what was planned as well as what ran.
+    """
+    def args_of(entry: dict[str, Any]) -> dict[str, Any]:
+        for iv in sc.interventions:
+            if iv.action != entry["action"]:
+                continue
+            month, kind = entry["month"], entry["event"]
+            if (kind == "pulse" and month in iv.pulse_months()) or \
+                    (kind == "start" and month == iv.start) or \
+                    (kind == "end" and iv.end is not None and month == iv.end + 1):
+                return {k: _plain(v) for k, v in iv.args.items() if not k.startswith("_")}
+        return {}
+
+    happened = [{**e, "result": _plain(e["result"]), "args": args_of(e)} for e in log]
+    planned = [{**e, "happened": True} for e in happened]
+    for iv in not_reached:
+        planned.append({"month": int(iv.start), "action": iv.action, "event": "planned",
+                        "result": None, "happened": False,
+                        "args": {k: _plain(v) for k, v in iv.args.items()
+                                 if not k.startswith("_")}})
+    return happened, planned
 
 
 def seed_summary(rng: np.random.Generator) -> dict[str, Any]:
@@ -94,10 +167,12 @@ def _fresh_seed() -> int:
 def simulate(
     scenario: Scenario | str | Path | None = None,
     months: int | None = None,
-    rng: int | np.random.Generator | None = None,
+    rng: int | float | np.random.Generator | np.random.SeedSequence | None = None,
     *,
     overrides: Mapping[str, Any] | None = None,
     progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    model_cls: type[OSLModel] = OSLModel,
+    model_kwargs: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Run one scenario and return its tables and manifest.
 
@@ -109,12 +184,17 @@ def simulate(
     months : int, optional
         Months to simulate; default the scenario's ``months``. A shorter run does not reach
         the interventions that start later (listed in ``manifest["not_reached"]``).
-    rng : int or numpy.random.Generator, optional
-        The run's seed or generator (SPEC 7); ``None`` draws a fresh seed and records it.
+    rng : int, float, numpy.random.Generator or numpy.random.SeedSequence, optional
+        The run's seed (a float must be whole) or generator (SPEC 7); ``None`` draws a fresh
+        seed and records it.
     overrides : mapping, optional
         Dotted parameter overrides applied on top of the scenario's (and its site's).
     progress : callable, optional
         Wraps the month loop, e.g. ``tqdm``.
+    model_cls : type, optional
+        The model class, ``OSLModel`` or a subclass of it (a model variant).
+    model_kwargs : mapping, optional
+        More keyword arguments for the model, e.g. ``phases`` or ``reporters``.
 
     Returns
     -------
@@ -136,25 +216,31 @@ def simulate(
     run_months = sc.months if months is None else months
     params = sc.build_params(overrides)
     not_reached = sc.check_months(run_months)
-    if rng is None:
-        rng = _fresh_seed()
+    if not (isinstance(model_cls, type) and issubclass(model_cls, OSLModel)):
+        raise TypeError(f"model_cls must be OSLModel or a subclass of it, got {model_cls!r}")
+    rng = as_seed(_fresh_seed() if rng is None else rng)
     if isinstance(rng, np.random.Generator):
         seed: Any = seed_summary(rng)
-    elif isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        seed = int(rng)
+    elif isinstance(rng, np.random.SeedSequence):
+        seed = {"entropy": rng.entropy, "spawn_key": list(rng.spawn_key)}
     else:
-        raise TypeError(f"rng must be an int or a numpy.random.Generator, got {type(rng).__name__}")
-    model = OSLModel(params, rng=rng)
+        seed = rng
+    model = model_cls(params, rng=rng, **dict(model_kwargs or {}))
     log = sc.install(model)
     model.run(run_months, progress=progress)
     ts = model.timeseries()
+    happened, planned = _event_records(sc, log, not_reached)
     manifest: dict[str, Any] = {
         "scenario": sc.name, "source": sc.source, "site": sc.site, "months": int(run_months),
-        "seed": seed, "overrides": dict(overrides or {}), "params": params.to_dict(),
+        "seed": seed, "overrides": {k: _plain(v) for k, v in (overrides or {}).items()},
+        "params": params.to_dict(),
         "interventions": [dict(iv.spec) for iv in sc.interventions],
         "not_reached": [dict(iv.spec) for iv in not_reached],
-        "versions": versions(),
+        "events": planned,
+        "param_changes": [{k: _plain(v) for k, v in c.items()} for c in model.param_changes],
+        "model": f"{model_cls.__module__}.{model_cls.__qualname__}",
+        "versions": versions(), **checkout(),
     }
     return RunResult(timeseries=ts, logic_model=model.logic_model(), manifest=manifest,
                      model=model, scenario=sc,
-                     events=pd.DataFrame(log, columns=list(EVENT_COLUMNS)))
+                     events=pd.DataFrame(happened, columns=list(EVENT_COLUMNS)))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from oslsim.community import assign_wksbm
 from oslsim.model import OSLModel
 from oslsim.params import Params
 
@@ -73,8 +72,6 @@ def warm_start(params: Params, rng: int | np.random.Generator | None = None, *,
             ok, slope = stationary(burden, tolerance)
             if ok:
                 break
-    model.params = params
-    assign_wksbm(model.state, params, model.rng)
-    model.begin_measurement()
+    model.begin_measurement(params)
     return model, WarmUp(months=len(model.warmup_timeseries()) - 1, stationary=ok, slope=slope,
                          tolerance=tolerance)

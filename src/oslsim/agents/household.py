@@ -30,13 +30,23 @@ class Household(mesa.Agent):
     # --- composition and place
     @property
     def rt(self) -> int:
-        """Index of the household's RT."""
+        """0-based index of the household's RT across the kelurahan (for arrays)."""
         return int(self._state.rt[self.row])
 
     @property
     def rw(self) -> int:
-        """Index of the household's RW."""
+        """0-based index of the household's RW (for arrays)."""
         return int(self._state.rw[self.row])
+
+    @property
+    def rt_number(self) -> int:
+        """The RT's number within its RW, from 1, as residents say it ("RT 03 / RW 05")."""
+        return self.rt % self._state.rt_per_rw + 1
+
+    @property
+    def rw_number(self) -> int:
+        """The RW's number within the kelurahan, from 1."""
+        return self.rw + 1
 
     @property
     def size(self) -> int:
@@ -77,6 +87,11 @@ class Household(mesa.Agent):
         return [CODES[k] for k in np.flatnonzero(self._state.active[self.row])]
 
     @property
+    def n_conditions(self) -> int:
+        """How many PMKS conditions are active."""
+        return int(np.count_nonzero(self._state.active[self.row]))
+
+    @property
     def served_conditions(self) -> list[str]:
         """Codes of the conditions being served this month."""
         return [CODES[k] for k in np.flatnonzero(self._state.served[self.row])]
@@ -111,10 +126,10 @@ class Household(mesa.Agent):
         names = {c.code: (c.name_id if lang == "id" else c.name_en) for c in CATEGORIES}
         parts = []
         if lang == "id":
-            parts.append(f"Rumah tangga {self.row} di RT {self.rt + 1} / RW {self.rw + 1}, "
+            parts.append(f"Rumah tangga {self.row} di RT {self.rt_number} / RW {self.rw_number}, "
                          f"{self.size} orang, {'miskin' if self.poor else 'tidak miskin'}.")
         else:
-            parts.append(f"Household {self.row} in RT {self.rt + 1} / RW {self.rw + 1}, "
+            parts.append(f"Household {self.row} in RT {self.rt_number} / RW {self.rw_number}, "
                          f"{self.size} people, {'poor' if self.poor else 'not poor'}.")
         for k in np.flatnonzero(st.active[self.row]):
             by = int(st.served_by[self.row, k])

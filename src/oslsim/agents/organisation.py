@@ -43,7 +43,7 @@ class Organisation(mesa.Agent):
 
     @property
     def area(self) -> int:
-        """Index of the RT or RW it serves (0 for the kelurahan)."""
+        """0-based index of the RT or RW it serves (0 for the kelurahan); see :meth:`name`."""
         return int(self._state.area[self.row])
 
     @property
@@ -112,8 +112,9 @@ class Organisation(mesa.Agent):
     def name(self, lang: str = "id") -> str:
         """A short readable name, e.g. ``"Karang taruna RW 3"``."""
         label = KIND_NAMES[self.kind][0 if lang == "id" else 1]
-        where = {"rt": f"RT {self.area + 1}", "rw": f"RW {self.area + 1}",
-                 "kelurahan": "kelurahan"}[self.scope]
+        per = self._state.rt_per_rw  # RT are numbered within their RW, as residents do
+        where = {"rt": f"RT {self.area % per + 1} / RW {self.area // per + 1}",
+                 "rw": f"RW {self.area + 1}", "kelurahan": "kelurahan"}[self.scope]
         return f"{label} {where} (#{self.row})"
 
     def enrol(self, household: Household) -> None:

@@ -204,7 +204,9 @@ def sweep(
         Show a progress bar with ETA on stderr.
     run_fn : callable, optional
         Replaces :func:`oslsim.simulate` (same signature; it must be picklable, importable
-        by the workers). For tests and model variants.
+        by the workers). For tests and model variants. If its results carry extra outcome
+        columns (custom reporters), name them in its ``outcomes`` attribute (a tuple of
+        names) so ``keep.outcomes`` may list them.
     max_attempts : int
         How often a run may kill its worker process before it is stored as failed.
 
@@ -228,7 +230,7 @@ def sweep(
     from tqdm import tqdm
 
     _check_where(workers, scheduler, dask_local)
-    exp = as_experiment(experiment)
+    exp = as_experiment(experiment, outcomes=tuple(getattr(run_fn, "outcomes", ()) or ()))
     store_path = Path(out) if out is not None else default_store(exp.name)
     if store_path.suffix.lower() not in (".duckdb", ".db", ".ddb"):
         raise InputError(f"out: {store_path}: use a file name ending in .duckdb")

@@ -85,6 +85,13 @@ class RunOutcome:
     host: str | None = None
     pid: int | None = None
     versions: dict[str, str] = field(default_factory=dict)
+    #: What the store keeps of the run's manifest besides parameters and versions
+    #: (:data:`MANIFEST_KEYS`: events, parameter changes, model class, git commit).
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+#: Manifest entries a worker sends back with a run's outcome.
+MANIFEST_KEYS = ("events", "param_changes", "model", "commit", "dirty")
 
 
 def _now() -> datetime:
@@ -130,7 +137,9 @@ def execute_run(task: RunTask, run_fn: RunFunction | None = None) -> RunOutcome:
         table = pa.Table.from_pandas(kept, preserve_index=False)
         table = table.add_column(0, "run_id", pa.array([task.run_id] * len(kept), pa.string()))
         return RunOutcome(task.run_id, "done", None, table, manifest.get("params"), started,
-                          _now(), versions=manifest.get("versions") or _versions(), **where)
+                          _now(), versions=manifest.get("versions") or _versions(),
+                          manifest={k: manifest[k] for k in MANIFEST_KEYS if k in manifest},
+                          **where)
     except Exception as exc:  # noqa: BLE001 - any error of a run is stored, the sweep goes on
         return RunOutcome(task.run_id, "failed", one_line(exc), None, None, started, _now(),
                           versions=_versions(), **where)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -421,7 +421,7 @@ def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
                     f"{type_name(value)}")
 
 
-def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
+def _keep(ctx: _Context, table: Any, months: int | None, extra: Iterable[str] = ()) -> Keep:
     if not isinstance(table, Mapping):
         raise ctx.error("keep", f"expected a table with {', '.join(KEEP_KEYS)}, got "
                         f"{type_name(table)}")
@@ -434,7 +434,7 @@ def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
     if raw != "all":
         from oslsim.metrics import OUTCOMES, PROCESS
 
-        known = [c for c in (*OUTCOMES, *PROCESS) if c != "month"]
+        known = list(dict.fromkeys(c for c in (*OUTCOMES, *PROCESS, *extra) if c != "month"))
         if not isinstance(raw, list) or not raw:
             raise ctx.error("keep.outcomes", 'expected "all" or a non-empty list of outcome '
                             'names, e.g. ["burden", "coverage"]')
@@ -444,7 +444,9 @@ def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
             if not isinstance(name, str) or name not in known:
                 hint = suggest(name, known) if isinstance(name, str) else ""
                 raise ctx.error(f"keep.outcomes[{i}]", f"{name!r} is not an outcome; use one "
-                                f"of {', '.join(known)}{hint}")
+                                f"of {', '.join(known)}{hint} (a custom reporter's name is "
+                                "allowed when the run function lists it in its outcomes "
+                                "attribute)")
         outcomes = tuple(dict.fromkeys(n for n in raw if n != "month"))
     spec = table.get("months", "all")
     if spec in ("all", "last"):
@@ -466,11 +468,12 @@ def _keep(ctx: _Context, table: Any, months: int | None) -> Keep:
 
 def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str | None = None,
                      base_dir: Path | None = None, default_name: str = "experiment",
-                     ) -> Experiment:
+                     outcomes: Iterable[str] = ()) -> Experiment:
     """Validate experiment data (as read from TOML) and return an :class:`Experiment`.
 
     ``source`` names the file in messages, ``text`` (the TOML) lets them give line numbers
-    and ``base_dir`` resolves relative scenario paths.
+    and ``base_dir`` resolves relative scenario paths. ``outcomes`` names the extra columns
+    (custom reporters) the run function provides, which ``keep.outcomes`` may then list.
     """
     ctx = _Context(source, text)
     if not isinstance(data, Mapping):
@@ -581,18 +584,19 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
         except InputError as exc:
             raise ctx.error("months" if months is not None else keys[0],
                             f"scenario {label!r}: {' '.join(str(exc).split())}") from None
-    keep = _keep(ctx, data.get("keep", {}), months)
+    keep = _keep(ctx, data.get("keep", {}), months, outcomes)
     return Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
                       samples=samples, second_order=second_order, levels=levels,
                       replicates=replicates, months=months, seed=seed, params=params,
                       keep=keep, description=description, source=source)
 
 
-def load_experiment(path: str | Path) -> Experiment:
+def load_experiment(path: str | Path, outcomes: Iterable[str] = ()) -> Experiment:
     """Read and validate an experiment TOML file.
 
     Raises :class:`ExperimentError` (one line) for a missing file, malformed TOML or any
     invalid key or value; relative scenario paths are resolved against the file's folder.
+    ``outcomes``: extra outcome names ``keep.outcomes`` may list (see :func:`parse_experiment`).
     """
     path = Path(path).expanduser()
     text = read_text(path, str(path), "an experiment file", ExperimentError,
@@ -604,16 +608,20 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ExperimentError(f"{path}: not valid TOML: {' '.join(str(exc).split())}; see "
                               "docs/experiments.md for the format") from None
     return parse_experiment(data, source=str(path), text=text, base_dir=path.parent,
-                            default_name=path.stem)
+                            default_name=path.stem, outcomes=outcomes)
 
 
-def as_experiment(experiment: Experiment | Mapping[str, Any] | str | Path) -> Experiment:
-    """Accept an :class:`Experiment`, a mapping of experiment data, or a path to a file."""
+def as_experiment(experiment: Experiment | Mapping[str, Any] | str | Path,
+                  outcomes: Iterable[str] = ()) -> Experiment:
+    """Accept an :class:`Experiment`, a mapping of experiment data, or a path to a file.
+
+    ``outcomes``: extra outcome names ``keep.outcomes`` may list (custom reporters).
+    """
     if isinstance(experiment, Experiment):
         return experiment
     if isinstance(experiment, Mapping):
-        return parse_experiment(experiment)
+        return parse_experiment(experiment, outcomes=outcomes)
     if isinstance(experiment, (str, Path)):
-        return load_experiment(experiment)
+        return load_experiment(experiment, outcomes=outcomes)
     raise ExperimentError(f"experiment: expected a path, a mapping or an Experiment, got "
                           f"{type(experiment).__name__}")

@@ -9,9 +9,19 @@ Tables (plain SQL reads them; see ``docs/experiments.md``):
     (named by its dotted parameter path).
 ``runs``
     one row per run (point × replicate): seed, status (``pending``, ``done``, ``failed``),
-    error, full parameters as JSON, times, worker and versions.
+    error, full parameters as JSON, the scenario's dated interventions as JSON (parameters
+    alone do not say that government withdraws at month 12), times, worker, versions of the
+    libraries and the git commit of the checkout that ran it.
 ``timeseries``
     the kept months and outcome columns of every finished run.
+``events``
+    one row per scheduled intervention event of every finished run: month, action, event
+    (pulse / start / end, or planned when the run ended first), arguments as JSON, result and
+    whether it happened.
+``outcomes``
+    one row per stored outcome column: its unit and meaning in English and Indonesian.
+``final`` (a view)
+    each done run's last kept month joined to its run keys, interventions and design factors.
 
 Each finished run is committed in its own transaction, so a crash loses at most the runs in
 flight. Run ids are deterministic, and a run's rows are replaced, never appended twice.
@@ -38,8 +48,8 @@ if TYPE_CHECKING:
 
 __all__ = ["TABLES", "ResultStore", "default_store", "export_tables", "load_results", "tidy"]
 
-#: The store's tables, in the order they are exported.
-TABLES = ("experiments", "design", "runs", "timeseries")
+#: The store's tables, in the order they are exported (``final`` is a view over them).
+TABLES = ("experiments", "design", "runs", "timeseries", "events", "outcomes")
 #: Run statuses.
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -59,7 +69,64 @@ _SCHEMA = (
         oslsim_version VARCHAR, python_version VARCHAR, numpy_version VARCHAR,
         mesa_version VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS timeseries (run_id VARCHAR NOT NULL, month INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS events (
+        run_id VARCHAR NOT NULL, month INTEGER NOT NULL, action VARCHAR NOT NULL,
+        event VARCHAR NOT NULL, args JSON, result DOUBLE, happened BOOLEAN NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS outcomes (
+        name VARCHAR PRIMARY KEY, unit VARCHAR, meaning_en VARCHAR, meaning_id VARCHAR)""",
+    # columns a store written by an older oslsim lacks
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS interventions JSON",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS param_changes JSON",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS model VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS pandas_version VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS duckdb_version VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS scipy_version VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS git_commit VARCHAR",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS git_dirty BOOLEAN",
+    # DuckDB binds a view's * when it is read, so factor and outcome columns added later show
+    """CREATE OR REPLACE VIEW final AS
+        SELECT r.experiment, r.run_id, r.point, r.replicate, r.scenario, r.seed,
+               r.interventions, d.* EXCLUDE (experiment, point, scenario),
+               t.* EXCLUDE (run_id)
+        FROM runs r
+        JOIN design d ON d.experiment = r.experiment AND d.point = r.point
+        JOIN timeseries t ON t.run_id = r.run_id
+        WHERE r.status = 'done'
+        QUALIFY t.month = max(t.month) OVER (PARTITION BY t.run_id)""",
 )
+
+def outcome_rows(names: Iterable[str]) -> pd.DataFrame:
+    """The ``outcomes`` table's rows for some columns: unit and meaning in en and id.
+
+    Units and meanings come from the term table (:mod:`oslsim.terms`); a column it does not
+    know (a custom reporter) gets empty unit and meanings.
+    """
+    from oslsim.terms import TERMS
+
+    rows = []
+    for name in names:
+        t = TERMS.get(name)
+        if name == "month":
+            row = ("month", "Month of the run (0 = the start of the measured period)",
+                   "Bulan simulasi (0 = awal periode yang diukur)")
+        else:
+            row = (t.unit, t.meaning_en, t.meaning_id) if t else (None, None, None)
+        rows.append(dict(zip(("name", "unit", "meaning_en", "meaning_id"), (name, *row),
+                             strict=True)))
+    return pd.DataFrame(rows, columns=["name", "unit", "meaning_en", "meaning_id"])
+
+
+def _interventions(scenario: Any) -> str:
+    """A scenario's dated interventions as JSON (what a run does beyond its parameters)."""
+    return json.dumps([dict(iv.spec) for iv in getattr(scenario, "interventions", ())],
+                      default=str)
+
+
+def _number(value: Any) -> float | None:
+    """An event's result as a number for SQL (``None`` when it is not one)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return None
+    return float(value)
 
 
 def default_store(name: str) -> Path:
@@ -174,11 +241,30 @@ class ResultStore:
         have = set(self.columns(table))
         types = dict(zip(df.schema.names, df.schema.types, strict=True)) \
             if isinstance(df, pa.Table) else df.dtypes.to_dict()
-        for col, dtype in types.items():
-            if col not in have:
-                self.con.execute(f"ALTER TABLE {table} ADD COLUMN {_quote(col)} "
-                                 f"{_sql_type(dtype)}")
-                self._columns[table].append(col)
+        new = [c for c in types if c not in have]
+        for col in new:
+            self.con.execute(f"ALTER TABLE {table} ADD COLUMN {_quote(col)} "
+                             f"{_sql_type(types[col])}")
+            self._columns[table].append(col)
+        if table == "timeseries":
+            self._describe_outcomes([c for c in types if c != "run_id"])
+
+    def _describe_outcomes(self, names: list[str]) -> None:
+        """Add the ``outcomes`` rows of columns not described yet."""
+        known = getattr(self, "_described", None)
+        if known is None:
+            known = self._described = {r[0] for r in self.con.execute(
+                "SELECT name FROM outcomes").fetchall()}
+        todo = [n for n in names if n not in known]
+        if not todo:
+            return
+        self.con.register("_outcomes", outcome_rows(todo))
+        try:
+            self.con.execute("INSERT INTO outcomes BY NAME SELECT * FROM _outcomes "
+                             "ON CONFLICT DO NOTHING")
+        finally:
+            self.con.unregister("_outcomes")
+        known.update(todo)
 
     def _insert(self, table: str, df: pd.DataFrame | pa.Table,
                 extra: Mapping[str, Any] | None = None) -> None:
@@ -212,8 +298,9 @@ class ResultStore:
         self._with_rows.clear()  # filled again by begin()
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM timeseries WHERE run_id IN "
-                             "(SELECT run_id FROM runs WHERE experiment = ?)", [name])
+            for child in ("timeseries", "events"):
+                self.con.execute(f"DELETE FROM {child} WHERE run_id IN "
+                                 "(SELECT run_id FROM runs WHERE experiment = ?)", [name])
             for table, key in (("runs", "experiment"), ("design", "experiment"),
                                ("experiments", "name")):
                 self.con.execute(f"DELETE FROM {table} WHERE {key} = ?", [name])
@@ -256,6 +343,7 @@ class ResultStore:
                     "scenario": [t.scenario for t in tasks],
                     "seed": np.array([t.seed for t in tasks], dtype=np.int64),
                     "status": PENDING, "attempts": 0,
+                    "interventions": [_interventions(t.scenario_def) for t in tasks],
                 })
                 self._insert("runs", runs, {"experiment": exp.name})
             else:
@@ -308,6 +396,7 @@ class ResultStore:
                  else None, outcome.started, outcome.finished, seconds, outcome.host,
                  outcome.pid, v.get("oslsim"), v.get("python"), v.get("numpy"), v.get("mesa"),
                  outcome.run_id])
+            self._record_provenance(outcome)
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -316,6 +405,27 @@ class ResultStore:
             self._with_rows.add(outcome.run_id)
         else:
             self._with_rows.discard(outcome.run_id)
+
+    def _record_provenance(self, outcome: RunOutcome) -> None:
+        """Replace a run's ``events`` rows; store its versions, commit and parameter changes."""
+        v = outcome.versions or {}
+        man = getattr(outcome, "manifest", None) or {}
+        if outcome.run_id in self._with_rows:  # a run done before: replace its events
+            self.con.execute("DELETE FROM events WHERE run_id = ?", [outcome.run_id])
+        events = man.get("events") or []
+        if outcome.status == DONE and events:
+            self.con.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [[outcome.run_id, int(e["month"]), e["action"], e["event"],
+                  json.dumps(e.get("args") or {}, default=str), _number(e.get("result")),
+                  bool(e.get("happened", True))] for e in events])
+        changes = man.get("param_changes")
+        self.con.execute(
+            "UPDATE runs SET pandas_version = ?, duckdb_version = ?, scipy_version = ?, "
+            "git_commit = ?, git_dirty = ?, model = ?, param_changes = ? WHERE run_id = ?",
+            [v.get("pandas"), v.get("duckdb"), v.get("scipy"), man.get("commit"),
+             man.get("dirty"), man.get("model"),
+             json.dumps(changes, default=str) if changes else None, outcome.run_id])
 
     # ------------------------------------------------------------------ reading
     def table(self, table: str, experiment: str | None = None) -> pd.DataFrame:
@@ -326,12 +436,16 @@ class ResultStore:
         if not self.has_table(table):
             return pd.DataFrame()
         order = {"experiments": "created, name", "design": "experiment, point",
-                 "runs": "experiment, point, replicate", "timeseries": "run_id, month"}[table]
+                 "runs": "experiment, point, replicate", "timeseries": "run_id, month",
+                 "events": "run_id, month, action", "outcomes": "name"}[table]
         if experiment is None:
+            return self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").df()
+        if table == "outcomes":  # shared by the experiments of a store
             return self.con.execute(f"SELECT * FROM {table} ORDER BY {order}").df()
         where = {"experiments": "name = ?", "design": "experiment = ?",
                  "runs": "experiment = ?",
-                 "timeseries": "run_id IN (SELECT run_id FROM runs WHERE experiment = ?)"}[table]
+                 "timeseries": "run_id IN (SELECT run_id FROM runs WHERE experiment = ?)",
+                 "events": "run_id IN (SELECT run_id FROM runs WHERE experiment = ?)"}[table]
         return self.con.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY {order}",
                                 [experiment]).df()
 
@@ -354,7 +468,7 @@ class ResultStore:
 
 
 def load_results(path: str | Path, experiment: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read a results store into pandas: ``{"experiments", "design", "runs", "timeseries"}``.
+    """Read a results store into pandas: one DataFrame per table of :data:`TABLES`.
 
     Parameters
     ----------
@@ -368,7 +482,9 @@ def load_results(path: str | Path, experiment: str | None = None) -> dict[str, p
     dict of pandas.DataFrame
         ``runs`` (one row per run, with ``status``, ``seed``, ``params`` as JSON text),
         ``design`` (one row per point, a column per factor), ``timeseries`` (kept months
-        and outcomes per run) and ``experiments``. Join them with :func:`tidy`.
+        and outcomes per run), ``events`` (what each run's interventions did), ``outcomes``
+        (units and meanings) and ``experiments``. Join them with :func:`tidy`, or read the
+        ``final`` view with SQL (``docs/experiments.md``).
 
     Examples
     --------
@@ -442,7 +558,10 @@ def export_tables(path: str | Path, folder: str | Path, fmt: str = "parquet",
                 query += {"experiments": " WHERE name = $e", "design": " WHERE experiment = $e",
                           "runs": " WHERE experiment = $e",
                           "timeseries": " WHERE run_id IN (SELECT run_id FROM runs WHERE "
-                                        "experiment = $e)"}[table]
+                                        "experiment = $e)",
+                          "events": " WHERE run_id IN (SELECT run_id FROM runs WHERE "
+                                    "experiment = $e)",
+                          "outcomes": ""}[table]
             literal = "'" + str(target).replace("'", "''") + "'"
             options = "FORMAT PARQUET" if fmt == "parquet" else "FORMAT CSV, HEADER"
             store.con.execute(f"COPY ({query}) TO {literal} ({options})",
