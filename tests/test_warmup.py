@@ -51,3 +51,22 @@ def test_the_burn_in_is_the_same_for_every_dose_of_a_seed():
 def test_a_warm_start_needs_three_years():
     with pytest.raises(ValueError, match="at least 36"):
         warm_start(Params(households=100), rng=1, max_months=12)
+
+
+def test_simulate_with_a_warm_start_records_it():
+    from oslsim import simulate
+
+    r = simulate("diklat_pdps", months=14, rng=2, warmup={"max_months": 48, "tolerance": 0.5},
+                 overrides={"households": 400, "organisations.wksbm_coverage": 1.0})
+    w = r.manifest["warmup"]
+    assert w["max_months"] == 48 and w["months"] == len(r.warmup) - 1 >= 36
+    assert r.timeseries["month"].tolist() == list(range(15))
+    assert (r.warmup["wksbm_count"] == 0).all() and r.timeseries["wksbm_count"].iloc[0] >= 1
+    # The scenario's month-12 training happens in the measured period, not in the burn-in.
+    assert r.events["month"].min() >= 1
+    assert simulate("baseline", months=2, rng=2, overrides={"households": 60}
+                    ).manifest["warmup"] is None
+    with pytest.raises(ValueError, match="warmup.tolerance"):
+        simulate("baseline", months=2, rng=2, warmup={"tolerance": 2.0})
+    with pytest.raises(ValueError, match="warmup.steps: unknown"):
+        simulate("baseline", months=2, rng=2, warmup={"steps": 2})

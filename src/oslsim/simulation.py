@@ -22,6 +22,7 @@ import pandas as pd
 
 from oslsim.model import OSLModel, as_seed
 from oslsim.scenarios import Scenario, load_scenario
+from oslsim.warmup import WARMUP_DEFAULTS, warm_start
 
 __all__ = ["RunResult", "checkout", "simulate", "seed_summary", "versions"]
 
@@ -54,6 +55,8 @@ class RunResult:
     events : pandas.DataFrame
         What the interventions did: month, action, event (pulse/start/end), result and the
         intervention's arguments.
+    warmup : pandas.DataFrame
+        A warm start's burn-in rows, months up to 0 (empty for a cold start).
     """
 
     timeseries: pd.DataFrame
@@ -63,6 +66,7 @@ class RunResult:
     scenario: Scenario | None = field(default=None, repr=False)
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS),
                                  repr=False)
+    warmup: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def final(self) -> pd.Series:
@@ -164,6 +168,23 @@ def _fresh_seed() -> int:
     return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
+def _warmup_settings(warmup: bool | Mapping[str, Any]) -> dict[str, Any] | None:
+    """Normalise ``simulate``'s ``warmup``: None for a cold start, else the options."""
+    if warmup is False or warmup is None:
+        return None
+    options = dict(WARMUP_DEFAULTS)
+    if warmup is not True:
+        if not isinstance(warmup, Mapping):
+            raise TypeError(f"warmup must be true, false or a mapping of max_months and "
+                            f"tolerance, got {warmup!r}")
+        unknown = sorted(set(warmup) - set(options))
+        if unknown:
+            raise ValueError(f"warmup.{unknown[0]}: unknown; allowed keys are max_months and "
+                             "tolerance")
+        options.update(warmup)
+    return options
+
+
 def simulate(
     scenario: Scenario | str | Path | None = None,
     months: int | None = None,
@@ -173,6 +194,7 @@ def simulate(
     progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
     model_cls: type[OSLModel] = OSLModel,
     model_kwargs: Mapping[str, Any] | None = None,
+    warmup: bool | Mapping[str, Any] = False,
 ) -> RunResult:
     """Run one scenario and return its tables and manifest.
 
@@ -195,6 +217,12 @@ def simulate(
         The model class, ``OSLModel`` or a subclass of it (a model variant).
     model_kwargs : mapping, optional
         More keyword arguments for the model, e.g. ``phases`` or ``reporters``.
+    warmup : bool or mapping, optional
+        Warm start (:func:`oslsim.warmup.warm_start`): burn in without WKSBM until burden is
+        stationary, then apply the scenario's dose and run ``months`` measured months. True
+        uses the defaults; a mapping gives ``max_months`` and ``tolerance``. The burn-in's
+        rows are in :attr:`RunResult.warmup` and its length in ``manifest["warmup"]``.
+        Interventions are counted from the start of the measured period.
 
     Returns
     -------
@@ -225,7 +253,13 @@ def simulate(
         seed = {"entropy": rng.entropy, "spawn_key": list(rng.spawn_key)}
     else:
         seed = rng
-    model = model_cls(params, rng=rng, **dict(model_kwargs or {}))
+    settings = _warmup_settings(warmup)
+    warm = None
+    if settings is None:
+        model = model_cls(params, rng=rng, **dict(model_kwargs or {}))
+    else:
+        model, warm = warm_start(params, rng, model_cls=model_cls,
+                                 model_kwargs=model_kwargs, **settings)
     log = sc.install(model)
     model.run(run_months, progress=progress)
     ts = model.timeseries()
@@ -239,8 +273,12 @@ def simulate(
         "events": planned,
         "param_changes": [{k: _plain(v) for k, v in c.items()} for c in model.param_changes],
         "model": f"{model_cls.__module__}.{model_cls.__qualname__}",
+        "warmup": None if warm is None else {**settings, "months": warm.months,
+                                             "stationary": warm.stationary,
+                                             "slope": _plain(warm.slope)},
         "versions": versions(), **checkout(),
     }
     return RunResult(timeseries=ts, logic_model=model.logic_model(), manifest=manifest,
                      model=model, scenario=sc,
-                     events=pd.DataFrame(happened, columns=list(EVENT_COLUMNS)))
+                     events=pd.DataFrame(happened, columns=list(EVENT_COLUMNS)),
+                     warmup=model.warmup_timeseries())

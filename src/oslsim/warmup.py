@@ -9,18 +9,24 @@ month 0. With common random numbers the burn-in is the same for every dose of a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from oslsim.model import OSLModel
 from oslsim.params import Params
 
-__all__ = ["WarmUp", "warm_start", "stationary", "BURN_IN"]
+__all__ = ["WarmUp", "warm_start", "stationary", "BURN_IN", "WARMUP_DEFAULTS"]
 
 #: What the burn-in holds: no WKSBM and nobody joins the forum.
 BURN_IN = {"organisations.wksbm_coverage": 0.0, "organisations.wksbm_per_1000": 0.0,
            "organisations.wksbm_join_rate": 0.0}
+
+
+#: The defaults of a warm start: at most 30 years; stationary at 2% of the mean a year.
+WARMUP_DEFAULTS = {"max_months": 360, "tolerance": 0.02}
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,8 @@ def stationary(burden: np.ndarray, tolerance: float, years: int = 3) -> tuple[bo
 
 def warm_start(params: Params, rng: int | np.random.Generator | None = None, *,
                max_months: int = 360, tolerance: float = 0.02,
-               model_cls: type[OSLModel] = OSLModel) -> tuple[OSLModel, WarmUp]:
+               model_cls: type[OSLModel] = OSLModel,
+               model_kwargs: Mapping[str, Any] | None = None) -> tuple[OSLModel, WarmUp]:
     """Build a model, burn it in without WKSBM until stationary, then apply ``params``' dose.
 
     The burn-in runs at least three years and at most ``max_months``, checked once a year: it
@@ -61,9 +68,14 @@ def warm_start(params: Params, rng: int | np.random.Generator | None = None, *,
     joining), the WKSBM are chosen, and the month counter restarts at 0; the burn-in's rows
     are kept in ``model.warmup_timeseries()``.
     """
-    if max_months < 36:
-        raise ValueError(f"max_months must be at least 36 (three years), got {max_months}")
-    model = model_cls(params.with_overrides(BURN_IN), rng=rng)
+    if isinstance(max_months, bool) or not isinstance(max_months, int) or max_months < 36:
+        raise ValueError(f"warmup.max_months: {max_months!r} is not allowed; use a whole number "
+                         "of months of at least 36 (three years)")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
+            or not 0 < tolerance <= 1:
+        raise ValueError(f"warmup.tolerance: {tolerance!r} is not allowed; use a number in "
+                         "(0, 1], the yearly change allowed as a share of the mean")
+    model = model_cls(params.with_overrides(BURN_IN), rng=rng, **dict(model_kwargs or {}))
     ok, slope = False, float("nan")
     while model.month < max_months:
         model.run(12)
