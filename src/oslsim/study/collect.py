@@ -51,8 +51,8 @@ def collect(tables: Mapping[str, pd.DataFrame], plan: Plan,
     runs : DataFrame
         One row per finished run: ``condition, site, dose, replicate, seed``, the outcomes
         averaged over the last :data:`WINDOW` months (``burden``, ``coverage``, …),
-        ``burden_end`` (last month), ``realised_dose`` (WKSBM per 1,000 households, same
-        window) and ``osl_per_1000``.
+        ``burden_end`` (last month), ``realised_dose`` (the share of households a WKSBM
+        covers, same window) and ``osl_per_1000``.
     trajectory : DataFrame
         ``condition, dose, month, n, mean, lo, hi``: mean burden over the sites' runs with a
         normal 95% interval of the mean.
@@ -72,7 +72,7 @@ def collect(tables: Mapping[str, pd.DataFrame], plan: Plan,
     ts["households"] = [hh[k] for k in zip(ts["experiment"], ts["site"], strict=True)]
     last = ts.groupby("run_id")["month"].transform("max")
     window = ts[ts["month"] > last - WINDOW].copy()
-    window["realised_dose"] = window["wksbm_count"] * 1000.0 / window["households"]
+    window["realised_dose"] = window["wksbm_coverage"]
     window["osl_per_1000"] = window["osl_count"] * 1000.0 / window["households"]
     cols = [c for c in ("burden", *SIDE_OUTCOMES, "realised_dose", "osl_per_1000")
             if c in window.columns]

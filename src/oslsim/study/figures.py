@@ -39,7 +39,7 @@ def _band(ax: Any, x: np.ndarray, mean: np.ndarray, lo: np.ndarray, hi: np.ndarr
     ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.15, lw=0)
 
 
-XLABEL = "WKSBM per 1.000 KK / WKSBM per 1,000 households"
+XLABEL = "Cakupan WKSBM (bagian RW) / WKSBM coverage (share of RW)"
 BLABEL = f"{label('burden', 'id')} / {label('burden', 'en')}"
 
 
@@ -129,8 +129,8 @@ def burden_by_month(a: HypothesisAnalysis) -> Any:
         ax.plot(sub["month"], sub["mean"], color=color, label=f"{_dose(dose, 'en')}")
         ax.fill_between(sub["month"], sub["lo"], sub["hi"], color=color, alpha=0.12, lw=0)
     ax.set(xlabel="bulan / month", ylabel=BLABEL,
-           title="Beban warga dari bulan ke bulan, menurut jumlah WKSBM per 1.000 KK\n"
-                 "Burden month by month, by WKSBM per 1,000 households (baseline)")
+           title="Beban warga dari bulan ke bulan, menurut cakupan WKSBM\n"
+                 "Burden month by month, by WKSBM coverage (baseline)")
     ax.legend(title="WKSBM / 1.000", fontsize=7, ncol=2)
     return fig
 
@@ -152,12 +152,12 @@ def other_outcomes_by_dose(a: HypothesisAnalysis) -> Any:
         _band(ax, sub["dose"].to_numpy(), sub["mean"].to_numpy(), sub["ci_lo"].to_numpy(),
               sub["ci_hi"].to_numpy(), col)
         ax.set_title(f"{label(col, 'id')} / {label(col, 'en')}", fontsize=8)
-        ax.set_xlabel("WKSBM / 1.000 KK", fontsize=8)
+        ax.set_xlabel("cakupan WKSBM / WKSBM coverage", fontsize=8)
     return fig
 
 
 def realised_vs_design_dose(a: HypothesisAnalysis) -> Any:
-    """Figure 6: WKSBM actually working (last months' mean) against the design dose."""
+    """Figure 6: the WKSBM coverage reached (last months' mean) against the design."""
     if "realised_dose" not in a.dose_response.columns:
         return None
     fig = _figure(6.0, 5.0)
@@ -169,8 +169,8 @@ def realised_vs_design_dose(a: HypothesisAnalysis) -> Any:
         ax.plot(sub["dose"], sub["realised_dose"], marker="o", ms=4,
                 label=a.labels[cond].label_en)
     ax.set(xlabel="rancangan / design: " + XLABEL,
-           ylabel="terwujud / realised (12 bln terakhir / last 12 months)",
-           title="WKSBM yang benar-benar bekerja\nWKSBM actually working")
+           ylabel="KK tercakup / households covered (12 bln terakhir / last 12 months)",
+           title="Cakupan WKSBM yang terwujud\nWKSBM coverage reached")
     ax.legend(fontsize=7)
     return fig
 

@@ -15,11 +15,12 @@ from typing import Any
 
 from oslsim.errors import InputError
 
-__all__ = ["CONDITIONS", "Condition", "DOSE_FACTOR", "Plan", "QUICK_REPLICATES",
+__all__ = ["CONDITIONS", "CONTROLS", "COORDINATION_NULL", "Condition", "DOSE_FACTOR", "Plan",
+           "QUICK_REPLICATES",
            "QUICK_SAMPLES", "SENSITIVITY_FILE", "find_experiments_dir", "load_plan"]
 
-#: The design factor that sets the dose.
-DOSE_FACTOR = "organisations.wksbm_per_1000"
+#: The design factor that sets the dose: the share of RW a coordinating WKSBM covers.
+DOSE_FACTOR = "organisations.wksbm_coverage"
 #: Replicates per design point and Sobol base samples of ``--quick`` (the same design).
 QUICK_REPLICATES = 3
 QUICK_SAMPLES = 4
@@ -42,16 +43,21 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("baseline", "wksbm_hypothesis.toml", "Kondisi dasar", "Baseline",
               "profil lokasi apa adanya, pemerintah sebagai fasilitator",
               "the site as it is, government as facilitator"),
-    Condition("null", "wksbm_null.toml", "Model nol", "Null model",
-              "OSL ada dan bertemu tetapi tidak melayani siapa pun",
-              "organisations exist and meet but serve no one"),
+    Condition("coordination_null", "wksbm_coordination_null.toml", "Nol koordinasi",
+              "Coordination null",
+              "label WKSBM diberikan, uang dan orang sama, tetapi forum tidak bekerja",
+              "the WKSBM label is given, same money and people, but the forum does no work"),
+    Condition("service_off", "wksbm_service_off.toml", "Uji kewajaran: tanpa layanan",
+              "Sanity check: no service",
+              "OSL ada dan bertemu tetapi tidak ada yang melayani, pemerintah pun tidak",
+              "organisations exist and meet but nobody serves, government included"),
     Condition("no_capacity", "wksbm_no_capacity.toml", "Tanpa kapasitas pengurus",
               "No pengurus capacity",
               "pengurus tanpa keterampilan dan diklat yang tidak menambah keterampilan",
               "pengurus without skills, training that adds none"),
     Condition("no_money", "wksbm_no_money.toml", "Tanpa dana", "No money",
-              "tanpa iuran, arisan, jimpitan dan hibah",
-              "no dues, no arisan, no jimpitan, no grants"),
+              "tanpa iuran, arisan, sumbangan warga (jimpitan, kas RT, infak) dan hibah",
+              "no dues, no arisan, no giving (jimpitan, kas RT, infak), no grants"),
     Condition("exclusive", "wksbm_exclusive.toml", "Keanggotaan eksklusif",
               "Exclusive membership",
               "hanya separuh warga yang lebih mampu boleh menjadi anggota",
@@ -64,6 +70,9 @@ CONDITIONS: tuple[Condition, ...] = (
               "no government budget, grants, training or referral"),
 )
 SENSITIVITY_FILE = "wksbm_sensitivity.toml"
+#: The coordination null, and the controls that are not mechanism checks of the claim.
+COORDINATION_NULL = "coordination_null"
+CONTROLS = (COORDINATION_NULL, "service_off")
 
 
 def find_experiments_dir(path: str | Path | None = None) -> Path:
@@ -97,7 +106,7 @@ class Plan:
 
     @property
     def doses(self) -> tuple[float, ...]:
-        """The design doses (WKSBM per 1,000 households)."""
+        """The design doses (WKSBM coverage: share of RW covered)."""
         return tuple(float(v) for v in _factor(self.reference, DOSE_FACTOR).values)
 
     @property
@@ -158,6 +167,7 @@ def _check_same_design(ref: Any, exp: Any) -> None:
         ("seed", ref.seed, exp.seed),
         ("keep", ref.keep, exp.keep),
         ("design", ref.design, exp.design),
+        ("warmup", getattr(ref, "warmup", None), getattr(exp, "warmup", None)),
     )
     for key, want, got in checks:
         if want != got:
@@ -200,7 +210,7 @@ def load_plan(directory: str | Path | None = None, quick: bool = False,
                                  "through one root seed, e.g. seed = 20250611")
             if len(_factor(exp, DOSE_FACTOR).values or ()) < 2:
                 raise InputError(f"{exp.source}: factors.{DOSE_FACTOR}: list at least two "
-                                 "doses, starting from 0")
+                                 "coverage levels, starting from 0")
         conditions.append((cond, exp))
     sens = None
     path = folder / SENSITIVITY_FILE

@@ -211,7 +211,7 @@ def _blocks(a: HypothesisAnalysis, figs: Mapping[str, Path]) -> list[tuple[str, 
 
 
 _FIGURES = (
-    ("dose_response", "Figure 1. Burden by WKSBM per 1,000 households, per site",
+    ("dose_response", "Figure 1. Burden by WKSBM coverage, per site",
      "Each line is one site's mean burden (last 12 months) over its replicates, the band its "
      "95% bootstrap interval; black is the sites pooled. A line that falls to the right "
      "supports the hypothesis; a flat one does not."),
@@ -227,7 +227,7 @@ _FIGURES = (
     ("outcomes", "Figure 5. Other outcomes by dose (baseline)",
      "Coverage, PMKS prevalence, solidarity, government spending and poverty, last 12 "
      "months, with 95% intervals: how the burden changes come about."),
-    ("realised_dose", "Figure 6. WKSBM actually working vs the design",
+    ("realised_dose", "Figure 6. WKSBM coverage reached vs the design",
      "On the dashed line the realised number equals the design. Above it: groups were "
      "added to the forum (e.g. founded by government); below: WKSBM groups left or dissolved."),
     ("sensitivity", "Figure 7. Sobol indices of the WKSBM effect",
@@ -245,7 +245,7 @@ def _design_text(a: HypothesisAnalysis) -> str:
     m = a.meta
     doses = ", ".join(_dose(d, "en") for d in m.get("doses", []))
     sites = ", ".join(_site_name(s) for s in m.get("sites", []))
-    parts = [f"Design: doses {doses} WKSBM per 1,000 households; sites {sites}; "
+    parts = [f"Design: WKSBM coverage {doses} of the RW; sites {sites}; "
              f"{m.get('replicates')} replicates per site and dose (common random numbers: "
              f"replicate r has the same seed at every dose and in every condition); "
              f"{len(a.summaries)} conditions; {m.get('runs'):,} runs analysed"]

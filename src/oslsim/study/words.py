@@ -15,6 +15,7 @@ import numpy as np
 
 from oslsim.i18n import fmt_number
 from oslsim.study.analyse import HypothesisAnalysis
+from oslsim.study.plan import CONTROLS, COORDINATION_NULL
 
 __all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "headline",
            "sensitivity_sentences", "strength", "verdict_sentences"]
@@ -25,17 +26,22 @@ STRENGTH = ((0.10, "lemah", "weak"), (0.25, "sedang", "moderate"), (math.inf, "k
 OVERSHOOT = 0.05
 #: Sobol base samples below which the report calls the indices a rough sketch.
 SMALL_SOBOL = 32
-#: A realised dose this far (relative) from the design dose is pointed out in the report.
+#: A realised coverage this far (in share of households) from the design is pointed out.
 DOSE_DRIFT = 0.10
 #: Names of the parameters of the sensitivity analysis, for the report (id, en).
 PARAM_LABELS = {
     "organisations.capacity_mean": ("kapasitas pengurus", "pengurus capacity"),
-    "organisations.dues_scale": ("besar iuran", "size of dues"),
     "organisations.exclusivity": ("eksklusivitas keanggotaan", "exclusive membership"),
     "government.budget_per_household": ("anggaran pemerintah per KK", "government budget"),
     "community.solidarity_mean": ("kesetiakawanan awal", "initial solidarity"),
-    "organisations.identification_rate": ("laju identifikasi kasus", "case identification rate"),
-    "organisations.jimpitan": ("jimpitan / donasi warga", "jimpitan and donations"),
+    "funds.giving_share": ("sumbangan warga (jimpitan, infak)", "residents' giving"),
+    "funds.pool_share": ("bagian dana yang dihimpun forum", "share of funds the forum pools"),
+    "funds.pool_cost": ("biaya transaksi forum", "the forum's transaction cost"),
+    "time.forum_hours": ("jam kerja forum per WKSBM", "forum hours per WKSBM"),
+    "time.forum_hours_per_member": ("jam koordinasi per anggota forum",
+                                    "coordination hours per forum member"),
+    "serves.breadth": ("keluwesan jenis layanan OSL", "breadth of what a group can serve"),
+    "organisations.poor_priority": ("prioritas bagi keluarga miskin", "priority for the poor"),
 }
 
 
@@ -63,9 +69,10 @@ def _change(effect: float, lang: str) -> str:
 
 
 def _dose(x: float | None, lang: str) -> str:
+    """A WKSBM coverage (share of RW or households) as a percentage: 0,25 -> 25%."""
     if x is None or not np.isfinite(x):
         return "–"
-    return fmt_number(x, 0 if float(x).is_integer() else 1, lang)
+    return f"{fmt_number(100.0 * x, 0, lang)}%"
 
 
 def _p(p: float, lang: str) -> str:
@@ -107,16 +114,16 @@ def verdict_sentences(s: Mapping[str, Any], lang: str, subject: str = "") -> lis
     out: list[str] = []
     if lang == "id":
         if v == "supported":
-            out.append(f"{head}model mendukung hipotesis. Dari tanpa WKSBM sampai {top} WKSBM "
-                       f"per 1.000 KK, beban warga turun {_pct(eff, lang)} (selang kepercayaan "
+            out.append(f"{head}model mendukung hipotesis. Dari tanpa WKSBM sampai cakupan "
+                       f"WKSBM {top}, beban warga turun {_pct(eff, lang)} (selang kepercayaan "
                        f"95%: {ci}); efeknya {word_id} (uji tren {p}).")
         elif v == "reversed":
-            out.append(f"{head}model membantah hipotesis: makin banyak WKSBM, beban warga "
-                       f"justru naik {_pct(-eff, lang)} pada {top} WKSBM per 1.000 KK "
+            out.append(f"{head}model membantah hipotesis: makin luas cakupan WKSBM, beban warga "
+                       f"justru naik {_pct(-eff, lang)} pada cakupan WKSBM {top} "
                        f"(selang 95% perubahan: {_ci(-hi, -lo, lang)}; uji tren {p}).")
         elif v == "no_effect":
-            out.append(f"{head}model tidak menemukan pengaruh jumlah WKSBM pada beban warga: "
-                       f"perubahan beban pada {top} WKSBM per 1.000 KK dibanding tanpa WKSBM "
+            out.append(f"{head}model tidak menemukan pengaruh cakupan WKSBM pada beban warga: "
+                       f"perubahan beban pada cakupan WKSBM {top} dibanding tanpa WKSBM "
                        f"kecil dan tidak pasti, {_spct(-eff, lang)} (selang 95%: "
                        f"{_spct(-hi, lang)} sampai {_spct(-lo, lang)}, mencakup nol; uji tren "
                        f"{p}).")
@@ -124,17 +131,17 @@ def verdict_sentences(s: Mapping[str, Any], lang: str, subject: str = "") -> lis
             out.append(f"{head}hasilnya campuran. " + _mixed(s, lang))
     else:
         if v == "supported":
-            out.append(f"{head}the model supports the hypothesis. From no WKSBM to {top} WKSBM "
-                       f"per 1,000 households the burden falls by {_pct(eff, lang)} (95% "
+            out.append(f"{head}the model supports the hypothesis. From no WKSBM to WKSBM "
+                       f"coverage {top} the burden falls by {_pct(eff, lang)} (95% "
                        f"confidence interval {ci}); a {word_en} effect (trend test {p}).")
         elif v == "reversed":
-            out.append(f"{head}the model contradicts the hypothesis: with more WKSBM the "
-                       f"burden rises, by {_pct(-eff, lang)} at {top} WKSBM per 1,000 "
-                       f"households (95% interval of the change {_ci(-hi, -lo, lang)}; trend "
+            out.append(f"{head}the model contradicts the hypothesis: with more WKSBM coverage the "
+                       f"burden rises, by {_pct(-eff, lang)} at WKSBM coverage {top} "
+                       f"(95% interval of the change {_ci(-hi, -lo, lang)}; trend "
                        f"test {p}).")
         elif v == "no_effect":
-            out.append(f"{head}the model finds no effect of the number of WKSBM on the burden: "
-                       f"the change in burden from no WKSBM to {top} per 1,000 households is "
+            out.append(f"{head}the model finds no effect of WKSBM coverage on the burden: "
+                       f"the change in burden from no WKSBM to coverage {top} is "
                        f"small and uncertain, {_spct(-eff, lang)} (95% interval "
                        f"{_spct(-hi, lang)} to {_spct(-lo, lang)}, which includes zero; trend "
                        f"test {p}).")
@@ -152,27 +159,27 @@ def _mixed(s: Mapping[str, Any], lang: str) -> str:
     p = _p(s["jt_p"], lang)
     if c["trend_decreasing"]:
         if lang == "id":
-            return (f"Beban warga memang cenderung turun dengan makin banyak WKSBM ({p}), "
-                    f"tetapi penurunan pada {top} WKSBM per 1.000 KK ({_pct(eff, lang)}, "
+            return (f"Beban warga memang cenderung turun dengan makin luas cakupan WKSBM ({p}), "
+                    f"tetapi penurunan pada cakupan WKSBM {top} ({_pct(eff, lang)}, "
                     f"selang 95%: {ci}) terlalu kecil atau terlalu tidak pasti untuk dihitung "
                     f"sebagai dukungan (batas: {_pct(s['min_effect'], lang)}).")
-        return (f"The burden does tend to fall with more WKSBM ({p}), but the reduction at "
-                f"{top} WKSBM per 1,000 households ({_pct(eff, lang)}, 95% interval {ci}) is "
+        return (f"The burden does tend to fall with more WKSBM coverage ({p}), but the "
+                f"reduction at WKSBM coverage {top} ({_pct(eff, lang)}, 95% interval {ci}) is "
                 f"too small or too uncertain to count as support (threshold "
                 f"{_pct(s['min_effect'], lang)}).")
     if eff > 0:
         if lang == "id":
-            return (f"Tidak ada tren yang konsisten ({p}), tetapi pada {top} WKSBM per 1.000 "
-                    f"KK beban warga {_pct(eff, lang)} lebih rendah daripada tanpa WKSBM "
-                    f"(selang 95%: {ci}): manfaatnya tidak naik seiring jumlah WKSBM.")
-        return (f"There is no steady trend ({p}), yet at {top} WKSBM per 1,000 households "
+            return (f"Tidak ada tren yang konsisten ({p}), tetapi pada cakupan WKSBM {top} "
+                    f"beban warga {_pct(eff, lang)} lebih rendah daripada tanpa WKSBM "
+                    f"(selang 95%: {ci}): manfaatnya tidak naik seiring cakupan WKSBM.")
+        return (f"There is no steady trend ({p}), yet at WKSBM coverage {top} "
                 f"the burden is {_pct(eff, lang)} lower than with none (95% interval {ci}): "
-                f"the benefit does not grow with the number of WKSBM.")
+                f"the benefit does not grow with WKSBM coverage.")
     if lang == "id":
-        return (f"Tidak ada tren yang konsisten ({p}), tetapi pada {top} WKSBM per 1.000 KK "
+        return (f"Tidak ada tren yang konsisten ({p}), tetapi pada cakupan WKSBM {top} "
                 f"beban warga {_pct(-eff, lang)} lebih tinggi daripada tanpa WKSBM (selang "
                 f"95% perubahan: {_ci(-s['effect_hi'], -s['effect_lo'], lang)}).")
-    return (f"There is no steady trend ({p}), yet at {top} WKSBM per 1,000 households the "
+    return (f"There is no steady trend ({p}), yet at WKSBM coverage {top} the "
             f"burden is {_pct(-eff, lang)} higher than with none (95% interval of the change "
             f"{_ci(-s['effect_hi'], -s['effect_lo'], lang)}).")
 
@@ -180,16 +187,16 @@ def _mixed(s: Mapping[str, Any], lang: str) -> str:
 def _saturation(s: Mapping[str, Any], lang: str) -> str:
     sat, top = s["saturation_dose"], s["max_dose"]
     if sat is None:
-        return ("Beban warga masih terus turun pada jumlah WKSBM tertinggi yang diuji."
+        return ("Beban warga masih terus turun pada cakupan WKSBM tertinggi yang diuji."
                 if lang == "id" else
-                "The burden was still falling at the highest number of WKSBM tested.")
+                "The burden was still falling at the highest WKSBM coverage tested.")
     if sat <= 0 or sat >= top:
         return ""
     if lang == "id":
-        return (f"Manfaatnya jenuh: setelah sekitar {_dose(sat, lang)} WKSBM per 1.000 KK, "
-                "tambahan WKSBM tidak lagi jelas meringankan beban.")
-    return (f"The benefit saturates: beyond about {_dose(sat, lang)} WKSBM per 1,000 "
-            "households, more WKSBM no longer clearly lightens the burden.")
+        return (f"Manfaatnya jenuh: di atas cakupan WKSBM sekitar {_dose(sat, lang)}, "
+                "tambahan cakupan tidak lagi jelas meringankan beban.")
+    return (f"The benefit saturates: beyond a WKSBM coverage of about {_dose(sat, lang)}, "
+            "more coverage no longer clearly lightens the burden.")
 
 
 _VERDICT_WORD = {
@@ -223,8 +230,8 @@ def headline(a: HypothesisAnalysis, lang: str) -> list[str]:
     if others:
         out.append(_conditions_sentence(a, others, s["verdict"], lang))
         out.append(_weaker_sentence(a, others, s, lang))
-    null = a.summaries.get("null")
-    if null is not None and ref != "null":
+    null = a.summaries.get(COORDINATION_NULL)
+    if null is not None and ref != COORDINATION_NULL:
         out.append(_null_sentence(null, s, lang))
     return [x for x in out if x]
 
@@ -252,7 +259,7 @@ def _sites_sentence(sites: Mapping[str, Mapping[str, Any]], ref_verdict: str, la
                     + (f"; {_join(agree, lang)} sama dengan hasil gabungan." if agree else "."))
         if len(sites) < 2:
             return text
-        return (text + f" Pada {_dose(best[1]['max_dose'], lang)} WKSBM per 1.000 KK, hasil "
+        return (text + f" Pada cakupan WKSBM {_dose(best[1]['max_dose'], lang)}, hasil "
                 f"terbaik di {_site_name(best[0])} (beban {_change(best[1]['effect'], lang)}), "
                 f"terburuk di {_site_name(worst[0])} (beban "
                 f"{_change(worst[1]['effect'], lang)}).")
@@ -265,7 +272,7 @@ def _sites_sentence(sites: Mapping[str, Mapping[str, Any]], ref_verdict: str, la
                 + (f"; {_join(agree, lang)} {verb} the pooled result." if agree else "."))
     if len(sites) < 2:
         return text
-    return (text + f" At {_dose(best[1]['max_dose'], lang)} WKSBM per 1,000 households the "
+    return (text + f" At WKSBM coverage {_dose(best[1]['max_dose'], lang)} the "
             f"best result is at {_site_name(best[0])} (burden "
             f"{_change(best[1]['effect'], lang)}), the worst at {_site_name(worst[0])} (burden "
             f"{_change(worst[1]['effect'], lang)}).")
@@ -274,7 +281,7 @@ def _sites_sentence(sites: Mapping[str, Mapping[str, Any]], ref_verdict: str, la
 def _conditions_sentence(a: HypothesisAnalysis, others: list[tuple[str, Mapping[str, Any]]],
                          ref_verdict: str, lang: str) -> str:
     holds = [c for c, s in others if s["verdict"] == "supported"]
-    fails = [c for c, s in others if s["verdict"] != "supported" and c != "null"]
+    fails = [c for c, s in others if s["verdict"] != "supported" and c not in CONTROLS]
     i = 0 if lang == "id" else 1
 
     def name(c: str) -> str:
@@ -302,7 +309,7 @@ def _weaker_sentence(a: HypothesisAnalysis, others: list[tuple[str, Mapping[str,
     """Supported conditions whose effect is clearly (non-overlapping 95% CIs) below the ref."""
     if ref["verdict"] != "supported":
         return ""
-    weaker = [(c, x) for c, x in others if c != "null" and x["verdict"] == "supported"
+    weaker = [(c, x) for c, x in others if c not in CONTROLS and x["verdict"] == "supported"
               and x["effect_hi"] < ref["effect_lo"]]
     if not weaker:
         return ""
@@ -321,24 +328,35 @@ def _weaker_sentence(a: HypothesisAnalysis, others: list[tuple[str, Mapping[str,
 
 
 def _null_sentence(null: Mapping[str, Any], ref: Mapping[str, Any], lang: str) -> str:
-    ref_effect = ref["verdict"] != "no_effect"
-    if null["verdict"] == "no_effect" and not ref_effect:
-        return ("Model nol (OSL tidak melayani) juga tidak menunjukkan pengaruh." if lang == "id"
-                else "The null model (organisations serve no one) shows no effect either.")
+    """The coordination null: the label, the money and the people without the forum's work."""
+    ci = f"{_spct(-null['effect_hi'], lang)} {'sampai' if lang == 'id' else 'to'} " \
+         f"{_spct(-null['effect_lo'], lang)}"
+    change = _spct(-null["effect"], lang)
     if null["verdict"] == "no_effect":
-        return ("Kontrol model nol lolos: jika OSL tidak melayani, jumlah WKSBM tidak mengubah "
-                "beban warga, jadi efek di atas memang berasal dari layanan OSL."
+        if ref["verdict"] == "no_effect":
+            return ("Kontrol nol koordinasi (label WKSBM tanpa kerja forum) juga tidak "
+                    f"menunjukkan pengaruh ({change}; selang 95%: {ci})." if lang == "id" else
+                    "The coordination null (the WKSBM label without forum work) shows no "
+                    f"effect either ({change}; 95% interval {ci}).")
+        return ("Kontrol nol koordinasi lolos: dengan label WKSBM, uang dan orang yang sama "
+                f"tetapi tanpa kerja forum, cakupan tidak mengubah beban warga ({change}; "
+                f"selang 95%: {ci}, mencakup nol). Efek di atas berasal dari koordinasi forum "
+                "(data kasus bersama, penjangkauan, dana bersama, rujukan), bukan dari label."
                 if lang == "id" else
-                "The null-model control passes: when organisations serve no one, the number "
-                "of WKSBM does not change the burden, so the effect above does come from "
-                "their service.")
+                "The coordination null passes: with the WKSBM label, the same money and the "
+                f"same people but no forum work, coverage does not change the burden ({change}; "
+                f"95% interval {ci}, which includes zero). The effect above comes from the "
+                "forum's coordination (shared case data, outreach, pooled funds, referral), not "
+                "from the label.")
     word = _VERDICT_WORD[null["verdict"]][0 if lang == "id" else 1]
-    return (f"Perhatian: model nol (OSL tidak melayani) tetap menunjukkan pengaruh ({word}); "
-            "sebagian efek berasal dari jalur lain selain layanan, baca hasil dengan hati-hati."
-            if lang == "id" else
-            f"Caution: the null model (organisations serve no one) still shows an effect "
-            f"({word}); part of the effect comes through channels other than service, so read "
-            "the results with care.")
+    return (f"Perhatian: kontrol nol koordinasi (label WKSBM tanpa kerja forum) tetap "
+            f"menunjukkan pengaruh ({word}: {change}; selang 95%: {ci}). Label itu sendiri "
+            "memberi sesuatu lewat jalur lain (misalnya prioritas hibah atau urutan diklat); "
+            "baca hasil dengan hati-hati." if lang == "id" else
+            f"Caution: the coordination null (the WKSBM label without forum work) still shows "
+            f"an effect ({word}: {change}; 95% interval {ci}). The label itself gives "
+            "something through another channel (e.g. grant priority or the order of "
+            "training); read the results with care.")
 
 
 def condition_sentences(a: HypothesisAnalysis, lang: str) -> list[str]:
@@ -359,17 +377,18 @@ def _drift_sentence(a: HypothesisAnalysis, cond: str, lang: str) -> str:
     dr = a.dose_response[a.dose_response["condition"] == cond]
     if "realised_dose" not in dr.columns or dr["realised_dose"].isna().all():
         return ""
-    far = dr[(dr["realised_dose"] - dr["dose"]).abs()
-             > np.maximum(DOSE_DRIFT * dr["dose"], 0.5)]
+    far = dr[(dr["realised_dose"] - dr["dose"]).abs() > DOSE_DRIFT]
     if far.empty:
         return ""
-    pairs = [f"{_dose(r.dose, lang)} → {fmt_number(r.realised_dose, 1, lang)}"
+    pairs = [f"{_dose(r.dose, lang)} → {_dose(r.realised_dose, lang)}"
              for r in far.itertuples()]
     if lang == "id":
-        return ("Jumlah WKSBM yang benar-benar bekerja berbeda dari rancangan (rancangan → "
-                f"rata-rata 12 bulan terakhir per 1.000 KK: {'; '.join(pairs)}).")
-    return ("The number of WKSBM actually working differed from the design (design → mean of "
-            f"the last 12 months per 1,000 households: {'; '.join(pairs)}).")
+        return ("Cakupan WKSBM yang benar-benar terwujud berbeda dari rancangan (rancangan → "
+                f"bagian KK yang tercakup, rata-rata 12 bulan terakhir: {'; '.join(pairs)}); "
+                "sebagian karena jumlah RW yang kecil, sebagian karena WKSBM bubar.")
+    return ("The WKSBM coverage actually reached differed from the design (design → share of "
+            f"households covered, mean of the last 12 months: {'; '.join(pairs)}); partly "
+            "because a site has few RW, partly because WKSBM dissolved.")
 
 
 def sensitivity_sentences(sens: Mapping[str, Any] | None, lang: str) -> list[str]:
@@ -391,17 +410,17 @@ def sensitivity_sentences(sens: Mapping[str, Any] | None, lang: str) -> list[str
     weak = [names[k] for k in range(len(st)) if k not in clear]
     out = []
     if not top:
-        return [("Besar efek WKSBM (beban pada {hi} vs {lo} WKSBM per 1.000 KK; rata-rata "
+        return [("Besar efek WKSBM (beban pada cakupan {hi} vs {lo}; rata-rata "
                  "{m}) tidak dapat dikaitkan dengan parameter mana pun pada ukuran sampel ini: "
                  "semua selang indeks Sobol mencakup nol." if lang == "id" else
-                 "At this sample size the size of the WKSBM effect (burden at {hi} vs {lo} WKSBM "
-                 "per 1,000 households; on average {m}) cannot be tied to any parameter: every "
+                 "At this sample size the size of the WKSBM effect (burden at coverage {hi} vs "
+                 "{lo}; on average {m}) cannot be tied to any parameter: every "
                  "Sobol index's interval includes zero.").format(
             hi=_dose(sens["dose_high"], lang), lo=_dose(sens["dose_low"], lang),
             m=_pct(sens["effect_mean"], lang))]
     if lang == "id":
-        out.append(f"Besar efek WKSBM (beban pada {_dose(sens['dose_high'], lang)} vs "
-                   f"{_dose(sens['dose_low'], lang)} WKSBM per 1.000 KK; rata-rata "
+        out.append(f"Besar efek WKSBM (beban pada cakupan {_dose(sens['dose_high'], lang)} "
+                   f"vs {_dose(sens['dose_low'], lang)}; rata-rata "
                    f"{_pct(sens['effect_mean'], lang)}) paling bergantung pada "
                    f"{_join(top, lang)}.")
         if sens["sum_s1"] <= 1.0 + OVERSHOOT:
@@ -418,9 +437,10 @@ def sensitivity_sentences(sens: Mapping[str, Any] | None, lang: str) -> list[str
             out.append(f"Pengaruh {_join(weak, lang)} tidak terbedakan dari nol pada ukuran "
                        "sampel ini.")
     else:
-        out.append(f"The size of the WKSBM effect (burden at {_dose(sens['dose_high'], lang)} "
-                   f"vs {_dose(sens['dose_low'], lang)} WKSBM per 1,000 households; on average "
-                   f"{_pct(sens['effect_mean'], lang)}) depends most on {_join(top, lang)}.")
+        out.append(f"The size of the WKSBM effect (burden at coverage "
+                   f"{_dose(sens['dose_high'], lang)} vs {_dose(sens['dose_low'], lang)}; on "
+                   f"average {_pct(sens['effect_mean'], lang)}) depends most on "
+                   f"{_join(top, lang)}.")
         if sens["sum_s1"] <= 1.0 + OVERSHOOT:
             out.append(f"The parameters' effects alone explain "
                        f"{_pct(min(sens['sum_s1'], 1.0), lang)} of the effect's variation; the "
