@@ -18,8 +18,8 @@ from oslsim import analysis as an
 from oslsim.study.collect import SIDE_OUTCOMES
 from oslsim.study.plan import CONDITIONS, DOSE_FACTOR, Condition, _factor
 
-__all__ = ["ALPHA", "MIN_EFFECT", "N_BOOT", "HypothesisAnalysis", "analyse", "replicate_study",
-           "sobol_summary"]
+__all__ = ["ALPHA", "MIN_EFFECT", "N_BOOT", "STATIONARY", "HypothesisAnalysis", "analyse",
+           "replicate_study", "sobol_summary", "stationarity"]
 
 #: Significance level of the trend test and smallest relative reduction counted as support.
 ALPHA = 0.05
@@ -111,6 +111,8 @@ class HypothesisAnalysis:
     replicates: dict[str, Any] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, Condition] = field(default_factory=dict)
+    stationarity: dict[str, Any] | None = None
+    discovery: list[Any] | None = None
 
     @property
     def reference(self) -> str:
@@ -121,10 +123,12 @@ class HypothesisAnalysis:
         """Verdicts and their key numbers, per condition and per (condition, site), as data."""
         keys = ("verdict", "jt_p", "rho", "slope", "slope_lo", "slope_hi", "effect",
                 "effect_lo", "effect_hi", "cohens_d", "max_dose", "saturation_dose")
+        def one(s: Mapping[str, Any]) -> dict[str, Any]:
+            return {**{k: s[k] for k in keys}, "ci_low": s["effect_lo"], "ci_high": s["effect_hi"]}
+
         return {
-            "conditions": {c: {k: s[k] for k in keys} for c, s in self.summaries.items()},
-            "sites": {f"{c}/{site}": {k: s[k] for k in keys}
-                      for (c, site), s in self.site_summaries.items()},
+            "conditions": {c: one(s) for c, s in self.summaries.items()},
+            "sites": {f"{c}/{site}": one(s) for (c, site), s in self.site_summaries.items()},
         }
 
 
@@ -230,6 +234,36 @@ def analyse(runs: pd.DataFrame, trajectory: pd.DataFrame | None = None,
         runs=runs, summaries=summaries, site_summaries=site_summaries, dose_response=dr,
         dose_response_sites=drs, effects=effects_df, sites=site_tab, side=side_df,
         trajectory=trajectory, sensitivity=sensitivity, replicates=reps, meta=info,
-        labels=_labels_for(conditions))
+        labels=_labels_for(conditions),
+        stationarity=stationarity(trajectory, ref) if trajectory is not None else None)
+
+
+#: The measured period counts as stationary at dose 0 when the yearly mean burden moves by
+#: at most this share of its mean a year (the warm start's own test, over the whole period).
+STATIONARY = 0.02
+
+
+def stationarity(trajectory: pd.DataFrame, condition: str,
+                 tolerance: float = STATIONARY) -> dict[str, Any] | None:
+    """Is the measured period stationary at dose 0?  The slope of its yearly mean burden.
+
+    From the mean burden trajectory of ``condition`` at its lowest dose: the least-squares
+    slope of the yearly means (months 1-12, 13-24, ...) per year, relative to their mean.
+    """
+    sub = trajectory[(trajectory["condition"] == condition)]
+    if sub.empty:
+        return None
+    sub = sub[sub["dose"] == sub["dose"].min()].sort_values("month")
+    months = sub[sub["month"] >= 1]
+    years = len(months) // 12
+    if years < 2:
+        return None
+    yearly = months["mean"].to_numpy()[: years * 12].reshape(years, 12).mean(axis=1)
+    mean = float(yearly.mean())
+    slope = float(np.polyfit(np.arange(years), yearly, 1)[0]) / mean if mean > 0 else 0.0
+    return {"condition": condition, "dose": float(sub["dose"].min()), "years": int(years),
+            "slope_per_year": slope, "tolerance": tolerance,
+            "stationary": bool(abs(slope) <= tolerance),
+            "first_year": float(yearly[0]), "last_year": float(yearly[-1])}
 
 

@@ -30,6 +30,7 @@ from oslsim.study.words import (
     condition_sentences,
     headline,
     sensitivity_sentences,
+    stationarity_sentence,
     verdict_sentences,
 )
 
@@ -153,6 +154,10 @@ def _blocks(a: HypothesisAnalysis, figs: Mapping[str, Path]) -> list[tuple[str, 
     b.append(("h2", "Menurut kondisi / Condition by condition"))
     b.append(("list", list(zip(condition_sentences(a, "id"), condition_sentences(a, "en"),
                                strict=True))))
+    if a.stationarity:
+        b.append(("h2", "Mulai hangat / Warm start"))
+        b.append(("p", stationarity_sentence(a, "id")))
+        b.append(("p_en", stationarity_sentence(a, "en")))
     ref = a.reference
     sites = [(site, s) for (c, site), s in a.site_summaries.items() if c == ref]
     if sites:
@@ -457,6 +462,9 @@ def write_report(a: HypothesisAnalysis, out: str | Path) -> dict[str, Path]:
     summary = {
         "headline_id": " ".join(headline(a, "id")), "headline_en": " ".join(headline(a, "en")),
         **a.verdicts(),
+        "verdict": a.verdicts(),
+        "stationarity": a.stationarity,
+        "discovery": [b.to_dict() for b in (a.discovery or [])],
         "sensitivity": None if not (a.sensitivity and a.sensitivity.get("complete")) else {
             "ST": a.sensitivity["table"]["ST"].to_dict(),
             "S1": a.sensitivity["table"]["S1"].to_dict()},

@@ -155,6 +155,7 @@ def run_hypothesis(
             workers if workers is not None else _default_workers())} if ran else {}),
         "seconds": time.perf_counter() - started, "sweep_seconds": swept,
         "store": str(store), "runs_planned": plan.runs(),
+        "warmup": getattr(plan.reference, "warmup", None),
     }
     bar = (lambda it: tqdm(it, desc="analysis", unit="test", file=sys.stderr, leave=False)) \
         if progress else None

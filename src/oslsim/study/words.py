@@ -18,7 +18,7 @@ from oslsim.study.analyse import HypothesisAnalysis
 from oslsim.study.plan import CONTROLS, COORDINATION_NULL
 
 __all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "headline",
-           "sensitivity_sentences", "strength", "verdict_sentences"]
+           "sensitivity_sentences", "stationarity_sentence", "strength", "verdict_sentences"]
 
 #: Words for the size of a relative burden reduction: below 10% weak, below 25% moderate.
 STRENGTH = ((0.10, "lemah", "weak"), (0.25, "sedang", "moderate"), (math.inf, "kuat", "strong"))
@@ -458,3 +458,36 @@ def sensitivity_sentences(sens: Mapping[str, Any] | None, lang: str) -> list[str
     return out
 
 
+
+
+def stationarity_sentence(a: HypothesisAnalysis, lang: str) -> str:
+    """Whether the measured period is stationary at coverage 0 (the warm start worked)."""
+    st = a.stationarity
+    if not st:
+        return ""
+    warm = a.meta.get("warmup")
+    slope = _spct(st["slope_per_year"], lang)
+    first = fmt_number(st["first_year"], 4, lang)
+    last = fmt_number(st["last_year"], 4, lang)
+    tol = _pct(st["tolerance"], lang)
+    if lang == "id":
+        start = ("Setiap run mulai hangat: dijalankan dulu tanpa WKSBM sampai beban warga "
+                 "stabil, baru cakupan WKSBM diterapkan. " if warm else
+                 "Run ini mulai dingin (tanpa pemanasan). ")
+        if st["stationary"]:
+            return (start + f"Pada cakupan 0, beban selama periode yang diukur stabil: "
+                    f"{first} di tahun pertama, {last} di tahun terakhir ({slope} per tahun, "
+                    f"dalam batas {tol}).")
+        return (start + f"Perhatian: pada cakupan 0, beban selama periode yang diukur belum "
+                f"stabil ({first} di tahun pertama, {last} di tahun terakhir, {slope} per "
+                f"tahun, di luar batas {tol}); sebagian perubahan adalah pemanasan, bukan efek.")
+    start = ("Every run starts warm: it first runs without WKSBM until the burden is "
+             "stationary, then the WKSBM coverage is applied. " if warm else
+             "These runs start cold (no warm start). ")
+    if st["stationary"]:
+        return (start + f"At coverage 0 the burden over the measured period is stationary: "
+                f"{first} in the first year, {last} in the last ({slope} a year, within "
+                f"{tol}).")
+    return (start + f"Caution: at coverage 0 the burden over the measured period is not "
+            f"stationary ({first} in the first year, {last} in the last, {slope} a year, "
+            f"beyond {tol}); part of any change is warm-up, not effect.")
