@@ -62,6 +62,10 @@ _ALIASES = {"latin": "lhs", "latin_hypercube": "lhs", "hypercube": "lhs", "salte
             "full_factorial": "grid", "elementary_effects": "morris", "oat": "morris"}
 #: Largest root seed: the store keeps seeds as 64-bit signed integers.
 MAX_SEED = 2**63 - 1
+#: Most levels of a grid range or a Morris grid.
+MAX_LEVELS = 1000
+#: Most sampled points asked for (the whole design is bounded by designs.MAX_RUNS).
+MAX_SAMPLES = 2**20
 
 
 class ExperimentError(InputError):
@@ -355,7 +359,7 @@ def _factor(ctx: Context, path: str, value: Any, design: str) -> Factor:
             if levels is None:
                 raise ctx.error(where, "a grid needs a list of values or a range with levels, "
                                 "e.g. { low = 0.2, high = 0.8, levels = 4 }")
-            levels = _positive_int(ctx, f"{where}.levels", levels)
+            levels = _positive_int(ctx, f"{where}.levels", levels, MAX_LEVELS)
             if levels < 2:
                 raise ctx.error(f"{where}.levels", "1 is not allowed; use 2 or more")
         elif levels is not None:
@@ -397,7 +401,8 @@ def _keep(ctx: Context, table: Any, months: int | None) -> Keep:
     if isinstance(spec, Mapping):
         if set(spec) != {"every"}:
             raise ctx.error("keep.months", "a table here takes only every, e.g. { every = 12 }")
-        return Keep(outcomes, None, _positive_int(ctx, "keep.months.every", spec["every"]))
+        return Keep(outcomes, None, _positive_int(ctx, "keep.months.every", spec["every"],
+                                                  MAX_MONTHS))
     if isinstance(spec, list) and spec:
         top = months if months is not None else MAX_MONTHS
         for i, m in enumerate(spec):
@@ -444,7 +449,7 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
                     "morris": "trajectories"}[design]
             raise ctx.error("samples", f"a {design} design needs samples ({what}), e.g. "
                             "samples = 16")
-        samples = _positive_int(ctx, "samples", samples)
+        samples = _positive_int(ctx, "samples", samples, MAX_SAMPLES)
         if design == "sobol" and samples & (samples - 1):
             lower = 1 << (samples.bit_length() - 1)
             raise ctx.error("samples", f"{samples} is not allowed; Sobol (Saltelli) needs a "
@@ -464,7 +469,7 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
         if design != "morris":
             raise ctx.error("levels", "levels (top level) is for morris designs; a grid range "
                             "takes levels inside it: { low = 0, high = 1, levels = 5 }")
-        levels = _positive_int(ctx, "levels", levels)
+        levels = _positive_int(ctx, "levels", levels, MAX_LEVELS)
         if levels < 2:
             raise ctx.error("levels", "1 is not allowed; use 2 or more (4 is usual)")
     replicates = _positive_int(ctx, "replicates", data.get("replicates", 1), 100_000)
@@ -472,8 +477,10 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
     if months is not None:
         months = _positive_int(ctx, "months", months, MAX_MONTHS)
     seed = data.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number of 0 or more")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or
+                             not 0 <= seed <= MAX_SEED):
+        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number from 0 to "
+                        f"2**63 - 1 ({MAX_SEED})")
 
     raw_factors = data.get("factors", {})
     if not isinstance(raw_factors, Mapping):
@@ -527,10 +534,14 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
             raise ctx.error("months" if months is not None else keys[0],
                             f"scenario {label!r}: {' '.join(str(exc).split())}") from None
     keep = _keep(ctx, data.get("keep", {}), months)
-    return Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
-                      samples=samples, second_order=second_order, levels=levels,
-                      replicates=replicates, months=months, seed=seed, params=params,
-                      keep=keep, description=description, source=source)
+    exp = Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
+                     samples=samples, second_order=second_order, levels=levels,
+                     replicates=replicates, months=months, seed=seed, params=params,
+                     keep=keep, description=description, source=source)
+    from oslsim.experiments.designs import check_size  # designs imports this module
+
+    check_size(exp)
+    return exp
 
 
 def load_experiment(path: str | Path) -> Experiment:
