@@ -65,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
         r = stop.report
         print(f"oslsim sweep: {r.summary()}; continue with: {again}", file=sys.stderr)
         return 143 if r.stopped_by == "SIGTERM" else 130
+    except KeyboardInterrupt as stop:  # before the first run: the store may hold the plan
+        term = getattr(stop, "signal_name", None) == "SIGTERM"
+        print(f"oslsim sweep: {'stopped by SIGTERM' if term else 'interrupted'} before any run "
+              f"finished; continue with: {again}", file=sys.stderr)
+        return 143 if term else 130
     except StoreWriteError as exc:
         print(f"oslsim sweep: error: {' '.join(str(exc).split())}; when the cause is fixed, "
               f"continue with: {again}", file=sys.stderr)

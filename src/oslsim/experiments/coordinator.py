@@ -142,6 +142,8 @@ class SweepInterrupted(KeyboardInterrupt):
 class _Terminated(KeyboardInterrupt):
     """SIGTERM arrived during a sweep: stop as for Ctrl-C."""
 
+    signal_name = "SIGTERM"
+
 
 @contextlib.contextmanager
 def _sigterm_stops() -> Iterator[None]:

@@ -529,7 +529,11 @@ def export_tables(path: str | Path, folder: str | Path, fmt: str = "parquet",
                 store.con.execute(f"COPY ({query}) TO {literal} ({options})",
                                   {"e": experiment} if experiment is not None else None)
             except duckdb.IOException as exc:
-                raise StoreWriteError(f"{target}: cannot be written: {_cause(exc)}") from None
+                if "read" not in str(exc).lower():
+                    raise StoreWriteError(f"{target}: cannot be written: {_cause(exc)}"
+                                          ) from None
+                raise InputError(f"{path}: cannot be read as a results store "
+                                 f"({_cause(exc)}); it may be truncated or damaged") from None
             except duckdb.Error as exc:
                 raise InputError(f"{path}: cannot be read as a results store "
                                  f"({_cause(exc)}); it may be truncated or damaged") from None
