@@ -32,6 +32,11 @@ from oslsim.tomlcheck import MAX_DEPTH, MAX_FILE_BYTES, KeyLines
 MODULE = [sys.executable, "-m", "oslsim.cli"]
 
 
+#: Seconds after which a blocked call (a named pipe's open) counts as hung: not a timing
+#: assertion, only a guard so that a regression fails instead of hanging the suite.
+HANG_S = 60
+
+
 class OverBudget(Exception):
     """The code under test used more CPU time than its budget."""
 
@@ -46,13 +51,34 @@ def cpu_budget(seconds: float) -> Iterator[None]:
     def over(signum: int, frame: object) -> None:
         raise OverBudget(f"more than {seconds} s of CPU time")
 
+    def hung(signum: int, frame: object) -> None:
+        raise OverBudget(f"blocked for {HANG_S} s (waiting uses no CPU time)")
+
     old = signal.signal(signal.SIGPROF, over)
+    old_alarm = signal.signal(signal.SIGALRM, hung)
     signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, HANG_S)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGPROF, old)
+        signal.signal(signal.SIGALRM, old_alarm)
+
+
+@contextlib.contextmanager
+def memory_cap(extra: int) -> Iterator[None]:
+    """Let this process map at most ``extra`` more bytes inside (then MemoryError)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/statm") as f:
+        used = int(f.read().split()[0]) * resource.getpagesize()
+    cap = used + extra if hard == resource.RLIM_INFINITY else min(hard, used + extra)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
@@ -433,7 +459,9 @@ def _huge(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("command", ["scenarios show", "run --scenario", "sweep"])
 def test_odd_files_are_refused_at_once_in_one_line(make, command, tmp_path, capsys):
     path = make(tmp_path)
-    with cpu_budget(5.0):  # a pipe would block and /dev/zero never end: both stop at once
+    # a pipe would block and /dev/zero never end: both must stop at once; the memory cap
+    # turns a regression that reads /dev/zero into a MemoryError, not a machine out of memory
+    with memory_cap(2 << 30), cpu_budget(5.0):
         assert main([*command.split(), str(path)]) == 2
     line = one_line_error(capsys)
     assert str(path) in line
