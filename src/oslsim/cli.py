@@ -62,9 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, ValueError) as exc:
         print(f"oslsim {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"oslsim {args.command}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        term = getattr(exc, "signal_name", None) == "SIGTERM"
+        print(f"oslsim {args.command}: {'stopped by SIGTERM' if term else 'interrupted'}",
+              file=sys.stderr)
+        return 143 if term else 130
     except Exception as exc:  # noqa: BLE001 - last resort: one line, exit 1
         print(f"oslsim {args.command}: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return 1

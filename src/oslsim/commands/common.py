@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +32,10 @@ def int_in(low: int, high: int | None = None, allowed: str | None = None):  # no
 #: Whole numbers of at least 1 and at least 0.
 positive_int = int_in(1)
 non_negative_int = int_in(0)
+#: Largest seed: seeds are stored as 64-bit signed integers.
+MAX_SEED = 2**63 - 1
+#: A seed: a whole number from 0 to MAX_SEED (argparse names the option in its error).
+seed_int = int_in(0, MAX_SEED, f"a whole number from 0 to 2**63 - 1 ({MAX_SEED})")
 
 
 def param_int(path: str):  # noqa: ANN201 - an argparse type
@@ -53,16 +59,84 @@ def add_runner_options(parser: argparse.ArgumentParser, dask_local: bool = True)
                            help="start a local Dask cluster of N single-threaded workers")
 
 
-def parse_sets(items: list[str] | None) -> dict[str, str]:
-    """Turn repeated ``--set key=value`` into a mapping; the values are coerced later."""
+def parse_sets(items: list[str] | None, taken: dict[str, str] | None = None) -> dict[str, str]:
+    """Turn repeated ``--set key=value`` into a mapping, refusing what would be ignored.
+
+    Each key is checked against the parameters (name and value) here, before any work; a
+    key given twice, or also given by its own option (``taken``: key -> option, e.g.
+    ``{"households": "--households"}``), is refused rather than one silently winning.
+    """
+    from oslsim.tomlcheck import check_param
+
     result: dict[str, str] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
             raise InputError(f"--set {item!r}: expected key=value, e.g. "
                              "organisations.capacity_mean=0.4")
-        result[key.strip()] = value.strip()
+        if key in result:
+            raise InputError(f"--set {key}: given twice ({key}={result[key]} and {key}={value}); "
+                             "give each parameter once")
+        if taken and key in taken:
+            raise InputError(f"--set {key}: also given as {taken[key]}; use one of the two")
+        try:
+            check_param(key, value)
+        except ValueError as exc:
+            raise InputError(f"--set {key}={value}: {' '.join(str(exc).split())}") from None
+        result[key] = value
     return result
+
+
+def _probe_folder(option: str, path: Path, folder: Path) -> None:
+    """Refuse a folder this process cannot create a file in (tried, then removed)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".oslsim-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{option} {path}: cannot write in {folder} "
+                         f"({exc.strerror or type(exc).__name__}); choose another place"
+                         ) from None
+
+
+def _existing_parent(option: str, path: Path) -> Path:
+    """The nearest folder above ``path`` that exists; a file in the way is refused."""
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{option} {path}: {parent} is a file, not a folder")
+    return parent
+
+
+def check_file_destination(option: str, path: Path) -> None:
+    """Check, before any work, that a file can be written at ``path``; exit 2 if not.
+
+    An existing directory, a non-regular file or an unwritable place is refused in one line
+    naming the option, so a finished computation is never lost at the end.
+    """
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    if path.exists():
+        if not path.is_file():
+            raise InputError(f"{option} {path}: is not a regular file; give a file name")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))  # opens, writes nothing
+        except OSError as exc:
+            raise InputError(f"{option} {path}: cannot be written "
+                             f"({exc.strerror or type(exc).__name__})") from None
+        return
+    _probe_folder(option, path, _existing_parent(option, path))
+
+
+def check_folder_destination(option: str, path: Path) -> None:
+    """Check, before any work, that files can be written into folder ``path``; exit 2 if not."""
+    if path.exists():
+        if not path.is_dir():
+            raise InputError(f"{option} {path}: is a file; give a folder")
+        _probe_folder(option, path, path)
+        return
+    _probe_folder(option, path, _existing_parent(option, path))
 
 
 def add_set_option(parser: argparse.ArgumentParser) -> None:

@@ -25,9 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export the tables and list the files written."""
+    from oslsim.commands.common import check_folder_destination
     from oslsim.experiments.store import export_tables
 
     fmt, folder = ("parquet", args.parquet) if args.parquet else ("csv", args.csv)
+    check_folder_destination(f"--{fmt}", folder)
     for path in export_tables(args.store, folder, fmt, args.experiment):
         print(f"wrote {path}")
     return 0

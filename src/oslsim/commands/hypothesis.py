@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from oslsim.commands.common import add_runner_options
+from oslsim.commands.common import (
+    add_runner_options,
+    check_file_destination,
+    check_folder_destination,
+)
+from oslsim.errors import InputError
 
 EPILOG = """examples:
   oslsim hypothesis --quick                 # the same design, fewer replicates (minutes)
@@ -45,20 +50,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the experiment, write the report and say where it is."""
+    from oslsim.experiments.store import StoreWriteError
     from oslsim.study import STORE_NAME, headline, run_hypothesis
 
+    check_folder_destination("--out", args.out)  # every destination before any sweep
+    if (args.out / STORE_NAME).exists():
+        check_file_destination("--out", args.out / STORE_NAME)
+    if args.update_docs is not None:
+        _check_docs(args.update_docs)
+    again = " ".join(["oslsim hypothesis", *(["--quick"] if args.quick else []),
+                      *([f"--experiments {args.experiments}"] if args.experiments else []),
+                      f"--out {args.out}", "--resume"])
     try:
         done = run_hypothesis(args.out, quick=args.quick, workers=args.workers,
                               scheduler=args.scheduler, resume=args.resume,
                               experiments=args.experiments, progress=not args.no_progress,
                               update_docs_path=args.update_docs)
-    except KeyboardInterrupt:
-        again = " ".join(["oslsim hypothesis", *(["--quick"] if args.quick else []),
-                          *([f"--experiments {args.experiments}"] if args.experiments else []),
-                          f"--out {args.out}", "--resume"])
-        print(f"oslsim hypothesis: interrupted; the finished runs are kept in "
-              f"{args.out / STORE_NAME}; continue with: {again}", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        report = getattr(stop, "report", None)
+        term = getattr(report, "stopped_by", None) == "SIGTERM"
+        print(f"oslsim hypothesis: {'stopped by SIGTERM' if term else 'interrupted'}; the "
+              f"finished runs are kept in {args.out / STORE_NAME}; continue with: {again}",
+              file=sys.stderr)
+        return 143 if term else 130
+    except StoreWriteError as exc:
+        print(f"oslsim hypothesis: error: {' '.join(str(exc).split())}; when the cause is "
+              f"fixed, continue with: {again}", file=sys.stderr)
+        return 1
     print(" ".join(headline(done.analysis, "id")))
     print(" ".join(headline(done.analysis, "en")))
     print(f"report: {done.paths['html']} (Markdown: {done.paths['markdown']}); "
@@ -66,3 +84,20 @@ def run(args: argparse.Namespace) -> int:
     if "docs" in done.paths:
         print(f"updated {done.paths['docs']}")
     return 0
+
+
+def _check_docs(path: Path) -> None:
+    """Refuse an ``--update-docs`` file that is missing, unwritable or lacks the markers."""
+    from oslsim.hypothesis import DOCS_BEGIN, DOCS_END
+
+    if not path.is_file():
+        raise InputError(f"--update-docs {path}: file not found; give the Markdown file with "
+                         f"the result section (docs/hypothesis.md)")
+    check_file_destination("--update-docs", path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--update-docs {path}: cannot be read ({exc})") from None
+    if DOCS_BEGIN not in text or DOCS_END not in text:
+        raise InputError(f"--update-docs {path}: no section marked {DOCS_BEGIN} … {DOCS_END}; "
+                         "add the two markers where the result should go")

@@ -11,9 +11,11 @@ from tqdm import tqdm
 
 from oslsim.commands.common import (
     add_set_option,
+    check_file_destination,
     param_int,
     parse_sets,
     positive_int,
+    seed_int,
     write_table,
 )
 from oslsim.errors import InputError
@@ -47,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="households in the kelurahan (default: the scenario's, else 2000)")
     p.add_argument("--months", type=positive_int, default=None,
                    help="months to simulate (default: the scenario's, usually 120)")
-    p.add_argument("--seed", type=int, default=None,
+    p.add_argument("--seed", type=seed_int, default=None,
                    help="seed of the run's random generator (default: fresh entropy, printed)")
     add_set_option(p)
     p.add_argument("--out", type=Path, help="write the monthly table (.csv or .parquet)")
@@ -67,13 +69,16 @@ def summary_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Resolve the scenario and overrides, run, print the summary, write table and figure."""
-    overrides: dict[str, object] = dict(parse_sets(args.sets))
+    taken = {"households": "--households"} if args.households is not None else None
+    overrides: dict[str, object] = dict(parse_sets(args.sets, taken))
     if args.households is not None:
         overrides["households"] = args.households
     for option, path, allowed in (("--out", args.out, (".csv", ".parquet")),
                                   ("--plot", args.plot, PLOT_SUFFIXES)):
         if path is not None and path.suffix.lower() not in allowed:
             raise InputError(f"{option} {path}: use a name ending in {' or '.join(allowed)}")
+        if path is not None:
+            check_file_destination(option, path)  # before the run, so no result is lost
     seed = args.seed if args.seed is not None else int(pd.Timestamp.now().value % (2**31))
     result = simulate(
         args.scenario, months=args.months, rng=seed, overrides=overrides,

@@ -118,4 +118,7 @@ def _toml_text(sc: Scenario, ref: str) -> str:
     if sc.source.startswith("builtin:"):
         res = resources.files("oslsim.scenarios") / "builtin" / f"{sc.name}.toml"
         return res.read_text(encoding="utf-8")
-    return Path(ref).read_text(encoding="utf-8")
+    from oslsim.scenarios import ScenarioError
+    from oslsim.tomlcheck import read_text
+
+    return read_text(Path(ref), ref, "a scenario file", ScenarioError, "give a .toml file")

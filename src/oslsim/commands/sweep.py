@@ -6,7 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from oslsim.commands.common import add_runner_options
+from oslsim.commands.common import (
+    add_runner_options,
+    check_file_destination,
+    check_folder_destination,
+)
 
 EPILOG = """examples:
   oslsim sweep experiments/example_sweep.toml                 # all cores, progress bar
@@ -42,19 +46,34 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load the experiment, run the sweep, print where the results are."""
     from oslsim.experiments import SweepInterrupted, load_experiment, sweep
+    from oslsim.experiments.store import StoreWriteError, default_store
 
     exp = load_experiment(args.experiment)
+    if args.out is not None:
+        check_file_destination("--out", args.out)
+    else:
+        check_folder_destination("--out", default_store(exp.name).parent)
     print(f"oslsim sweep: experiment {exp.name} ({exp.design} design, {exp.replicates} "
           f"replicate{'s' * (exp.replicates > 1)} per point)", file=sys.stderr)
+    store = args.out if args.out is not None else default_store(exp.name)
+    again = f"oslsim sweep {args.experiment} --out {store} --resume"
     try:
-        report = sweep(exp, out=args.out, workers=args.workers, scheduler=args.scheduler,
+        report = sweep(exp, out=store, workers=args.workers, scheduler=args.scheduler,
                        dask_local=args.dask_local, resume=args.resume,
                        overwrite=args.overwrite, progress=not args.no_progress)
     except SweepInterrupted as stop:
         r = stop.report
-        print(f"oslsim sweep: {r.summary()}; continue with: oslsim sweep {args.experiment} "
-              f"--out {r.store} --resume", file=sys.stderr)
-        return 130
+        print(f"oslsim sweep: {r.summary()}; continue with: {again}", file=sys.stderr)
+        return 143 if r.stopped_by == "SIGTERM" else 130
+    except KeyboardInterrupt as stop:  # before the first run: the store may hold the plan
+        term = getattr(stop, "signal_name", None) == "SIGTERM"
+        print(f"oslsim sweep: {'stopped by SIGTERM' if term else 'interrupted'} before any run "
+              f"finished; continue with: {again}", file=sys.stderr)
+        return 143 if term else 130
+    except StoreWriteError as exc:
+        print(f"oslsim sweep: error: {' '.join(str(exc).split())}; when the cause is fixed, "
+              f"continue with: {again}", file=sys.stderr)
+        return 1
     if exp.seed is None:
         print(f"oslsim sweep: root seed {report.root_seed} (add 'seed = {report.root_seed}' to "
               "the file to repeat these numbers elsewhere)", file=sys.stderr)

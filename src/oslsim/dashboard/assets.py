@@ -3,18 +3,25 @@
 Solara loads its JavaScript and CSS from a CDN unless its asset proxy finds them in a local
 cache. The ``solara-assets`` package ships that cache; :func:`configure_offline` points
 Solara at it (through its documented ``SOLARA_*`` settings) and turns off Solara's
-telemetry, so a classroom without internet sees the whole page and the server never tries
-to reach the network.
+telemetry, so a classroom without internet sees the whole page.
+
+Solara's proxy fetches any file missing from the cache from the public CDN (with retries)
+and writes it into the cache, on the request of any client. :class:`BundledOnly` sits in
+front of the app and answers every ``/_solara/cdn/`` request for a file the bundle lacks
+with 404 at once, so the server never reaches the network and never writes the cache.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Awaitable, Callable, MutableMapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-__all__ = ["REQUIRED", "assets_dir", "missing_assets", "configure_offline", "OFFLINE_ENV"]
+__all__ = ["REQUIRED", "CDN_PREFIX", "BundledOnly", "assets_dir", "missing_assets",
+           "configure_offline", "OFFLINE_ENV"]
 
 #: Files the page needs from the CDN cache (solara 1.64 with ipywidgets 8 and Vue 2).
 REQUIRED: tuple[str, ...] = (
@@ -25,6 +32,8 @@ REQUIRED: tuple[str, ...] = (
     "font-awesome@4.5.0/css/font-awesome.min.css",
 )
 _MARKER = "share/solara/cdn/"
+#: Where Solara serves its CDN proxy (``solara.server.cdn_helper.cdn_url_path``).
+CDN_PREFIX = "/_solara/cdn/"
 
 
 def assets_dir() -> Path | None:
@@ -73,3 +82,56 @@ def configure_offline(environ: dict[str, str] | None = None) -> Path | None:
     if root is not None:
         env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(root)
     return root
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class BundledOnly:
+    """ASGI wrapper: CDN-proxy requests are served only from the bundled cache, else 404.
+
+    Parameters
+    ----------
+    app : ASGI application
+        Solara's Starlette app.
+    root : Path or None
+        The bundled cache (:func:`assets_dir`); ``None``: every CDN request is a 404.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], root: Path | None) -> None:
+        self.app = app
+        self.root = root.resolve() if root is not None else None
+
+    def bundled(self, path: str) -> bool:
+        """Whether ``path`` (below the CDN prefix) is a file of the bundle.
+
+        Mirrors Solara's cache layout (a bare package name is ``name/__main.js``); a path
+        that leaves the folder (``..``, a symbolic link out) is not bundled.
+        """
+        if self.root is None or not path or "\x00" in path:
+            return False
+        parts = path.replace("\\", "/").split("/")
+        rel = Path(path) / "__main.js" if len(parts) == 1 else Path(path)
+        try:
+            full = (self.root / rel).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return False
+        return full.is_relative_to(self.root) and full.is_file()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer an unbundled CDN request with 404; pass everything else to the app."""
+        if scope.get("type") == "http":
+            path = scope.get("path", "")
+            root_path = scope.get("root_path", "")
+            if root_path and path.startswith(root_path):
+                path = path[len(root_path):]
+            if path.startswith(CDN_PREFIX) and not self.bundled(path[len(CDN_PREFIX):]):
+                body = b"not bundled with this server (it never fetches from the internet)\n"
+                await send({"type": "http.response.start", "status": 404,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

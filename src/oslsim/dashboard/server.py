@@ -2,7 +2,8 @@
 
 The port is bound here, before any web machinery starts, so a busy port is a one-line
 :class:`~oslsim.errors.InputError` (exit status 2 on the command line); the bound socket is
-then handed to uvicorn, which serves Solara's Starlette app.
+then handed to uvicorn, which serves Solara's Starlette app behind
+:class:`~oslsim.dashboard.assets.BundledOnly` (front-end files only from the bundle).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = DEFAUL
     say = say or _say
     check_options(lang, port, scenario)
     sock = bind(host, port)
-    from oslsim.dashboard.assets import configure_offline, missing_assets
+    from oslsim.dashboard.assets import BundledOnly, configure_offline, missing_assets
 
     root = configure_offline()
     os.environ["SOLARA_APP"] = APP
@@ -130,9 +131,11 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = DEFAUL
     missing = missing_assets(root)
     if missing:
         say("oslsim serve: peringatan / warning: local front-end files are missing "
-            f"({', '.join(missing)}); the page needs the internet. Install solara-assets.")
+            f"({', '.join(missing)}) and are never fetched from the internet, so the page "
+            "cannot load. Install solara-assets.")
     say("Tekan Ctrl+C untuk berhenti (press Ctrl+C to stop).")
-    config = uvicorn.Config(solara_starlette.app, host=host, port=sock.getsockname()[1],
+    app = BundledOnly(solara_starlette.app, root)  # uncached CDN paths: 404, no fetch
+    config = uvicorn.Config(app, host=host, port=sock.getsockname()[1],
                             log_level="warning", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
                             ws="auto")
     server = uvicorn.Server(config)

@@ -8,11 +8,14 @@ missing or failed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +34,14 @@ from oslsim.experiments.runner import (
     RunTask,
 )
 from oslsim.experiments.spec import SCENARIO_FACTOR, Experiment, as_experiment
-from oslsim.experiments.store import DONE, FAILED, ResultStore, default_store, load_results
+from oslsim.experiments.store import (
+    DONE,
+    FAILED,
+    ResultStore,
+    StoreWriteError,
+    default_store,
+    load_results,
+)
 
 __all__ = ["SweepInterrupted", "SweepPlan", "SweepReport", "plan_sweep", "run_id", "sweep"]
 
@@ -106,6 +116,7 @@ class SweepReport:
     runner: str
     workers: int
     interrupted: bool = False
+    stopped_by: str | None = None  # "SIGINT" (Ctrl-C) or "SIGTERM" when interrupted
 
     def load(self) -> dict[str, pd.DataFrame]:
         """Read this experiment's tables from the store (see :func:`load_results`)."""
@@ -113,7 +124,8 @@ class SweepReport:
 
     def summary(self) -> str:
         """One line for the command line."""
-        head = "interrupted" if self.interrupted else "finished"
+        head = ("stopped by SIGTERM" if self.stopped_by == "SIGTERM" else "interrupted") \
+            if self.interrupted else "finished"
         return (f"{head}: {self.ran} of {self.to_run} runs in {self.seconds:,.1f} s "
                 f"({self.failed_now} failed); store {self.store} holds {self.done} done, "
                 f"{self.failed} failed, {self.pending} pending of {self.total}")
@@ -125,6 +137,34 @@ class SweepInterrupted(KeyboardInterrupt):
     def __init__(self, report: SweepReport) -> None:
         super().__init__(report.summary())
         self.report = report
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM arrived during a sweep: stop as for Ctrl-C."""
+
+    signal_name = "SIGTERM"
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While a sweep runs, SIGTERM stops it as Ctrl-C does: workers ended, stored runs kept.
+
+    Without this the process died at once (status -15): no resume hint, and the pool's
+    semaphores leaked. A second SIGTERM during the clean-up ends the process as usual.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise _Terminated
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def default_workers() -> int:
@@ -235,7 +275,7 @@ def sweep(
     if store_path.suffix.lower() not in (".duckdb", ".db", ".ddb"):
         raise InputError(f"out: {store_path}: use a file name ending in .duckdb")
     started = time.perf_counter()
-    with ResultStore(store_path) as store:
+    with _sigterm_stops(), ResultStore(store_path) as store:
         stored = store.experiment(exp.name)
         if exp.seed is not None:
             root = exp.seed
@@ -257,6 +297,7 @@ def sweep(
                    disable=not progress or not todo, dynamic_ncols=True,
                    mininterval=0.5 if sys.stderr.isatty() else 1.0)
         results = None
+        stopped_by = None
         try:
             if todo:
                 runner = _runner(workers, scheduler, dask_local, len(todo), run_fn,
@@ -264,13 +305,18 @@ def sweep(
                 runner_name, runner_workers = runner.name, runner.workers
                 results = runner.results(todo)
                 for outcome, attempts in results:
-                    store.record(outcome, attempts)
+                    try:
+                        store.record(outcome, attempts)
+                    except StoreWriteError as exc:
+                        raise StoreWriteError(f"{exc}; the runs stored before it are "
+                                              "kept") from None
                     ran += 1
                     failed_now += outcome.status == FAILED
                     bar.set_postfix_str(f"failed {failed_now}", refresh=False)
                     bar.update(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             interrupted = True
+            stopped_by = "SIGTERM" if isinstance(exc, _Terminated) else "SIGINT"
         finally:
             bar.close()
             if results is not None:
@@ -283,7 +329,8 @@ def sweep(
         to_run=len(todo), done=counts[DONE], failed=counts[FAILED],
         pending=counts["pending"], ran=ran, failed_now=failed_now,
         seconds=time.perf_counter() - started,
-        runner=runner_name, workers=runner_workers, interrupted=interrupted)
+        runner=runner_name, workers=runner_workers, interrupted=interrupted,
+        stopped_by=stopped_by)
     if interrupted:
         raise SweepInterrupted(report)
     return report

@@ -17,7 +17,10 @@ import pandas as pd
 from oslsim.experiments.spec import SCENARIO_FACTOR, Experiment
 
 __all__ = [
+    "MAX_RUNS",
     "build_design",
+    "check_size",
+    "design_size",
     "design_rng",
     "grid",
     "latin_hypercube",
@@ -25,6 +28,10 @@ __all__ = [
     "replicate_seeds",
     "sobol",
 ]
+
+#: Most runs (points x replicates) an experiment may plan: a million runs of a second each is
+#: eleven days on one core, and the store's pending rows are made before the first run.
+MAX_RUNS = 1_000_000
 
 #: Spawn key of the design sampler's stream: far from the replicates' keys 0, 1, 2, …
 DESIGN_STREAM = 2**32 - 1
@@ -96,6 +103,39 @@ def morris(problem: Mapping[str, Any], n: int, rng: int | np.random.Generator | 
                       dtype=float)
 
 
+def design_size(exp: Experiment) -> int:
+    """How many design points an experiment has, from its definition alone (no sampling).
+
+    Grid ranges count their ``levels`` (an upper bound: integer levels may coincide).
+    """
+    points = 1
+    for f in exp.listed:
+        points *= len(f.values) if f.values is not None else int(f.levels or 1)
+    if exp.design in ("lhs", "sobol", "morris"):
+        d, n = len(exp.ranged), int(exp.samples or 0)
+        points *= {"lhs": n, "morris": n * (d + 1),
+                   "sobol": n * (2 * d + 2 if exp.second_order else d + 2)}[exp.design]
+    return points
+
+
+def check_size(exp: Experiment) -> int:
+    """Return the number of runs, or raise a one-line error when it is over :data:`MAX_RUNS`.
+
+    Checked before anything is sampled or allocated (a Sobol sample of 2**30 points would
+    ask for many GiB).
+    """
+    from oslsim.experiments.spec import ExperimentError
+
+    points = design_size(exp)
+    runs = points * exp.replicates
+    if runs > MAX_RUNS:
+        raise ExperimentError(
+            f"{exp.source}: the design has {runs:,} runs ({points:,} points x "
+            f"{exp.replicates:,} replicates); at most {MAX_RUNS:,} are allowed; lower samples, "
+            "levels, the listed values or replicates")
+    return runs
+
+
 def _sample(exp: Experiment, root: int) -> np.ndarray | None:
     problem = exp.problem()
     if problem is None:
@@ -117,6 +157,7 @@ def build_design(exp: Experiment, root: int) -> pd.DataFrame:
     order, ``sample`` giving the row (so ``SALib.analyze`` can be fed per combination).
     ``sample`` is missing in a grid. Integer parameters are rounded to whole numbers.
     """
+    check_size(exp)
     listed = exp.listed
     ranged = exp.ranged if exp.design != "grid" else ()
     combos = grid([f.grid_values() for f in listed])

@@ -43,6 +43,8 @@ QUEUE_PER_WORKER = 2
 #: Dask settings for a local cluster: leave glibc's own trimming (the nanny's default
 #: MALLOC_TRIM_THRESHOLD_=65536 hands memory back after nearly every free of a run's arrays).
 LOCAL_DASK_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+#: Where a local Dask cluster listens (scheduler, workers and dashboard): this computer only.
+LOOPBACK = "127.0.0.1"
 #: Longest error message stored per failed run (characters).
 ERROR_CHARS = 500
 
@@ -359,9 +361,11 @@ class DaskRunner:
             self.name = "local dask cluster"
             with dask.config.set({"distributed.scheduler.allowed-failures": max_attempts - 1,
                                   **LOCAL_DASK_CONFIG}):
+                # every listener on loopback: the dashboard too (":0" would be 0.0.0.0)
                 self.cluster = LocalCluster(n_workers=int(local_workers), threads_per_worker=1,
-                                            processes=True, host="127.0.0.1",
-                                            dashboard_address=":0", silence_logs=logging.ERROR)
+                                            processes=True, host=LOOPBACK,
+                                            dashboard_address=f"{LOOPBACK}:0",
+                                            silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             self.name = f"dask cluster {scheduler}"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +19,18 @@ import numpy as np
 import pandas as pd
 
 from oslsim.errors import InputError
-from oslsim.params import Params, coerce_value, iter_params, param_info
-from oslsim.tomlcheck import flatten, read_text, strip_key, suggest, type_name
+from oslsim.tomlcheck import (
+    MAX_MONTHS,
+    NAME,
+    Context,
+    check_param,
+    find_param,
+    flatten,
+    loads,
+    read_text,
+    suggest,
+    type_name,
+)
 
 __all__ = [
     "DESIGNS",
@@ -46,19 +54,26 @@ TOP_KEYS = ("name", "description", "scenario", "months", "replicates", "seed", "
             "samples", "second_order", "levels", "factors", "params", "keep")
 KEEP_KEYS = ("outcomes", "months")
 RANGE_KEYS = ("low", "high", "levels")
-#: Longest run an experiment may ask for (a century of months, as for scenarios).
-MAX_MONTHS = 1200
 #: Default Morris grid levels (SALib's default; even numbers keep the trajectories balanced).
 MORRIS_LEVELS = 4
 #: Other names users give the designs, for the "did you mean" hint.
 _ALIASES = {"latin": "lhs", "latin_hypercube": "lhs", "hypercube": "lhs", "saltelli": "sobol",
             "sobol_saltelli": "sobol", "full": "grid", "factorial": "grid",
             "full_factorial": "grid", "elementary_effects": "morris", "oat": "morris"}
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+#: Largest root seed: the store keeps seeds as 64-bit signed integers.
+MAX_SEED = 2**63 - 1
+#: Most levels of a grid range or a Morris grid.
+MAX_LEVELS = 1000
+#: Most sampled points asked for (the whole design is bounded by designs.MAX_RUNS).
+MAX_SAMPLES = 2**20
 
 
 class ExperimentError(InputError):
     """An experiment that cannot be run: one line naming the file, the key and what is allowed."""
+
+
+def _context(source: str, text: str | None) -> Context:
+    return Context(source, text, ExperimentError)
 
 
 def _is_range(table: Mapping[str, Any]) -> bool:
@@ -67,59 +82,6 @@ def _is_range(table: Mapping[str, Any]) -> bool:
 
 def _is_path(ref: str) -> bool:
     return ref.endswith(".toml") or "/" in ref or "\\" in ref
-
-
-# --------------------------------------------------------------------------- where keys are
-
-
-class _Lines:
-    """Find the line of a dotted key in TOML text (best effort: tables, dotted, quoted keys)."""
-
-    _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
-    _KEY = re.compile(r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)"
-                      r"(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=")
-    _PART = re.compile(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)")
-
-    def __init__(self, text: str | None) -> None:
-        self.index: dict[str, int] = {}
-        table = ""
-        for number, line in enumerate((text or "").splitlines(), start=1):
-            head = self._HEADER.match(line)
-            if head:
-                table = self._join(head.group(1))
-                self.index.setdefault(table, number)
-                continue
-            key = self._KEY.match(line)
-            if key:
-                full = ".".join(p for p in (table, self._join(key.group(1))) if p)
-                self.index.setdefault(full, number)
-
-    @classmethod
-    def _join(cls, dotted: str) -> str:
-        return ".".join(a or b or c for a, b, c in cls._PART.findall(dotted))
-
-    def find(self, key: str) -> int | None:
-        """Return the line where the dotted ``key`` (or its nearest parent) is written."""
-        key = re.sub(r"\[\d+\]", "", key)
-        while key:
-            if key in self.index:
-                return self.index[key]
-            key = key.rpartition(".")[0]
-        return None
-
-
-class _Context:
-    """Where a problem is: the file's name and its key lines, for one-line errors."""
-
-    def __init__(self, source: str, text: str | None) -> None:
-        self.source = source
-        self.lines = _Lines(text)
-
-    def error(self, key: str, problem: str) -> ExperimentError:
-        """Build the one-line error for the dotted ``key``."""
-        line = self.lines.find(key)
-        at = f"{self.source}, line {line}" if line else self.source
-        return ExperimentError(f"{at}: {key}: {' '.join(problem.split())}")
 
 
 # --------------------------------------------------------------------------- the pieces
@@ -320,36 +282,23 @@ def _numbers_of(scenario: Any) -> Any:
 # --------------------------------------------------------------------------- parsing
 
 
-def _groups() -> set[str]:
-    return {i.path.rsplit(".", 1)[0] for i in iter_params() if "." in i.path}
-
-
-def _param(ctx: _Context, where: str, path: str) -> Any:
+def _param(ctx: Context, where: str, path: str) -> Any:
     """Return the parameter's definition or raise the one-line error with a hint."""
     try:
-        return param_info(path)
+        return find_param(path)
     except ValueError as exc:
-        if path in _groups():
-            example = next(i.path for i in iter_params() if i.path.startswith(path + "."))
-            raise ctx.error(where, f"is a group of parameters, not a value; use one of its "
-                            f"parameters, e.g. {example}") from None
-        raise ctx.error(where, strip_key(path, exc)) from None
+        raise ctx.error(where, str(exc)) from None
 
 
-def _value(ctx: _Context, where: str, path: str, value: Any) -> Any:
+def _value(ctx: Context, where: str, path: str, value: Any) -> Any:
     """Coerce one value to the parameter's type and check its range."""
-    if isinstance(value, (Mapping, list)):
-        raise ctx.error(where, f"expected a single value, got {type_name(value)}; "
-                        f"allowed {param_info(path).allowed()}")
     try:
-        coerced = coerce_value(path, value)
-        Params().with_overrides({path: coerced})
+        return check_param(path, value)
     except ValueError as exc:
-        raise ctx.error(where, strip_key(path, exc)) from None
-    return coerced
+        raise ctx.error(where, str(exc)) from None
 
 
-def _positive_int(ctx: _Context, key: str, value: Any, high: int | None = None) -> int:
+def _positive_int(ctx: Context, key: str, value: Any, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or \
             (high is not None and value > high):
         upper = f" to {high:,}" if high is not None else " or more"
@@ -357,7 +306,7 @@ def _positive_int(ctx: _Context, key: str, value: Any, high: int | None = None) 
     return value
 
 
-def _scenario_ref(ctx: _Context, key: str, label: Any, base_dir: Path | None) -> Any:
+def _scenario_ref(ctx: Context, key: str, label: Any, base_dir: Path | None) -> Any:
     """Load one scenario (a built-in name, or a path relative to the experiment file)."""
     from oslsim.scenarios import load_scenario
 
@@ -374,7 +323,7 @@ def _scenario_ref(ctx: _Context, key: str, label: Any, base_dir: Path | None) ->
         raise ctx.error(key, " ".join(str(exc).split())) from None
 
 
-def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
+def _factor(ctx: Context, path: str, value: Any, design: str) -> Factor:
     where = f"factors.{path}"
     if path == SCENARIO_FACTOR:
         if not isinstance(value, list) or not value:
@@ -410,7 +359,7 @@ def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
             if levels is None:
                 raise ctx.error(where, "a grid needs a list of values or a range with levels, "
                                 "e.g. { low = 0.2, high = 0.8, levels = 4 }")
-            levels = _positive_int(ctx, f"{where}.levels", levels)
+            levels = _positive_int(ctx, f"{where}.levels", levels, MAX_LEVELS)
             if levels < 2:
                 raise ctx.error(f"{where}.levels", "1 is not allowed; use 2 or more")
         elif levels is not None:
@@ -421,7 +370,7 @@ def _factor(ctx: _Context, path: str, value: Any, design: str) -> Factor:
                     f"{type_name(value)}")
 
 
-def _keep(ctx: _Context, table: Any, months: int | None, extra: Iterable[str] = ()) -> Keep:
+def _keep(ctx: Context, table: Any, months: int | None, extra: Iterable[str] = ()) -> Keep:
     if not isinstance(table, Mapping):
         raise ctx.error("keep", f"expected a table with {', '.join(KEEP_KEYS)}, got "
                         f"{type_name(table)}")
@@ -454,7 +403,8 @@ def _keep(ctx: _Context, table: Any, months: int | None, extra: Iterable[str] = 
     if isinstance(spec, Mapping):
         if set(spec) != {"every"}:
             raise ctx.error("keep.months", "a table here takes only every, e.g. { every = 12 }")
-        return Keep(outcomes, None, _positive_int(ctx, "keep.months.every", spec["every"]))
+        return Keep(outcomes, None, _positive_int(ctx, "keep.months.every", spec["every"],
+                                                  MAX_MONTHS))
     if isinstance(spec, list) and spec:
         top = months if months is not None else MAX_MONTHS
         for i, m in enumerate(spec):
@@ -475,7 +425,7 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
     and ``base_dir`` resolves relative scenario paths. ``outcomes`` names the extra columns
     (custom reporters) the run function provides, which ``keep.outcomes`` may then list.
     """
-    ctx = _Context(source, text)
+    ctx = _context(source, text)
     if not isinstance(data, Mapping):
         raise ctx.error("experiment", f"expected a table, got {type_name(data)}")
     for key in data:
@@ -483,7 +433,7 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
             raise ctx.error(key, f"unknown key; allowed {', '.join(TOP_KEYS)}"
                             f"{suggest(key, TOP_KEYS)}")
     name = data.get("name", default_name)
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME.match(name):
         raise ctx.error("name", f"{name!r} is not allowed; use letters, digits, _ . - "
                         "(it names the store file)")
     description = data.get("description", "")
@@ -502,7 +452,7 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
                     "morris": "trajectories"}[design]
             raise ctx.error("samples", f"a {design} design needs samples ({what}), e.g. "
                             "samples = 16")
-        samples = _positive_int(ctx, "samples", samples)
+        samples = _positive_int(ctx, "samples", samples, MAX_SAMPLES)
         if design == "sobol" and samples & (samples - 1):
             lower = 1 << (samples.bit_length() - 1)
             raise ctx.error("samples", f"{samples} is not allowed; Sobol (Saltelli) needs a "
@@ -522,7 +472,7 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
         if design != "morris":
             raise ctx.error("levels", "levels (top level) is for morris designs; a grid range "
                             "takes levels inside it: { low = 0, high = 1, levels = 5 }")
-        levels = _positive_int(ctx, "levels", levels)
+        levels = _positive_int(ctx, "levels", levels, MAX_LEVELS)
         if levels < 2:
             raise ctx.error("levels", "1 is not allowed; use 2 or more (4 is usual)")
     replicates = _positive_int(ctx, "replicates", data.get("replicates", 1), 100_000)
@@ -530,8 +480,10 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
     if months is not None:
         months = _positive_int(ctx, "months", months, MAX_MONTHS)
     seed = data.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number of 0 or more")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or
+                             not 0 <= seed <= MAX_SEED):
+        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number from 0 to "
+                        f"2**63 - 1 ({MAX_SEED})")
 
     raw_factors = data.get("factors", {})
     if not isinstance(raw_factors, Mapping):
@@ -585,10 +537,14 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
             raise ctx.error("months" if months is not None else keys[0],
                             f"scenario {label!r}: {' '.join(str(exc).split())}") from None
     keep = _keep(ctx, data.get("keep", {}), months, outcomes)
-    return Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
-                      samples=samples, second_order=second_order, levels=levels,
-                      replicates=replicates, months=months, seed=seed, params=params,
-                      keep=keep, description=description, source=source)
+    exp = Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
+                     samples=samples, second_order=second_order, levels=levels,
+                     replicates=replicates, months=months, seed=seed, params=params,
+                     keep=keep, description=description, source=source)
+    from oslsim.experiments.designs import check_size  # designs imports this module
+
+    check_size(exp)
+    return exp
 
 
 def load_experiment(path: str | Path, outcomes: Iterable[str] = ()) -> Experiment:
@@ -602,11 +558,7 @@ def load_experiment(path: str | Path, outcomes: Iterable[str] = ()) -> Experimen
     text = read_text(path, str(path), "an experiment file", ExperimentError,
                      "give the path to an experiment .toml file "
                      "(see experiments/example_sweep.toml)")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{path}: not valid TOML: {' '.join(str(exc).split())}; see "
-                              "docs/experiments.md for the format") from None
+    data = loads(text, str(path), ExperimentError, "docs/experiments.md")
     return parse_experiment(data, source=str(path), text=text, base_dir=path.parent,
                             default_name=path.stem, outcomes=outcomes)
 

@@ -30,6 +30,7 @@ flight. Run ids are deterministic, and a run's rows are replaced, never appended
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +47,8 @@ from oslsim.experiments.spec import Experiment, ExperimentError
 if TYPE_CHECKING:
     from oslsim.experiments.runner import RunOutcome, RunTask
 
-__all__ = ["TABLES", "ResultStore", "default_store", "export_tables", "load_results", "tidy"]
+__all__ = ["TABLES", "ResultStore", "StoreWriteError", "default_store", "export_tables",
+           "load_results", "tidy"]
 
 #: The store's tables, in the order they are exported (``final`` is a view over them).
 TABLES = ("experiments", "design", "runs", "timeseries", "events", "outcomes")
@@ -129,6 +131,34 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+#: Columns a store must have to be read (a DuckDB file of another schema is refused).
+_REQUIRED = {"experiments": ("name", "fingerprint", "root_seed", "definition", "created"),
+             "design": ("experiment", "point", "scenario"),
+             "runs": ("run_id", "experiment", "point", "replicate", "status", "seed", "error"),
+             "timeseries": ("run_id", "month")}
+
+
+class StoreWriteError(RuntimeError):
+    """The store could not be written (disk full, read-only, …); what was committed is kept.
+
+    The message is one line with the real cause, for the command line to print as is.
+    """
+
+
+def _cause(exc: BaseException) -> str:
+    """One line naming an I/O failure: DuckDB's own message, or the system's."""
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return " ".join(text.split())[:300] or type(exc).__name__
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure; DuckDB may have ended the transaction itself already."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:  # noqa: S110 - no transaction left: nothing to undo, keep the cause
+        pass
+
+
 def default_store(name: str) -> Path:
     """Where a sweep writes unless told: ``results/<experiment-name>.duckdb``."""
     return Path("results") / f"{name}.duckdb"
@@ -169,7 +199,14 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a results store (.duckdb)")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot create its folder ({_cause(exc)}); give --out "
+                             "in a folder you can write") from None
+        if path.exists() and not os.access(path, os.W_OK):
+            raise InputError(f"{path}: the store cannot be written (permission denied); give "
+                             "another --out, or read it with 'oslsim results'")
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -177,6 +214,9 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         if "lock" in msg.lower():
             raise InputError(f"{path}: the store is in use by another process (a running "
                              "sweep?); wait for it to finish") from None
+        if not read_only and ("permission" in msg.lower() or "read-only" in msg.lower()):
+            raise InputError(f"{path}: the store cannot be written ({_cause(exc)}); give "
+                             "another --out") from None
         raise InputError(f"{path}: not a results store DuckDB can open "
                          f"({' '.join(msg.split())[:200]})") from None
     except duckdb.Error as exc:
@@ -207,6 +247,27 @@ class ResultStore:
                 self.con.execute(statement)
         self._columns: dict[str, list[str]] = {}
         self._with_rows: set[str] = set()  # runs whose time series is in the store
+        if read_only:
+            self._check_schema()
+
+    def _check_schema(self) -> None:
+        """Refuse, in one line, a DuckDB file that is not a results store of this version."""
+        try:
+            found = {t: self.columns(t) for t in TABLES}
+        except duckdb.Error as exc:
+            self.con.close()
+            raise InputError(f"{self.path}: cannot be read as a results store "
+                             f"({_cause(exc)}); it may be truncated or damaged") from None
+        if not found["experiments"] or not found["runs"]:
+            self.con.close()
+            raise InputError(f"{self.path}: a DuckDB file, but not a results store written by "
+                             "'oslsim sweep' (it has no experiments and runs tables)")
+        for table, cols in found.items():
+            lacking = [c for c in _REQUIRED[table] if cols and c not in cols]
+            if lacking:
+                self.con.close()
+                raise InputError(f"{self.path}: not a results store this oslsim can read: "
+                                 f"table {table} has no column {lacking[0]!r}")
 
     # ------------------------------------------------------------------ plumbing
     def close(self) -> None:
@@ -306,7 +367,7 @@ class ResultStore:
                 self.con.execute(f"DELETE FROM {table} WHERE {key} = ?", [name])
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise
 
     def begin(self, exp: Experiment, root: int, fingerprint: str, design: pd.DataFrame,
@@ -350,8 +411,12 @@ class ResultStore:
                 self.con.execute("UPDATE experiments SET updated = ? WHERE name = ?",
                                  [now, exp.name])
             self.con.execute("COMMIT")
+        except (duckdb.Error, OSError) as exc:
+            _rollback(self.con)
+            raise StoreWriteError(f"{self.path}: cannot register experiment {exp.name!r}: "
+                                  f"{_cause(exc)}") from None
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise
         self._with_rows |= {r[0] for r in self.con.execute(
             "SELECT run_id FROM runs WHERE experiment = ? AND status = ?",
@@ -374,7 +439,18 @@ class ResultStore:
         return out
 
     def record(self, outcome: RunOutcome, attempts: int = 1) -> None:
-        """Commit one finished run: replace its time series and update its ``runs`` row."""
+        """Commit one finished run: replace its time series and update its ``runs`` row.
+
+        Raises :class:`StoreWriteError` with the real cause when the file cannot be written;
+        the runs committed before stay in the store.
+        """
+        try:
+            self._record(outcome, attempts)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreWriteError(f"{self.path}: cannot store run {outcome.run_id}: "
+                                  f"{_cause(exc)}") from None
+
+    def _record(self, outcome: RunOutcome, attempts: int) -> None:
         v = outcome.versions or {}
         rows = outcome.timeseries if outcome.status == DONE else None
         if isinstance(rows, pd.DataFrame) and "run_id" not in rows.columns:
@@ -399,7 +475,7 @@ class ResultStore:
             self._record_provenance(outcome)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            _rollback(self.con)
             raise
         if rows is not None:
             self._with_rows.add(outcome.run_id)
@@ -496,7 +572,11 @@ def load_results(path: str | Path, experiment: str | None = None) -> dict[str, p
             names = ", ".join(store.experiment_names()) or "none"
             raise InputError(f"{path}: experiment {experiment!r} is not in the store; stored: "
                              f"{names}")
-        return store.tables(experiment)
+        try:
+            return store.tables(experiment)
+        except duckdb.Error as exc:
+            raise InputError(f"{path}: cannot be read as a results store ({_cause(exc)}); it "
+                             "may be truncated or damaged") from None
 
 
 def tidy(results: Mapping[str, pd.DataFrame], month: int | str | None = "last",
@@ -564,7 +644,17 @@ def export_tables(path: str | Path, folder: str | Path, fmt: str = "parquet",
                           "outcomes": ""}[table]
             literal = "'" + str(target).replace("'", "''") + "'"
             options = "FORMAT PARQUET" if fmt == "parquet" else "FORMAT CSV, HEADER"
-            store.con.execute(f"COPY ({query}) TO {literal} ({options})",
-                              {"e": experiment} if experiment is not None else None)
+            try:
+                store.con.execute(f"COPY ({query}) TO {literal} ({options})",
+                                  {"e": experiment} if experiment is not None else None)
+            except duckdb.IOException as exc:
+                if "read" not in str(exc).lower():
+                    raise StoreWriteError(f"{target}: cannot be written: {_cause(exc)}"
+                                          ) from None
+                raise InputError(f"{path}: cannot be read as a results store "
+                                 f"({_cause(exc)}); it may be truncated or damaged") from None
+            except duckdb.Error as exc:
+                raise InputError(f"{path}: cannot be read as a results store "
+                                 f"({_cause(exc)}); it may be truncated or damaged") from None
             written.append(target)
     return written

@@ -8,8 +8,6 @@ what is allowed and, for a misspelling, the close match.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -17,9 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oslsim.errors import InputError
-from oslsim.params import Params, coerce_value, param_info
+from oslsim.params import Params
 from oslsim.scenarios.actions import ACTIONS, LASTING, PULSE, Action, Arg
-from oslsim.tomlcheck import flatten, read_text, strip_key, suggest, type_name
+from oslsim.tomlcheck import (
+    MAX_MONTHS,
+    NAME,
+    Context,
+    check_param,
+    flatten,
+    loads,
+    read_text,
+    strip_key,
+    suggest,
+    type_name,
+)
 
 if TYPE_CHECKING:
     from oslsim.model import OSLModel
@@ -33,8 +42,6 @@ __all__ = [
 
 #: Months simulated when neither the scenario nor its site says (DESIGN: a default run).
 DEFAULT_MONTHS = 120
-#: Longest run a scenario may ask for (a century of months).
-MAX_MONTHS = 1200
 #: The study's four sites, shipped as built-in site profiles.
 SITES = ("klender", "pondok_pinang", "surosutan", "cibodas")
 #: The study's recommendations and question, shipped as built-in scenarios.
@@ -45,75 +52,14 @@ SCENARIO_KEYS = ("name", "title_id", "title_en", "description_id", "description_
                  "months")
 TOP_KEYS = ("scenario", "params", "interventions")
 TIMING_KEYS = ("month", "from", "to", "every")
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
 class ScenarioError(InputError):
     """A scenario that cannot be run: one line naming the file, the key and what is allowed."""
 
 
-# --------------------------------------------------------------------------- where keys are
-
-
-class _Lines:
-    """Find the line of a key in TOML text (best effort: tables, dotted and quoted keys)."""
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
-    _KEY = re.compile(r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)"
-                      r"(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=")
-
-    def __init__(self, text: str | None) -> None:
-        self.index: dict[tuple[Any, ...], int] = {}
-        if not text:
-            return
-        table: tuple[Any, ...] = ()
-        counts: dict[tuple[str, ...], int] = {}
-        for number, line in enumerate(text.splitlines(), start=1):
-            head = self._HEADER.match(line)
-            if head:
-                parts = self._split(head.group(2))
-                if head.group(1) == "[[":
-                    counts[parts] = counts.get(parts, 0) + 1
-                    table = (*parts, counts[parts] - 1)
-                else:
-                    table = parts
-                self.index.setdefault(table, number)
-                continue
-            key = self._KEY.match(line)
-            if key:
-                full = (*table, *self._split(key.group(1)))
-                for i in range(len(table) + 1, len(full) + 1):
-                    self.index.setdefault(full[:i], number)
-
-    @staticmethod
-    def _split(dotted: str) -> tuple[str, ...]:
-        parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)", dotted)
-        out: list[str] = []
-        for a, b, c in parts:
-            out.extend((a or b or c).split(".") if (a or b) else [c])
-        return tuple(out)
-
-    def find(self, *key: Any) -> int | None:
-        """Return the line where ``key`` (a path of table names and keys) is written."""
-        while key:
-            if key in self.index:
-                return self.index[key]
-            key = key[:-1]
-        return None
-
-
-class _Context:
-    """Where a problem is: the file's name and the text's key lines, for error messages."""
-
-    def __init__(self, source: str, text: str | None) -> None:
-        self.source = source
-        self.lines = _Lines(text)
-
-    def error(self, where: str, problem: str, *key: Any) -> ScenarioError:
-        """Build the one-line error for ``where`` (a key) at the line of ``key``."""
-        line = self.lines.find(*key) if key else None
-        at = f"{self.source}, line {line}" if line else self.source
-        return ScenarioError(f"{at}: {where}: {' '.join(problem.split())}")
+def _context(source: str, text: str | None) -> Context:
+    return Context(source, text, ScenarioError)
 
 
 # --------------------------------------------------------------------------- interventions
@@ -296,7 +242,7 @@ class Scenario:
         """
         if site is None:
             return replace(self, site=None, site_params={})
-        ctx = _Context(self.source, None)
+        ctx = _context(self.source, None)
         site_sc = _load_site(ctx, site, None, (self.source,))
         return replace(self, site=site, site_params=site_sc.overrides())
 
@@ -324,46 +270,20 @@ class Scenario:
 # --------------------------------------------------------------------------- parsing
 
 
-def _parse_params(ctx: _Context, table: Any) -> dict[str, Any]:
+def _parse_params(ctx: Context, table: Any) -> dict[str, Any]:
     if not isinstance(table, Mapping):
         raise ctx.error("[params]", f"expected a table of parameter overrides, got "
                         f"{type_name(table)}", "params")
     result: dict[str, Any] = {}
-    params = Params()
     for path, value in flatten(table):
-        key = ("params", *path.split("."))
-        where = f"[params] {path}"
         try:
-            param_info(path)
+            result[path] = check_param(path, value)
         except ValueError as exc:
-            groups = {i.path.rsplit(".", 1)[0] for i in _all_params() if "." in i.path}
-            if path in groups:
-                raise ctx.error(where, f"is a group of parameters, not a value; set one of its "
-                                f"parameters, e.g. {path}.{_first_in(path)}", *key) from None
-            raise ctx.error(where, strip_key(path, exc), *key) from None
-        try:
-            coerced = coerce_value(path, value)
-            params.with_overrides({path: coerced})
-        except ValueError as exc:
-            raise ctx.error(where, strip_key(path, exc), *key) from None
-        result[path] = coerced
+            raise ctx.error(f"[params] {path}", str(exc), "params", *path.split(".")) from None
     return result
 
 
-def _all_params() -> list[Any]:
-    from oslsim.params import iter_params
-
-    return iter_params()
-
-
-def _first_in(group: str) -> str:
-    for info in _all_params():
-        if info.path.startswith(group + "."):
-            return info.path[len(group) + 1:]
-    return "..."  # pragma: no cover - every group has parameters
-
-
-def _check_value(ctx: _Context, where: str, arg: Arg, value: Any, key: tuple[Any, ...]) -> Any:
+def _check_value(ctx: Context, where: str, arg: Arg, value: Any, key: tuple[Any, ...]) -> Any:
     """Coerce and check one action argument against its schema."""
     bad = f"{value!r} is not allowed; use {arg.allowed()}"
     if arg.type is bool:
@@ -391,7 +311,7 @@ def _check_value(ctx: _Context, where: str, arg: Arg, value: Any, key: tuple[Any
     return value
 
 
-def _month(ctx: _Context, where: str, value: Any, months: int, key: tuple[Any, ...]) -> int:
+def _month(ctx: Context, where: str, value: Any, months: int, key: tuple[Any, ...]) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ctx.error(where, f"{value!r} is not allowed; use a whole month number from 1 to "
                         f"{months}", *key)
@@ -404,7 +324,7 @@ def _month(ctx: _Context, where: str, value: Any, months: int, key: tuple[Any, .
     return value
 
 
-def _parse_intervention(ctx: _Context, i: int, table: Any, months: int) -> Intervention:
+def _parse_intervention(ctx: Context, i: int, table: Any, months: int) -> Intervention:
     label = f"interventions[{i + 1}]"
     base = ("interventions", i)
     if not isinstance(table, Mapping):
@@ -502,7 +422,7 @@ def parse_scenario(data: Any, source: str = "<dict>", text: str | None = None,
     ``base_dir`` resolves a relative ``site`` path; ``default_name`` is used when the file
     names none. Raises :class:`ScenarioError`.
     """
-    ctx = _Context(source, text)
+    ctx = _context(source, text)
     if not isinstance(data, Mapping):
         raise ctx.error("(file)", f"expected a table, got {type_name(data)}")
     for key in data:
@@ -525,7 +445,7 @@ def parse_scenario(data: Any, source: str = "<dict>", text: str | None = None,
                             "scenario", key)
         texts[key] = value or ""
     name = texts["name"] or default_name
-    if not _NAME.match(name):
+    if not NAME.match(name):
         raise ctx.error("[scenario] name", f"{name!r} is not allowed; use letters, digits, "
                         "'_', '-' or '.'", "scenario", "name")
 
@@ -560,7 +480,7 @@ def parse_scenario(data: Any, source: str = "<dict>", text: str | None = None,
                     source=source)
 
 
-def _load_site(ctx: _Context, site: str, base_dir: Path | None,
+def _load_site(ctx: Context, site: str, base_dir: Path | None,
                chain: tuple[str, ...]) -> Scenario:
     """Load a scenario's site: a built-in site profile or a path to a site's TOML file."""
     if site.endswith(".toml") or "/" in site or "\\" in site:
@@ -615,12 +535,7 @@ def parse_scenario_text(text: str, source: str = "<text>", base_dir: Path | None
                         default_name: str = "scenario", _chain: tuple[str, ...] = ()
                         ) -> Scenario:
     """Parse and validate a scenario from TOML text; raises :class:`ScenarioError`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = " ".join(str(exc).split())
-        raise ScenarioError(f"{source}: not valid TOML: {msg}; see docs/scenarios.md for the "
-                            "format") from None
+    data = loads(text, source, ScenarioError, "docs/scenarios.md")
     return parse_scenario(data, source=source, text=text, base_dir=base_dir,
                           default_name=default_name, _chain=_chain)
 
