@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 EXPERIMENTS = REPO / "experiments"
 
 
-def shrink(dst: Path, *, months: int = 14, replicates: int = 3, households: int = 120,
-           sites: str = '["klender", "cibodas"]', doses: str = "[0.0, 5.0, 15.0]",
+def shrink(dst: Path, *, months: int = 14, replicates: int = 3, households: int = 480,
+           sites: str = '["klender", "cibodas"]', doses: str = "[0.0, 0.5, 1.0]",
            files: tuple[str, ...] | None = None) -> Path:
     """Copy the real experiment files with a tiny design (same structure, same seeds)."""
     dst.mkdir(parents=True, exist_ok=True)
@@ -32,8 +32,11 @@ def shrink(dst: Path, *, months: int = 14, replicates: int = 3, households: int 
         t = re.sub(r"^replicates = \d+", f"replicates = {replicates}", t, flags=re.M)
         t = re.sub(r"^samples = \d+", "samples = 2", t, flags=re.M)
         t = re.sub(r"^scenario = \[.*\]", f"scenario = {sites}", t, flags=re.M)
-        t = re.sub(r'^"organisations.wksbm_per_1000" = \[0\.0, 1\.0.*\]',
-                   f'"organisations.wksbm_per_1000" = {doses}', t, flags=re.M)
+        t = re.sub(r'^"organisations.wksbm_coverage" = \[0\.0, 0\.1.*\]',
+                   f'"organisations.wksbm_coverage" = {doses}', t, flags=re.M)
+        # The shortest warm start: three years, always stationary.
+        t = re.sub(r"^max_months = \d+", "max_months = 36", t, flags=re.M)
+        t = re.sub(r"^tolerance = [0-9.]+", "tolerance = 1.0", t, flags=re.M)
         t = t.replace("[params]\n", f"[params]\nhouseholds = {households}\n")
         last = list(range(max(0, months - 11), months + 1))
         t = re.sub(r"^months = \[.*\]", f"months = {last}", t, flags=re.M)
@@ -60,13 +63,16 @@ def test_real_experiment_files_share_one_design():
     assert len(plan.doses) >= 6 and plan.doses[0] == 0.0
     assert set(plan.sites) == {"klender", "pondok_pinang", "surosutan", "cibodas"}
     assert plan.reference.replicates >= 30
-    # every dose is below every site's organisations per 1,000: doses convert, never add
-    for label, sc in plan.reference.scenarios.items():
-        per_1000 = sc.build_params(dict(plan.reference.params)).organisations.per_1000
-        assert max(plan.doses) < per_1000, label
-    # the dose is held in every condition
-    for _, exp in plan.conditions:
+    # the dose is coverage, from none to every RW, and every run starts warm
+    assert plan.doses == (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)
+    # the dose is held in every condition, and the conditions differ as their names say
+    for cond, exp in plan.conditions:
         assert exp.params["organisations.wksbm_join_rate"] == 0.0
+        assert exp.warmup == {"max_months": 360, "tolerance": 0.02}, cond.name
+    params = {c.name: dict(e.params) for c, e in plan.conditions}
+    assert params["coordination_null"]["organisations.forum_enabled"] is False
+    assert params["service_off"]["organisations.service_enabled"] is False
+    assert params["no_money"]["funds.giving_share"] == 0.0
     assert plan.sensitivity is not None and plan.sensitivity.design == "sobol"
 
 
@@ -82,10 +88,15 @@ def test_quick_plan_is_the_same_design_with_fewer_replicates():
 
 
 def test_a_condition_with_another_design_is_refused(tmp_path):
-    exp = shrink(tmp_path / "exp", files=("wksbm_hypothesis.toml", "wksbm_null.toml"))
-    text = (exp / "wksbm_null.toml").read_text().replace("replicates = 3", "replicates = 4")
-    (exp / "wksbm_null.toml").write_text(text)
-    with pytest.raises(InputError, match=r"wksbm_null\.toml: replicates: 4 differs from 3"):
+    null = "wksbm_coordination_null.toml"
+    exp = shrink(tmp_path / "exp", files=("wksbm_hypothesis.toml", null))
+    text = (exp / null).read_text().replace("replicates = 3", "replicates = 4")
+    (exp / null).write_text(text)
+    with pytest.raises(InputError, match=r"null\.toml: replicates: 4 differs from 3"):
+        hy.load_plan(exp)
+    text = (exp / null).read_text().replace("replicates = 4", "replicates = 3")
+    (exp / null).write_text(text.replace("max_months = 36", "max_months = 48"))
+    with pytest.raises(InputError, match=r"null\.toml: warmup: .* differs"):
         hy.load_plan(exp)
 
 
@@ -106,12 +117,17 @@ def test_report_builds_from_a_tiny_sweep(tiny):
     for name in ("report.md", "report.html", "runs.csv", "summary.json", "hypothesis.duckdb"):
         assert (out / name).is_file(), name
     runs = pd.read_csv(out / "runs.csv")
-    # 7 conditions x 2 sites x 3 doses x 3 replicates
-    assert len(runs) == 7 * 2 * 3 * 3
+    # 8 conditions x 2 sites x 3 doses x 3 replicates
+    assert len(runs) == 8 * 2 * 3 * 3
     assert {"burden", "coverage", "pmks_prevalence", "solidarity", "gov_spending",
             "realised_dose"} <= set(runs.columns)
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["conditions"]) == {c.name for c in hy.CONDITIONS}
+    assert set(summary["verdict"]["conditions"]) == set(summary["conditions"])
+    for v in summary["verdict"]["conditions"].values():
+        assert v["ci_low"] <= v["effect"] <= v["ci_high"]
+    assert "stationarity" in summary  # None here: 14 months are less than two years
+    assert summary["discovery"] == [] or summary["discovery"][0]["answer"]
     assert all(v["verdict"] in ("supported", "reversed", "no_effect", "mixed")
                for v in summary["conditions"].values())
     md = (out / "report.md").read_text()
@@ -127,14 +143,18 @@ def test_report_builds_from_a_tiny_sweep(tiny):
     assert not re.search(r'<img[^>]+src="(?!data:)', html)  # self-contained
 
 
-def test_realised_dose_is_measured_per_1000_households(tiny):
+def test_realised_dose_is_the_coverage_reached(tiny):
     _, done = tiny
     runs = done.analysis.runs
     base = runs[runs["condition"] == "baseline"]
-    # 120 households: dose 5 -> round(0.6) = 1 WKSBM = 8.33 per 1,000 at most
     at_zero = base.loc[base["dose"] == 0.0, "realised_dose"]
     assert (at_zero == 0.0).all()  # the dose is held: nobody joins the forum later
-    assert (base["realised_dose"] <= 1000 * 2 / 120 + 1e-9).all()
+    # Full coverage covers every household unless a WKSBM dissolves; 480 households are two
+    # RW at Cibodas (240 per RW), so coverage 0.5 is one of two.
+    full = base.loc[base["dose"] == 1.0, "realised_dose"]
+    assert (full <= 1.0).all() and full.mean() > 0.5
+    half = base[(base["dose"] == 0.5) & (base["site"] == "cibodas")]["realised_dose"]
+    assert (half <= 0.5 + 1e-9).all()
 
 
 def test_sensitivity_effects_pair_low_and_high_dose(tiny):
@@ -183,9 +203,9 @@ def test_null_model_finds_no_trend_with_fixed_seeds(tmp_path):
     A bigger null sweep than the tiny fixture (one site, four doses, six paired
     replicates), so that a dose effect through a channel other than service would show.
     """
-    exp = shrink(tmp_path / "exp", months=36, replicates=6, households=300,
-                 sites='["surosutan"]', doses="[0.0, 4.0, 8.0, 16.0]",
-                 files=("wksbm_hypothesis.toml", "wksbm_null.toml"))
+    exp = shrink(tmp_path / "exp", months=36, replicates=6, households=960,
+                 sites='["surosutan"]', doses="[0.0, 0.25, 0.5, 1.0]",
+                 files=("wksbm_hypothesis.toml", "wksbm_coordination_null.toml"))
     plan = hy.load_plan(exp, sensitivity=False)
     from oslsim.experiments import load_results, sweep
 
@@ -195,7 +215,7 @@ def test_null_model_finds_no_trend_with_fixed_seeds(tmp_path):
     runs, _ = hy.collect(load_results(store), plan)
     assert len(runs) == 4 * 6
     a = hy.analyse(runs, n_boot=500, rng=1)
-    s = a.summaries["null"]
+    s = a.summaries["coordination_null"]
     assert s["jt_p"] >= 0.05
     assert s["effect_lo"] <= 0.0 <= s["effect_hi"]
     assert s["verdict"] == "no_effect"
@@ -206,7 +226,7 @@ def test_null_model_finds_no_trend_with_fixed_seeds(tmp_path):
 # --------------------------------------------------------------------------- chosen words
 
 
-def synthetic(mean_of_dose, conditions=("baseline", "null"), sites=("a", "b"), reps=20,
+def synthetic(mean_of_dose, conditions=("baseline", "coordination_null"), sites=("a", "b"), reps=20,
               noise=0.004, seed=0, site_shape=None, cond_shape=None):
     """Per-run table with a known dose-response; replicate effects shared across doses.
 
@@ -220,7 +240,7 @@ def synthetic(mean_of_dose, conditions=("baseline", "null"), sites=("a", "b"), r
             shape = (site_shape or {}).get(site, mean_of_dose)
             f = shape if cond == "baseline" else (cond_shape or {}).get(cond, lambda d: 0.1)
             shared = gen.normal(0, noise, reps)
-            for dose in (0.0, 1.0, 2.0, 4.0, 8.0, 16.0):
+            for dose in (0.0, 0.1, 0.25, 0.5, 0.75, 1.0):
                 eps = gen.normal(0, noise / 2, reps)
                 for r in range(reps):
                     rows.append({"condition": cond, "site": site, "dose": dose, "replicate": r,
@@ -230,9 +250,9 @@ def synthetic(mean_of_dose, conditions=("baseline", "null"), sites=("a", "b"), r
 
 
 SHAPES = {
-    "supported": lambda d: 0.1 - 0.002 * d,    # 32% lighter at 16
+    "supported": lambda d: 0.1 - 0.032 * d,    # 32% lighter at full coverage
     "no_effect": lambda d: 0.1,
-    "reversed": lambda d: 0.1 + 0.002 * d,
+    "reversed": lambda d: 0.1 + 0.032 * d,
 }
 
 
@@ -260,22 +280,23 @@ def test_the_numbers_in_the_sentence_are_the_effect():
     sentence = hy.verdict_sentences(s, "en")[0]
     assert f"falls by {round(100 * s['effect'])}%" in sentence
     assert "strong" in sentence  # 32% lighter is above the 25% band
-    weaker = hy.analyse(synthetic(lambda d: 0.1 - 0.001 * d), n_boot=400, rng=3)  # 16%
+    weaker = hy.analyse(synthetic(lambda d: 0.1 - 0.016 * d), n_boot=400, rng=3)  # 16%
     assert "moderate" in hy.verdict_sentences(weaker.summaries["baseline"], "en")[0]
 
 
 def test_saturation_is_said_when_the_curve_levels_off():
-    plateau = synthetic(lambda d: 0.1 - 0.04 * min(d, 2.0) / 2.0)
+    plateau = synthetic(lambda d: 0.1 - 0.04 * min(d, 0.25) / 0.25)
     s = hy.analyse(plateau, n_boot=400, rng=5).summaries["baseline"]
     assert s["verdict"] == "supported"
     words = " ".join(hy.verdict_sentences(s, "en"))
-    assert "saturates" in words and f"about {s['saturation_dose']:g} WKSBM" in words
+    assert "saturates" in words
+    assert f"coverage of about {round(100 * s['saturation_dose'])}%" in words
     still = hy.analyse(synthetic(SHAPES["supported"]), n_boot=400, rng=5)
     assert "still falling" in " ".join(hy.verdict_sentences(still.summaries["baseline"], "en"))
 
 
 def test_a_small_significant_fall_is_mixed_not_support():
-    tiny_fall = synthetic(lambda d: 0.1 - 0.0001 * d, reps=60, noise=0.0004)
+    tiny_fall = synthetic(lambda d: 0.1 - 0.0016 * d, reps=60, noise=0.0004)
     s = hy.analyse(tiny_fall, n_boot=400, rng=2).summaries["baseline"]
     assert s["verdict"] == "mixed"
     assert "too small or too uncertain" in " ".join(hy.verdict_sentences(s, "en"))
@@ -293,22 +314,22 @@ def test_sites_that_disagree_are_named():
 
 def test_null_control_sentence_depends_on_the_null_numbers():
     good = hy.analyse(synthetic(SHAPES["supported"]), n_boot=300, rng=1)
-    assert "null-model control passes" in " ".join(hy.headline(good, "en"))
+    assert "coordination null passes" in " ".join(hy.headline(good, "en"))
     broken = synthetic(SHAPES["supported"], conditions=("baseline",))
     leak = synthetic(SHAPES["supported"], conditions=("baseline",), seed=9)
-    broken = pd.concat([broken, leak.assign(condition="null")])
+    broken = pd.concat([broken, leak.assign(condition="coordination_null")])
     bad = hy.analyse(broken, n_boot=300, rng=1)
-    assert "Caution: the null model" in " ".join(hy.headline(bad, "en"))
+    assert "Caution: the coordination null" in " ".join(hy.headline(bad, "en"))
 
 
 def test_dose_drift_is_reported_only_when_it_happens():
     runs = synthetic(SHAPES["supported"])
     a = hy.analyse(runs, n_boot=200, rng=1)
     assert "differed from the design" not in " ".join(hy.condition_sentences(a, "en"))
-    drifted = runs.assign(realised_dose=np.where(runs["dose"] == 0.0, 3.0,
+    drifted = runs.assign(realised_dose=np.where(runs["dose"] == 0.0, 0.3,
                                                  runs["realised_dose"]))
     b = hy.analyse(drifted, n_boot=200, rng=1)
-    assert "0 → 3.0" in " ".join(hy.condition_sentences(b, "en"))
+    assert "0% → 30%" in " ".join(hy.condition_sentences(b, "en"))
 
 
 def test_number_style_per_language():
@@ -323,13 +344,13 @@ def sobol_result(st, st_conf, s1, samples=64):
                          index=pd.Index(names, name="parameter"))
     return {"complete": True, "table": table, "samples": samples, "effect_mean": 0.3,
             "effect_sd": 0.1, "sum_s1": float(np.clip(s1, 0, None).sum()), "dose_low": 0.0,
-            "dose_high": 16.0}
+            "dose_high": 1.0}
 
 
 def test_sensitivity_words_name_what_the_indices_single_out():
     sens = sobol_result(st=[0.05, 0.7, 0.02], st_conf=[0.1, 0.1, 0.1], s1=[0.0, 0.6, 0.0])
     en = " ".join(hy.sensitivity_sentences(sens, "en"))
-    assert "depends most on size of dues (ST = 0.70)" in en
+    assert "depends most on exclusive membership (ST = 0.70)" in en
     assert "pengurus capacity" in en.split("cannot be told apart")[0]  # listed as unclear
     assert "explain 60%" in en
     assert "rough sketch" not in en
@@ -351,9 +372,10 @@ def test_quick_runs_say_so_in_the_report(tmp_path):
 
 
 def test_conditions_that_weaken_the_effect_are_named_with_their_size():
-    runs = synthetic(SHAPES["supported"], conditions=("baseline", "null", "directive", "exclusive"),
-                     cond_shape={"directive": lambda d: 0.1 - 0.0008 * d,
-                                 "exclusive": lambda d: 0.1 - 0.002 * d})
+    runs = synthetic(SHAPES["supported"],
+                     conditions=("baseline", "coordination_null", "directive", "exclusive"),
+                     cond_shape={"directive": lambda d: 0.1 - 0.0128 * d,
+                                 "exclusive": lambda d: 0.1 - 0.032 * d})
     a = hy.analyse(runs, n_boot=300, rng=6)
     en = " ".join(hy.headline(a, "en"))
     d = a.summaries["directive"]
@@ -362,3 +384,21 @@ def test_conditions_that_weaken_the_effect_are_named_with_their_size():
     assert f"more weakly (burden reduction, against {base}%" in en
     assert f"top-down direction ({round(100 * d['effect'])}%)" in en
     assert "exclusive membership (" not in en  # as strong as the baseline: not named
+
+
+def test_stationarity_of_the_measured_period_at_dose_zero():
+    months = np.arange(0, 61)
+    flat = pd.DataFrame({"condition": "baseline", "dose": 0.0, "month": months,
+                         "mean": 0.05 + 0.0001 * np.sin(months)})
+    falling = flat.assign(mean=0.06 - 0.0002 * months)
+    # Another dose's trajectory must not count.
+    other = flat.assign(dose=1.0, mean=0.2 - 0.002 * months)
+    st = hy.stationarity(pd.concat([flat, other]), "baseline")
+    assert st["stationary"] and st["years"] == 5 and abs(st["slope_per_year"]) < 0.01
+    st = hy.stationarity(falling, "baseline")
+    # Yearly means fall by 0.0024 a year on a mean near 0.054: about -4.4% a year.
+    assert not st["stationary"] and st["slope_per_year"] == pytest.approx(-0.044, abs=0.003)
+    a = hy.analyse(synthetic(SHAPES["supported"]), falling, n_boot=100, rng=1,
+                   meta={"warmup": {"max_months": 360, "tolerance": 0.02}})
+    assert "not stationary" in words.stationarity_sentence(a, "en")
+    assert "belum stabil" in words.stationarity_sentence(a, "id")

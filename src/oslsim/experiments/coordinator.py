@@ -89,7 +89,8 @@ def plan_sweep(exp: Experiment, root: int) -> SweepPlan:
     tasks = [
         RunTask(run_id=run_id(exp.name, point, r), experiment=exp.name, point=point,
                 replicate=r, scenario=label, scenario_def=exp.scenarios[label],
-                months=exp.months_of(label), seed=seeds[r], overrides=overrides, keep=exp.keep)
+                months=exp.months_of(label), seed=seeds[r], overrides=overrides, keep=exp.keep,
+                warmup=exp.warmup)
         for r in range(exp.replicates)
         for point, label, overrides in points
     ]

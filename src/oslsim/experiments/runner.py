@@ -67,6 +67,7 @@ class RunTask:
     seed: int
     overrides: Mapping[str, Any] = field(default_factory=dict)
     keep: Keep = field(default_factory=Keep)
+    warmup: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -116,10 +117,12 @@ def _versions() -> dict[str, str]:
         return {}
 
 
-def _default_run(scenario: Any, months: int, rng: int, overrides: Mapping[str, Any]) -> Any:
+def _default_run(scenario: Any, months: int, rng: int, overrides: Mapping[str, Any],
+                 warmup: Mapping[str, Any] | None = None) -> Any:
     from oslsim.simulation import simulate
 
-    return simulate(scenario, months=months, rng=rng, overrides=dict(overrides))
+    return simulate(scenario, months=months, rng=rng, overrides=dict(overrides),
+                    warmup=dict(warmup) if warmup else False)
 
 
 def execute_run(task: RunTask, run_fn: RunFunction | None = None) -> RunOutcome:
@@ -131,8 +134,10 @@ def execute_run(task: RunTask, run_fn: RunFunction | None = None) -> RunOutcome:
     where = {"host": socket.gethostname(), "pid": os.getpid()}
     try:
         fn = run_fn or _default_run
+        # A run function of one's own is called with warmup= only when the sweep has one.
+        extra = {"warmup": dict(task.warmup)} if task.warmup else {}
         result = fn(task.scenario_def, months=task.months, rng=task.seed,
-                    overrides=dict(task.overrides))
+                    overrides=dict(task.overrides), **extra)
         ts = result if isinstance(result, pd.DataFrame) else result.timeseries
         manifest = getattr(result, "manifest", None) or {}
         kept = task.keep.apply(ts)

@@ -51,7 +51,8 @@ SAMPLED = ("lhs", "sobol", "morris")
 SCENARIO_FACTOR = "scenario"
 #: Top-level keys of an experiment file.
 TOP_KEYS = ("name", "description", "scenario", "months", "replicates", "seed", "design",
-            "samples", "second_order", "levels", "factors", "params", "keep")
+            "samples", "second_order", "levels", "warmup", "factors", "params", "keep")
+WARMUP_KEYS = ("max_months", "tolerance")
 KEEP_KEYS = ("outcomes", "months")
 RANGE_KEYS = ("low", "high", "levels")
 #: Default Morris grid levels (SALib's default; even numbers keep the trajectories balanced).
@@ -196,6 +197,9 @@ class Experiment:
         Constant dotted overrides applied to every run (under the factors).
     keep : Keep
         Outcome columns and months stored per run.
+    warmup : dict or None
+        A warm start for every run (``max_months``, ``tolerance``; see
+        :func:`oslsim.warmup.warm_start`), or ``None`` for a cold start.
     """
 
     name: str
@@ -212,6 +216,7 @@ class Experiment:
     keep: Keep = field(default_factory=Keep)
     description: str = ""
     source: str = "<dict>"
+    warmup: Mapping[str, Any] | None = None
 
     @property
     def ranged(self) -> tuple[Factor, ...]:
@@ -252,6 +257,7 @@ class Experiment:
             "replicates": self.replicates, "months": self.months, "seed": self.seed,
             "factors": [f.to_dict() for f in self.factors], "params": dict(self.params),
             "keep": self.keep.to_dict(), "source": self.source,
+            **({"warmup": dict(self.warmup)} if self.warmup else {}),
         }
 
     def fingerprint(self, seed: int) -> str:
@@ -368,6 +374,35 @@ def _factor(ctx: Context, path: str, value: Any, design: str) -> Factor:
         return Factor(path, low=float(low), high=float(high), levels=levels, type=info.type)
     raise ctx.error(where, f"expected a list of values or a range {{ low, high }}, got "
                     f"{type_name(value)}")
+
+
+def _warmup(ctx: Context, table: Any) -> dict[str, Any] | None:
+    """The ``[warmup]`` table: ``true``/``false`` or ``{max_months, tolerance}``."""
+    from oslsim.warmup import WARMUP_DEFAULTS
+
+    if table is False:
+        return None
+    if table is True:
+        return dict(WARMUP_DEFAULTS)
+    if not isinstance(table, Mapping):
+        raise ctx.error("warmup", f"expected true, false or a table with "
+                        f"{', '.join(WARMUP_KEYS)}, got {type_name(table)}")
+    out = dict(WARMUP_DEFAULTS)
+    for key, value in table.items():
+        if key not in WARMUP_KEYS:
+            raise ctx.error(f"warmup.{key}", f"unknown key; allowed {', '.join(WARMUP_KEYS)}"
+                            f"{suggest(key, WARMUP_KEYS)}")
+        if key == "max_months":
+            if isinstance(value, bool) or not isinstance(value, int) or \
+                    not 36 <= value <= MAX_MONTHS:
+                raise ctx.error("warmup.max_months", f"{value!r} is not allowed; use a whole "
+                                f"number of months from 36 to {MAX_MONTHS}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not 0 < value <= 1:
+            raise ctx.error("warmup.tolerance", f"{value!r} is not allowed; use a number in "
+                            "(0, 1], the yearly change of burden allowed as a share of its mean")
+        out[key] = value
+    return out
 
 
 def _keep(ctx: Context, table: Any, months: int | None, extra: Iterable[str] = ()) -> Keep:
@@ -537,10 +572,11 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
             raise ctx.error("months" if months is not None else keys[0],
                             f"scenario {label!r}: {' '.join(str(exc).split())}") from None
     keep = _keep(ctx, data.get("keep", {}), months, outcomes)
+    warmup = _warmup(ctx, data["warmup"]) if "warmup" in data else None
     exp = Experiment(name=name, factors=tuple(factors), scenarios=scenarios, design=design,
                      samples=samples, second_order=second_order, levels=levels,
                      replicates=replicates, months=months, seed=seed, params=params,
-                     keep=keep, description=description, source=source)
+                     keep=keep, description=description, source=source, warmup=warmup)
     from oslsim.experiments.designs import check_size  # designs imports this module
 
     check_size(exp)

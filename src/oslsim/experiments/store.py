@@ -263,7 +263,7 @@ class ResultStore:
             raise InputError(f"{self.path}: a DuckDB file, but not a results store written by "
                              "'oslsim sweep' (it has no experiments and runs tables)")
         for table, cols in found.items():
-            lacking = [c for c in _REQUIRED[table] if cols and c not in cols]
+            lacking = [c for c in _REQUIRED.get(table, ()) if cols and c not in cols]
             if lacking:
                 self.con.close()
                 raise InputError(f"{self.path}: not a results store this oslsim can read: "

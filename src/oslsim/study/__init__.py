@@ -20,6 +20,7 @@ from oslsim.study.analyse import (
     analyse,
     replicate_study,
     sobol_summary,
+    stationarity,
 )
 from oslsim.study.collect import SIDE_OUTCOMES, WINDOW, collect, sensitivity_effects
 from oslsim.study.figures import FIGURES, figures
@@ -61,6 +62,7 @@ __all__ = [
     "HypothesisRun", "Plan", "analyse", "collect", "condition_sentences", "docs_section",
     "figures", "find_experiments_dir", "headline", "load_plan", "render_html",
     "render_markdown", "replicate_study", "run_hypothesis", "sensitivity_effects",
-    "sensitivity_sentences", "sobol_summary", "strength", "update_docs", "verdict_sentences",
+    "sensitivity_sentences", "sobol_summary", "stationarity", "strength", "update_docs",
+    "verdict_sentences",
     "write_report",
 ]
