@@ -146,26 +146,58 @@ class _Terminated(KeyboardInterrupt):
     signal_name = "SIGTERM"
 
 
-@contextlib.contextmanager
-def _sigterm_stops() -> Iterator[None]:
+class _Stopper:
     """While a sweep runs, SIGTERM stops it as Ctrl-C does: workers ended, stored runs kept.
 
     Without this the process died at once (status -15): no resume hint, and the pool's
-    semaphores leaked. A second SIGTERM during the clean-up ends the process as usual.
+    semaphores leaked. A signal that arrives while a run is being committed waits until the
+    commit is done (DuckDB would abandon the query half-way). A second SIGTERM during the
+    clean-up ends the process as usual.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
 
-    def stop(signum: int, frame: object) -> None:
+    def __init__(self) -> None:
+        self.writing = False
+        self.pending: type[KeyboardInterrupt] | None = None
+
+    def _raise(self, kind: type[KeyboardInterrupt]) -> None:
+        if self.writing:
+            self.pending = kind
+            return
+        raise kind
+
+    def on_term(self, signum: int, frame: object) -> None:
+        """SIGTERM: stop (once the current commit is done)."""
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        raise _Terminated
+        self._raise(_Terminated)
 
-    old = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
+    def on_int(self, signum: int, frame: object) -> None:
+        """Ctrl-C: stop (once the current commit is done)."""
+        self._raise(KeyboardInterrupt)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[_Stopper]:
+        """Install the handlers (main thread only) for the sweep's duration."""
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        old = signal.signal(signal.SIGTERM, self.on_term)
+        old_int = signal.signal(signal.SIGINT, self.on_int)
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGTERM, old)
+            signal.signal(signal.SIGINT, old_int)
+
+    @contextlib.contextmanager
+    def commit(self) -> Iterator[None]:
+        """Hold a stop signal back while a run is committed; act on it right after."""
+        self.writing = True
+        try:
+            yield
+        finally:
+            self.writing = False
+        if self.pending is not None:
+            raise self.pending
 
 
 def default_workers() -> int:
@@ -276,7 +308,7 @@ def sweep(
     if store_path.suffix.lower() not in (".duckdb", ".db", ".ddb"):
         raise InputError(f"out: {store_path}: use a file name ending in .duckdb")
     started = time.perf_counter()
-    with _sigterm_stops(), ResultStore(store_path) as store:
+    with _Stopper().installed() as stopper, ResultStore(store_path) as store:
         stored = store.experiment(exp.name)
         if exp.seed is not None:
             root = exp.seed
@@ -307,12 +339,13 @@ def sweep(
                 results = runner.results(todo)
                 for outcome, attempts in results:
                     try:
-                        store.record(outcome, attempts)
+                        with stopper.commit():
+                            store.record(outcome, attempts)
+                            ran += 1
+                            failed_now += outcome.status == FAILED
                     except StoreWriteError as exc:
                         raise StoreWriteError(f"{exc}; the runs stored before it are "
                                               "kept") from None
-                    ran += 1
-                    failed_now += outcome.status == FAILED
                     bar.set_postfix_str(f"failed {failed_now}", refresh=False)
                     bar.update(1)
         except KeyboardInterrupt as exc:

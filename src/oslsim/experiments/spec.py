@@ -517,8 +517,8 @@ def parse_experiment(data: Mapping[str, Any], source: str = "<dict>", text: str 
     seed = data.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or
                              not 0 <= seed <= MAX_SEED):
-        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number from 0 to "
-                        f"2**63 - 1 ({MAX_SEED})")
+        raise ctx.error("seed", f"{seed!r} is not allowed; use a whole number of 0 or more, "
+                        f"at most 2**63 - 1 ({MAX_SEED})")
 
     raw_factors = data.get("factors", {})
     if not isinstance(raw_factors, Mapping):
