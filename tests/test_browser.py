@@ -93,7 +93,7 @@ def test_page_in_chromium_offline(tmp_path):
             thumb.focus()
             thumb.press("ArrowRight")
             thumb.press("ArrowRight")
-            expected = f"{before_value + 1.0:g}".replace(".", ",")  # two slider steps of 0,5
+            expected = f"{round(before_value + 0.2, 2):g}".replace(".", ",")  # two steps of 0,1
             page.wait_for_function(
                 "v => document.querySelector('.oslsim-lever-wksbm .oslsim-lever-value')"
                 ".innerText === v", arg=expected, timeout=STEP_TIMEOUT_MS)

@@ -23,6 +23,8 @@ CALLS: dict[str, list[str]] = {
             "--out", "tmp/run.csv"],
     "parquet": ["run", "--households", "120", "--months", "3", "--seed", "2",
                 "--set", "government.mode=none", "--out", "run.parquet"],
+    "warmup": ["run", "--households", "400", "--months", "3", "--seed", "4", "--warmup",
+               "--set", "organisations.wksbm_coverage=1", "--out", "warm.csv"],
     "help": ["--help"],
     "run_help": ["run", "--help"],
     "negative_households": ["run", "--households", "-5"],
@@ -64,6 +66,16 @@ def test_run_writes_the_csv_and_prints_the_summary(calls):
     for word in ("start", "month 6", "burden", "coverage", "solidarity", "wksbm_count"):
         assert word in out, word
     assert "Traceback" not in result.stderr
+
+
+def test_run_with_a_warm_start_says_how_long_it_was(calls):
+    cwd, done = calls
+    result = done["warmup"]
+    assert result.returncode == 0, result.stderr
+    assert "warm start:" in result.stdout and "months without WKSBM" in result.stdout
+    df = pd.read_csv(cwd / "warm.csv")
+    assert df["month"].tolist() == [0, 1, 2, 3]  # the measured period only
+    assert (df["wksbm_coverage"] == 1.0).all()
 
 
 def test_run_writes_parquet(calls):

@@ -159,7 +159,11 @@ def test_coverage_chooses_rw_at_random_and_overlap_stays_inside_them():
                          np.random.default_rng(1))
     rows = np.flatnonzero(st.wksbm[: st.m])
     assert np.unique(st.area[rows]).size == 3 and (st.scope[rows] == SCOPE_RW).all()
-    assert 3 < rows.size <= 24
+    # Spread evenly: 24 over three RW is 8 each, as far as each RW has groups.
+    per_rw = np.bincount(st.area[rows])[np.unique(st.area[rows])]
+    groups = np.array([((st.scope[: st.m] == SCOPE_RW) & (st.area[: st.m] == a)).sum()
+                       for a in np.unique(st.area[rows])])
+    assert (per_rw == np.minimum(8, groups)).all()
 
 
 def test_an_rw_without_groups_gets_a_new_wksbm_founded():

@@ -96,7 +96,7 @@ def test_unknown_language_is_refused():
 
 def test_lever_ranges_are_the_parameter_ranges():
     paths = {lv.path for lv in LEVERS}
-    assert {"organisations.wksbm_per_1000", "organisations.capacity_mean",
+    assert {"organisations.wksbm_coverage", "organisations.capacity_mean",
             "government.mode", "organisations.dues_scale", "economy.covariate_shock"} <= paths
     for lv in LEVERS:
         info = param_info(lv.path)
@@ -137,9 +137,9 @@ def test_unknown_lever_is_refused():
 
 def test_run_builds_from_settings_and_steps():
     run = DashboardRun(Settings(households=SMALL, seed=3,
-                                levers={"mode": "none", "wksbm": 6.0}))
+                                levers={"mode": "none", "wksbm": 0.6}))
     assert run.params.government.mode == "none"
-    assert run.params.organisations.wksbm_per_1000 == 6.0
+    assert run.params.organisations.wksbm_coverage == 0.6
     run.step(3)
     assert run.month == 3
     ts = run.timeseries()
@@ -376,7 +376,7 @@ def test_page_sliders_span_the_parameter_ranges_and_clamp(page):
     # a value from outside the range (a tampered browser) ends inside it
     wksbm = sliders[[lv.key for lv in numeric].index("wksbm")]
     wksbm.v_model = 10_000
-    assert app.SETTINGS.value.levers["wksbm"] == param_info("organisations.wksbm_per_1000").high
+    assert app.SETTINGS.value.levers["wksbm"] == param_info("organisations.wksbm_coverage").high
     assert _month(page) == 0  # a lever change restarts the run
 
 

@@ -340,9 +340,8 @@ def test_a_store_that_cannot_be_written_is_one_line(tmp_path, capsys):
 @pytest.fixture
 def never_simulate(monkeypatch):
     """Fail the test if a command starts computing before it checked its destinations."""
-    import oslsim.hypothesis as hyp
-
     import oslsim.commands.run as run_cmd
+    import oslsim.study as hyp
 
     def boom(*a, **k):
         raise AssertionError("computed before checking the destination")

@@ -27,7 +27,8 @@ from oslsim import OSLModel, Params, simulate
 from oslsim.experiments import ExperimentError, load_experiment, sweep
 from oslsim.model import BUILD_ONLY, HOUSEHOLD_REPORTERS
 from oslsim.phases import PHASES, drift
-from oslsim.pmks import category_vectors
+from oslsim.pmks import KINDS, category_vectors
+from oslsim.terms import term
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SMALL = {"households": 150}
@@ -141,7 +142,7 @@ def test_simulate_takes_a_model_class_and_sweeps_keep_its_outcomes(tmp_path):
     with duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True) as con:
         unit = con.sql("SELECT unit FROM outcomes WHERE name = 'served_share'").fetchall()
         burden = con.sql("SELECT unit, meaning_id FROM outcomes WHERE name = 'burden'")
-        assert unit == [(None,)] and burden.fetchone()[1] == "Beban warga"
+        assert unit == [(None,)] and burden.fetchone()[1] == term("burden").meaning_id
 
 
 # ------------------------------------------------------------------ 4. tables
@@ -337,6 +338,8 @@ def test_build_only_lists_every_parameter_the_months_never_read():
     object.__setattr__(tracer, "_seen", months)
     m.run(12)
     m.government.found_organisations(3)
+    for kind in KINDS:  # founding reads each kind's dues and scope
+        m.government.found_organisations(1, kind=kind)
     m.government.form_wksbm(20)
     m.government.train_pengurus()
     m.run(12)
@@ -415,9 +418,11 @@ def test_outcomes_table_gives_units_and_meanings(store):
         cols = [c for c in con.sql("SELECT * FROM timeseries LIMIT 0").df().columns
                 if c != "run_id"]
     assert sorted(out.index) == sorted(cols)
-    assert out.loc["burden", "meaning_en"] == "Burden on residents"
-    assert out.loc["coverage", "unit"] == "share of active cases (0-1)"
-    assert out.loc["pmks_lansia_miskin", "meaning_id"].startswith("KK dengan")
+    # From the term table, the one place every indicator's words live.
+    assert out.loc["burden", "meaning_en"] == term("burden").meaning_en
+    assert out.loc["coverage", "unit"] == term("coverage").unit
+    assert out.loc["pmks_lansia_miskin", "meaning_id"] == term("pmks_lansia_miskin").meaning_id
+    assert out.loc["month", "unit"] == "month"
     assert out["unit"].notna().all() and out["meaning_id"].notna().all()
 
 

@@ -339,7 +339,9 @@ def assign_wksbm(state: State, params: Params, rng: np.random.Generator) -> None
     ``wksbm_coverage`` of the RW, drawn at random, each get one WKSBM drawn at random among
     its RW-level organisations, not the strongest (an RW with none gets a new one, founded
     with the lurah as in the field). If ``wksbm_per_1000`` asks for more WKSBM than that,
-    the extra ones are drawn at random among the other RW-level groups of the covered RW.
+    the extra ones are spread evenly over the covered RW, each drawn at random among the
+    RW's other RW-level groups (so 2.5 per 1,000 on RW of 400 households is one per RW, 5 is
+    two, 7.5 three).
     """
     o = params.organisations
     covered = rng.permutation(state.n_rw)[: int(round(o.wksbm_coverage * state.n_rw))]
@@ -359,7 +361,13 @@ def assign_wksbm(state: State, params: Params, rng: np.random.Generator) -> None
             state.treasury[rows] = (o.initial_treasury_months * state.dues[rows]
                                     * state.n_members[rows])
     extra = int(round(o.wksbm_per_1000 * state.n / 1000)) - covered.size
-    pool = np.concatenate([by_rw[rw] for rw in covered] or [np.zeros(0, np.int64)])
-    pool = pool[~state.wksbm[pool]]
-    if extra > 0 and pool.size:
-        state.wksbm[rng.choice(pool, size=min(extra, pool.size), replace=False)] = True
+    if extra <= 0 or covered.size == 0:
+        return
+    # Spread the extra WKSBM evenly over the covered RW (the remainder to RW drawn at
+    # random), each drawn at random among that RW's other RW-level groups.
+    share = np.full(covered.size, extra // covered.size)
+    share[rng.permutation(covered.size)[: extra % covered.size]] += 1
+    for rw, k in zip(covered, share, strict=True):
+        others = by_rw[int(rw)][~state.wksbm[by_rw[int(rw)]]]
+        if k > 0 and others.size:
+            state.wksbm[rng.choice(others, size=min(int(k), others.size), replace=False)] = True

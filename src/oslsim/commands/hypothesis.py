@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_docs(path: Path) -> None:
     """Refuse an ``--update-docs`` file that is missing, unwritable or lacks the markers."""
-    from oslsim.hypothesis import DOCS_BEGIN, DOCS_END
+    from oslsim.study import DOCS_BEGIN, DOCS_END
 
     if not path.is_file():
         raise InputError(f"--update-docs {path}: file not found; give the Markdown file with "

@@ -51,6 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="months to simulate (default: the scenario's, usually 120)")
     p.add_argument("--seed", type=seed_int, default=None,
                    help="seed of the run's random generator (default: fresh entropy, printed)")
+    p.add_argument("--warmup", action="store_true",
+                   help="warm start: run first without WKSBM until the burden is stationary "
+                        "(at most 360 months), then apply the scenario's WKSBM coverage and "
+                        "run --months measured months")
     add_set_option(p)
     p.add_argument("--out", type=Path, help="write the monthly table (.csv or .parquet)")
     p.add_argument("--plot", type=Path, metavar="FILE.png",
@@ -82,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else int(pd.Timestamp.now().value % (2**31))
     result = simulate(
         args.scenario, months=args.months, rng=seed, overrides=overrides,
+        warmup=args.warmup,
         progress=lambda it: tqdm(it, desc="months", file=sys.stderr, leave=False,
                                  disable=None))
     df = result.timeseries
@@ -89,6 +94,11 @@ def run(args: argparse.Namespace) -> int:
     site = f", site {man['site']}" if man["site"] else ""
     print(f"oslsim run: scenario {man['scenario']}{site}, {man['params']['households']} "
           f"households, {man['months']} months, seed {seed}")
+    if man.get("warmup"):
+        w = man["warmup"]
+        state = "stationary" if w["stationary"] else "NOT stationary (reached max_months)"
+        print(f"warm start: {w['months']} months without WKSBM, burden {state} "
+              f"({100 * w['slope']:+.1f}% a year over the last three years)")
     for spec in man["not_reached"]:
         when = spec.get("month", spec.get("from"))
         print(f"note: {spec['action']} at month {when} is after the last month "

@@ -34,9 +34,10 @@ LABELS: dict[str, dict[str, str]] = {
         "tip_households": "Besar kelurahan yang disimulasikan. Makin besar, makin lambat.",
         "seed": "Nomor acak (seed)",
         "tip_seed": "Nomor yang sama memberi hasil yang sama; ganti untuk melihat variasi.",
-        "lever_wksbm": "OSL yang bekerja sebagai WKSBM (per 1.000 KK)",
-        "tip_wksbm": "Berapa organisasi per 1.000 rumah tangga yang sejak awal melayani "
-                     "wilayahnya dan bergabung dalam forum WKSBM kelurahan.",
+        "lever_wksbm": "Cakupan WKSBM (bagian RW yang dilayani WKSBM)",
+        "tip_wksbm": "Bagian RW yang sejak awal punya satu OSL yang melayani seluruh RW dan "
+                     "bergabung dalam forum WKSBM kelurahan. Kerja forum memakan jam pengurus; "
+                     "uang warga ada dengan atau tanpa WKSBM.",
         "lever_capacity": "Kemampuan awal pengurus (0 = belum terlatih, 1 = sangat terampil)",
         "tip_capacity": "Keterampilan rata-rata pengurus OSL di awal: menentukan berapa "
                         "kasus ditemukan dan seberapa berhasil layanannya.",
@@ -132,9 +133,10 @@ LABELS: dict[str, dict[str, str]] = {
         "tip_households": "Size of the simulated kelurahan. Larger is slower.",
         "seed": "Random seed",
         "tip_seed": "The same seed gives the same results; change it to see variation.",
-        "lever_wksbm": "OSLs working as WKSBM (per 1,000 households)",
-        "tip_wksbm": "How many organisations per 1,000 households serve their area from the "
-                     "start and take part in the kelurahan's WKSBM forum.",
+        "lever_wksbm": "WKSBM coverage (share of RW a WKSBM serves)",
+        "tip_wksbm": "Share of RW that from the start have one OSL serving the whole RW and "
+                     "taking part in the kelurahan's WKSBM forum. Forum work takes the "
+                     "pengurus' hours; residents' money exists with or without WKSBM.",
         "lever_capacity": "Pengurus' initial skill (0 = untrained, 1 = highly skilled)",
         "tip_capacity": "Average skill of the OSL pengurus at the start: it decides how many "
                         "cases are found and how well they are served.",

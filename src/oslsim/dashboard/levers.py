@@ -45,7 +45,7 @@ class Lever:
 
 #: The levers of the study's discussion, in the order the page shows them.
 LEVERS: tuple[Lever, ...] = (
-    Lever("wksbm", "organisations.wksbm_per_1000", "lever_wksbm", "tip_wksbm", 0.5),
+    Lever("wksbm", "organisations.wksbm_coverage", "lever_wksbm", "tip_wksbm", 0.1),
     Lever("capacity", "organisations.capacity_mean", "lever_capacity", "tip_capacity", 0.05),
     Lever("training", "government.training_share", "lever_training", "tip_training", 0.05),
     Lever("mode", "government.mode", "lever_mode", "tip_mode"),

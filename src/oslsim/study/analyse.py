@@ -19,7 +19,7 @@ from oslsim.study.collect import SIDE_OUTCOMES
 from oslsim.study.plan import CONDITIONS, DOSE_FACTOR, Condition, _factor
 
 __all__ = ["ALPHA", "MIN_EFFECT", "N_BOOT", "STATIONARY", "HypothesisAnalysis", "analyse",
-           "replicate_study", "sobol_summary", "stationarity"]
+           "overlap_summary", "replicate_study", "sobol_summary", "stationarity"]
 
 #: Significance level of the trend test and smallest relative reduction counted as support.
 ALPHA = 0.05
@@ -113,6 +113,7 @@ class HypothesisAnalysis:
     labels: dict[str, Condition] = field(default_factory=dict)
     stationarity: dict[str, Any] | None = None
     discovery: list[Any] | None = None
+    overlap: pd.DataFrame | None = None
 
     @property
     def reference(self) -> str:
@@ -267,3 +268,21 @@ def stationarity(trajectory: pd.DataFrame, condition: str,
             "first_year": float(yearly[0]), "last_year": float(yearly[-1])}
 
 
+
+
+def overlap_summary(runs: pd.DataFrame, n_boot: int = N_BOOT,
+                    rng: int | np.random.Generator | None = None) -> pd.DataFrame | None:
+    """Paired change of burden with 2 or 3 WKSBM per RW against 1, at full coverage.
+
+    From :func:`~oslsim.study.collect.overlap_runs`: one row per WKSBM-per-RW level with the
+    relative reduction against the lowest level (positive = lighter), its bootstrap 95%
+    interval, the mean burden and the mean coordination hours.
+    """
+    if runs is None or runs.empty or runs["per_rw"].nunique() < 2:
+        return None
+    table = runs.rename(columns={"per_rw": "dose"})
+    eff = an.effect_sizes(table[["dose", "replicate", "burden"]], "burden", n_boot=n_boot,
+                          rng=rng)
+    extra = table.groupby("dose")[[c for c in ("burden", "coordination_hours", "wksbm_count")
+                                   if c in table.columns]].mean()
+    return eff.join(extra.add_prefix("mean_"), on="dose").rename(columns={"dose": "per_rw"})

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from oslsim.errors import InputError
-from oslsim.study.plan import CONDITIONS, DOSE_FACTOR, Plan, _factor
+from oslsim.study.plan import CONDITIONS, DOSE_FACTOR, OVERLAP_FACTOR, Plan, _factor
 
-__all__ = ["SIDE_OUTCOMES", "WINDOW", "collect", "sensitivity_effects"]
+__all__ = ["SIDE_OUTCOMES", "WINDOW", "collect", "overlap_runs", "sensitivity_effects"]
 
 #: Months at the end of a run over which the outcomes are averaged.
 WINDOW = 12
@@ -128,3 +128,27 @@ def sensitivity_effects(tables: Mapping[str, pd.DataFrame], exp: Any) -> pd.Data
     return out[["sample", *names, "b_low", "b_high", "effect"]].sort_values("sample")
 
 
+
+
+def overlap_runs(tables: Mapping[str, pd.DataFrame], exp: Any) -> pd.DataFrame:
+    """The overlap sub-experiment, one row per run: WKSBM per RW, replicate, burden, counts.
+
+    ``per_rw`` is the design's WKSBM per 1,000 households turned into WKSBM per RW of the
+    scenario; the outcomes are averaged over the last :data:`WINDOW` months.
+    """
+    from oslsim.experiments import tidy
+
+    sub = _only(tables, [exp.name])
+    if sub["runs"].empty:
+        return pd.DataFrame()
+    ts = tidy(sub, month=None)
+    if ts.empty:
+        return pd.DataFrame()
+    last = ts.groupby("run_id")["month"].transform("max")
+    ts = ts[ts["month"] > last - WINDOW]
+    params = next(iter(exp.scenarios.values())).build_params(dict(exp.params))
+    per_rw = params.community.hh_per_rt * params.community.rt_per_rw / 1000.0
+    cols = [c for c in ("burden", "wksbm_count", "coordination_hours") if c in ts.columns]
+    runs = ts.groupby(["run_id", "replicate", OVERLAP_FACTOR])[cols].mean().reset_index()
+    runs["per_rw"] = (runs[OVERLAP_FACTOR] * per_rw).round(2)
+    return runs.drop(columns="run_id")

@@ -16,7 +16,7 @@ from typing import Any
 from oslsim.errors import InputError
 
 __all__ = ["CONDITIONS", "CONTROLS", "COORDINATION_NULL", "Condition", "DOSE_FACTOR", "Plan",
-           "QUICK_REPLICATES",
+           "OVERLAP_FACTOR", "OVERLAP_FILE", "QUICK_REPLICATES",
            "QUICK_SAMPLES", "SENSITIVITY_FILE", "find_experiments_dir", "load_plan"]
 
 #: The design factor that sets the dose: the share of RW a coordinating WKSBM covers.
@@ -70,6 +70,9 @@ CONDITIONS: tuple[Condition, ...] = (
               "no government budget, grants, training or referral"),
 )
 SENSITIVITY_FILE = "wksbm_sensitivity.toml"
+#: The overlap sub-experiment: 1, 2, 3 WKSBM per RW at full coverage.
+OVERLAP_FILE = "wksbm_overlap.toml"
+OVERLAP_FACTOR = "organisations.wksbm_per_1000"
 #: The coordination null, and the controls that are not mechanism checks of the claim.
 COORDINATION_NULL = "coordination_null"
 CONTROLS = (COORDINATION_NULL, "service_off")
@@ -98,6 +101,7 @@ class Plan:
     sensitivity: Any | None
     quick: bool
     directory: Path
+    overlap: Any | None = None
 
     @property
     def reference(self) -> Any:
@@ -118,7 +122,8 @@ class Plan:
     def experiments(self) -> list[Any]:
         """Every experiment to sweep, in order."""
         exps = [exp for _, exp in self.conditions]
-        return exps + ([self.sensitivity] if self.sensitivity is not None else [])
+        extra = [e for e in (self.overlap, self.sensitivity) if e is not None]
+        return exps + extra
 
     def runs(self) -> int:
         """How many runs the plan holds."""
@@ -221,6 +226,11 @@ def load_plan(directory: str | Path | None = None, quick: bool = False,
         if sens.design != "sobol" or dose.values is None or len(dose.values) != 2:
             raise InputError(f"{sens.source}: the sensitivity experiment needs design = "
                              f"\"sobol\" and factors.{DOSE_FACTOR} = [low, high]")
-    return Plan(tuple(conditions), sens, quick, folder)
+    overlap = None
+    path = folder / OVERLAP_FILE
+    if sensitivity and path.is_file():
+        overlap = _read(path, changes)
+        _factor(overlap, OVERLAP_FACTOR)
+    return Plan(tuple(conditions), sens, quick, folder, overlap)
 
 

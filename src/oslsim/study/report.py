@@ -29,6 +29,7 @@ from oslsim.study.words import (
     _site_name,
     condition_sentences,
     headline,
+    overlap_sentence,
     sensitivity_sentences,
     stationarity_sentence,
     verdict_sentences,
@@ -165,6 +166,10 @@ def _blocks(a: HypothesisAnalysis, figs: Mapping[str, Path]) -> list[tuple[str, 
         b.append(("list", [(" ".join(verdict_sentences(s, "id", f"**{_site_name(x)}**")),
                             " ".join(verdict_sentences(s, "en", f"**{_site_name(x)}**")))
                            for x, s in sites]))
+    if a.overlap is not None:
+        b.append(("h2", "Tumpang tindih / Overlap"))
+        b.append(("p", overlap_sentence(a, "id")))
+        b.append(("p_en", overlap_sentence(a, "en")))
     sens_id = sensitivity_sentences(a.sensitivity, "id")
     if sens_id:
         b.append(("h2", "Bergantung pada apa? / What does it depend on?"))
@@ -464,6 +469,7 @@ def write_report(a: HypothesisAnalysis, out: str | Path) -> dict[str, Path]:
         **a.verdicts(),
         "verdict": a.verdicts(),
         "stationarity": a.stationarity,
+        "overlap": None if a.overlap is None else a.overlap.to_dict(orient="records"),
         "discovery": [b.to_dict() for b in (a.discovery or [])],
         "sensitivity": None if not (a.sensitivity and a.sensitivity.get("complete")) else {
             "ST": a.sensitivity["table"]["ST"].to_dict(),

@@ -14,8 +14,14 @@ import numpy as np
 import pandas as pd
 
 from oslsim.errors import InputError
-from oslsim.study.analyse import N_BOOT, HypothesisAnalysis, analyse, sobol_summary
-from oslsim.study.collect import collect, sensitivity_effects
+from oslsim.study.analyse import (
+    N_BOOT,
+    HypothesisAnalysis,
+    analyse,
+    overlap_summary,
+    sobol_summary,
+)
+from oslsim.study.collect import collect, overlap_runs, sensitivity_effects
 from oslsim.study.plan import load_plan
 from oslsim.study.report import update_docs, write_report
 
@@ -160,6 +166,8 @@ def run_hypothesis(
     bar = (lambda it: tqdm(it, desc="analysis", unit="test", file=sys.stderr, leave=False)) \
         if progress else None
     a = analyse(runs, traj, sens, n_boot=n_boot, rng=gen, meta=meta, progress=bar)
+    if plan.overlap is not None:
+        a.overlap = overlap_summary(overlap_runs(tables, plan.overlap), n_boot=n_boot, rng=gen)
     a.meta["seconds"] = time.perf_counter() - started
     paths = write_report(a, folder)
     if update_docs_path is not None:

@@ -18,7 +18,8 @@ from oslsim.study.analyse import HypothesisAnalysis
 from oslsim.study.plan import CONTROLS, COORDINATION_NULL
 
 __all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "headline",
-           "sensitivity_sentences", "stationarity_sentence", "strength", "verdict_sentences"]
+           "overlap_sentence", "sensitivity_sentences", "stationarity_sentence", "strength",
+           "verdict_sentences"]
 
 #: Words for the size of a relative burden reduction: below 10% weak, below 25% moderate.
 STRENGTH = ((0.10, "lemah", "weak"), (0.25, "sedang", "moderate"), (math.inf, "kuat", "strong"))
@@ -491,3 +492,27 @@ def stationarity_sentence(a: HypothesisAnalysis, lang: str) -> str:
     return (start + f"Caution: at coverage 0 the burden over the measured period is not "
             f"stationary ({first} in the first year, {last} in the last, {slope} a year, "
             f"beyond {tol}); part of any change is warm-up, not effect.")
+
+
+def overlap_sentence(a: HypothesisAnalysis, lang: str) -> str:
+    """What a second and third WKSBM in each RW do at full coverage, from the numbers."""
+    tab = a.overlap
+    if tab is None or len(tab) < 2:
+        return ""
+    base = tab.iloc[0]
+    parts = []
+    for row in tab.iloc[1:].itertuples():
+        k = fmt_number(row.per_rw, 0, lang)
+        ci = _ci(row.effect_lo, row.effect_hi, lang)
+        clear = row.effect_lo > 0 or row.effect_hi < 0
+        if lang == "id":
+            what = _change(row.effect, lang) if clear else "tidak jelas berubah"
+            parts.append(f"{k} WKSBM per RW: beban {what} (selang 95%: {ci})")
+        else:
+            what = _change(row.effect, lang) if clear else "no clear change"
+            parts.append(f"{k} WKSBM per RW: burden {what} (95% interval {ci})")
+    k0 = fmt_number(base.per_rw, 0, lang)
+    if lang == "id":
+        return (f"Tumpang tindih pada cakupan penuh (dibanding {k0} WKSBM per RW): "
+                f"{'; '.join(parts)}.")
+    return (f"Overlap at full coverage (against {k0} WKSBM per RW): {'; '.join(parts)}.")
