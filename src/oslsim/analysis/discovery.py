@@ -134,19 +134,13 @@ class Box:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the contract of ``summary.json``'s ``discovery`` entries."""
         return {
-            "answer": self.answer,
-            "found": self.found,
-            "coverage": float(self.coverage),
-            "density": None if self.density is None else float(self.density),
-            "n": int(self.n),
-            "mass": float(self.mass),
-            "mean_effect": None if self.mean_effect is None else float(self.mean_effect),
+            "answer": self.answer, "found": self.found, "coverage": float(self.coverage),
+            "density": _opt(self.density), "n": int(self.n), "mass": float(self.mass),
+            "mean_effect": _opt(self.mean_effect),
             "limits": {k: [float(lo), float(hi)] for k, (lo, hi) in self.limits.items()},
             "ranges": {k: [float(lo), float(hi)] for k, (lo, hi) in self.ranges.items()},
-            "band": [None if b is None else float(b) for b in self.band],
-            "n_answer": int(self.n_answer),
-            "n_total": int(self.n_total),
-            "min_density": float(self.min_density),
+            "band": [_opt(b) for b in self.band], "n_answer": int(self.n_answer),
+            "n_total": int(self.n_total), "min_density": float(self.min_density),
             "reason": self.reason,
         }
 
@@ -154,18 +148,18 @@ class Box:
     def from_dict(cls, d: Mapping[str, Any]) -> Box:
         """Rebuild a box from :meth:`to_dict` output (e.g. read back from ``summary.json``)."""
         return cls(
-            answer=d["answer"], coverage=float(d["coverage"]),
-            density=None if d["density"] is None else float(d["density"]), n=int(d["n"]),
-            mean_effect=None if d["mean_effect"] is None else float(d["mean_effect"]),
+            answer=d["answer"], coverage=float(d["coverage"]), density=_opt(d["density"]),
+            n=int(d["n"]), mean_effect=_opt(d["mean_effect"]),
             limits={k: (float(v[0]), float(v[1])) for k, v in d["limits"].items()},
             ranges={k: (float(v[0]), float(v[1])) for k, v in d["ranges"].items()},
-            band=tuple(None if b is None else float(b) for b in d["band"]),
-            n_answer=int(d["n_answer"]), n_total=int(d["n_total"]),
-            min_density=float(d["min_density"]), reason=d["reason"],
+            band=tuple(_opt(b) for b in d["band"]), n_answer=int(d["n_answer"]),
+            n_total=int(d["n_total"]), min_density=float(d["min_density"]), reason=d["reason"],
         )
 
 
-# ---------------------------------------------------------------------------- input checks
+def _opt(x: Any) -> float | None:
+    """A float, or None kept as None (JSON's null)."""
+    return None if x is None else float(x)
 
 
 def _as_effect(effect: Any, n: int, name: str) -> np.ndarray:
@@ -223,13 +217,8 @@ def _check_bounds(x: pd.DataFrame, bounds: Mapping[str, Any] | None) -> dict[str
     return out
 
 
-def classify(
-    effect: Any,
-    half_width: Any = None,
-    *,
-    helps: float = 0.05,
-    harms: float = -0.05,
-) -> np.ndarray:
+def classify(effect: Any, half_width: Any = None, *, helps: float = 0.05,
+             harms: float = -0.05) -> np.ndarray:
     """The answer at each point: ``helps``, ``no_effect``, ``harms`` or ``unclear``.
 
     Without ``half_width``: helps if effect ≥ ``helps``, harms if effect ≤ ``harms``, else
@@ -244,7 +233,7 @@ def classify(
     half_width : array_like, optional
         Confidence half-width of each effect, ≥ 0.
     helps, harms : float
-        Band edges, ``harms < 0 < helps`` is not required but ``harms < helps`` is.
+        Band edges; ``harms < helps``.
 
     Returns
     -------
@@ -257,14 +246,8 @@ def classify(
     if (h < 0).any():
         raise ValueError("half_width must be non-negative")
     lo, hi = e - h, e + h
-    out = np.full(e.shape, UNCLEAR, dtype=object)
-    out[lo >= helps] = "helps"
-    out[hi <= harms] = "harms"
-    out[(lo > harms) & (hi < helps)] = "no_effect"
-    return out
-
-
-# ---------------------------------------------------------------------------- EMA, contained
+    return np.select([lo >= helps, hi <= harms, (lo > harms) & (hi < helps)],
+                     ["helps", "harms", "no_effect"], UNCLEAR).astype(object)
 
 
 @contextlib.contextmanager
@@ -309,9 +292,6 @@ def _prim_module() -> Any:
     return prim
 
 
-# ---------------------------------------------------------------------------- PRIM rule
-
-
 def _pick(box: Any, min_density: float) -> int | None:
     """Index of the box on the trajectory by rule 1 (best F1 of those at density ≥ min)."""
     traj = box.peeling_trajectory
@@ -346,8 +326,7 @@ def _limits(box: Any, i: int, init: pd.DataFrame, max_qp: float) -> dict[str, li
 def _inside(x: pd.DataFrame, limits: Mapping[str, list[float]]) -> np.ndarray:
     mask = np.ones(len(x), dtype=bool)
     for name, (lo, hi) in limits.items():
-        v = x[name].to_numpy()
-        mask &= (v >= lo) & (v <= hi)
+        mask &= (x[name].to_numpy() >= lo) & (x[name].to_numpy() <= hi)
     return mask
 
 
@@ -452,14 +431,14 @@ def discover(
         _as_effect(half_width, len(x), "half_width")
     ranges = _check_bounds(x, bounds)
     labels = classify(eff, half_width, helps=helps, harms=harms)
-    if not 0.0 < min_density <= 1.0:
-        raise ValueError(f"min_density must be in (0, 1], got {min_density}")
-    if not 0.0 <= min_coverage <= 1.0:
-        raise ValueError(f"min_coverage must be in [0, 1], got {min_coverage}")
-    if int(max_boxes) < 1:
-        raise ValueError(f"max_boxes must be a positive integer, got {max_boxes}")
-    if not 0.0 < max_qp <= 1.0:
-        raise ValueError(f"max_qp must be in (0, 1], got {max_qp}")
+    for name, value, ok, allowed in [
+        ("min_density", min_density, 0.0 < min_density <= 1.0, "in (0, 1]"),
+        ("min_coverage", min_coverage, 0.0 <= min_coverage <= 1.0, "in [0, 1]"),
+        ("max_boxes", max_boxes, int(max_boxes) >= 1, "a positive integer"),
+        ("max_qp", max_qp, 0.0 < max_qp <= 1.0, "in (0, 1]"),
+    ]:
+        if not ok:
+            raise ValueError(f"{name} must be {allowed}, got {value}")
     settings = dict(min_density=float(min_density), min_coverage=float(min_coverage),
                     max_boxes=int(max_boxes), max_qp=float(max_qp),
                     peel_alpha=float(peel_alpha), paste_alpha=float(paste_alpha),
@@ -473,8 +452,6 @@ def discover(
             out.extend(_boxes_for(prim_mod, x, y, eff, answer, ranges, bands[answer], settings))
     return out
 
-
-# ---------------------------------------------------------------------------- words
 
 _WORDS = {
     "id": {
