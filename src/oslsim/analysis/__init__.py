@@ -8,8 +8,9 @@ community's burden. These pure functions take a tidy table with one row per run 
 
 One module per method, as SALib arranges its analyses: :mod:`~oslsim.analysis.dose_response`,
 :mod:`~oslsim.analysis.trend`, :mod:`~oslsim.analysis.effects`,
-:mod:`~oslsim.analysis.sensitivity`, :mod:`~oslsim.analysis.verdict` and
-:mod:`~oslsim.analysis.replicates`.
+:mod:`~oslsim.analysis.sensitivity`, :mod:`~oslsim.analysis.verdict`,
+:mod:`~oslsim.analysis.replicates` and :mod:`~oslsim.analysis.discovery` (scenario discovery
+with EMA Workbench's PRIM: where more coverage helps, does nothing or harms).
 
 Randomness (bootstrap resampling, SALib's confidence intervals) follows SPEC 7: every
 function that needs it takes ``rng``, an int or a :class:`numpy.random.Generator`, and never
@@ -17,6 +18,7 @@ touches global random state.
 """
 
 from oslsim.analysis._common import DOSE, PAIR_CONTEXT, REPLICATE, VERDICTS
+from oslsim.analysis.discovery import ANSWERS, Box, classify, describe, discover
 from oslsim.analysis.dose_response import dose_response, saturation_point
 from oslsim.analysis.effects import effect_sizes, site_differences
 from oslsim.analysis.replicates import cv_by_replicates, replicates_needed, stable_replicates
@@ -37,6 +39,11 @@ __all__ = [
     "cv_by_replicates",
     "stable_replicates",
     "replicates_needed",
+    "discover",
+    "describe",
+    "classify",
+    "Box",
+    "ANSWERS",
     "DOSE",
     "PAIR_CONTEXT",
     "REPLICATE",
