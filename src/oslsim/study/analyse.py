@@ -19,7 +19,7 @@ from oslsim.study.collect import SIDE_OUTCOMES
 from oslsim.study.plan import CONDITIONS, DOSE_FACTOR, Condition, _factor
 
 __all__ = ["ALPHA", "MIN_EFFECT", "N_BOOT", "STATIONARY", "HypothesisAnalysis", "analyse",
-           "overlap_summary", "replicate_study", "sobol_summary", "stationarity"]
+           "discovery", "overlap_summary", "replicate_study", "sobol_summary", "stationarity"]
 
 #: Significance level of the trend test and smallest relative reduction counted as support.
 ALPHA = 0.05
@@ -286,3 +286,25 @@ def overlap_summary(runs: pd.DataFrame, n_boot: int = N_BOOT,
     extra = table.groupby("dose")[[c for c in ("burden", "coordination_hours", "wksbm_count")
                                    if c in table.columns]].mean()
     return eff.join(extra.add_prefix("mean_"), on="dose").rename(columns={"dose": "per_rw"})
+
+
+#: Fewest sample points scenario discovery is run on (fewer cannot support a box).
+MIN_DISCOVERY_POINTS = 20
+
+
+def discovery(effects: pd.DataFrame, exp: Any) -> list[Any] | None:
+    """PRIM boxes where full coverage helps, does nothing or harms, over the sampled ranges.
+
+    From :func:`~oslsim.study.collect.sensitivity_effects` (one effect per sample point, the
+    relative burden reduction at coverage 1 against 0); see
+    :func:`oslsim.analysis.discover`. ``None`` when there are too few finite points.
+    """
+    if effects is None or effects.empty:
+        return None
+    names = [f.name for f in exp.ranged]
+    ok = effects[np.isfinite(effects["effect"])]
+    if len(ok) < MIN_DISCOVERY_POINTS:
+        return None
+    bounds = {f.name: (float(f.low), float(f.high)) for f in exp.ranged}
+    return an.discover(ok[names].reset_index(drop=True), ok["effect"].reset_index(drop=True),
+                       bounds=bounds)

@@ -28,6 +28,7 @@ from oslsim.study.words import (
     _dose,
     _site_name,
     condition_sentences,
+    discovery_sentences,
     headline,
     overlap_sentence,
     sensitivity_sentences,
@@ -166,6 +167,14 @@ def _blocks(a: HypothesisAnalysis, figs: Mapping[str, Path]) -> list[tuple[str, 
         b.append(("list", [(" ".join(verdict_sentences(s, "id", f"**{_site_name(x)}**")),
                             " ".join(verdict_sentences(s, "en", f"**{_site_name(x)}**")))
                            for x, s in sites]))
+    found = discovery_sentences(a, "id")
+    if found:
+        b.append(("h2", "Di mana klaim berlaku? / Where does the claim hold?"))
+        b.append(("p_en", "Scenario discovery (PRIM, EMA Workbench) over the sensitivity "
+                          "experiment's points: boxes of parameter space where full WKSBM "
+                          "coverage lowers the burden by at least 5% (helps), changes it by "
+                          "less than 5% (no effect) or raises it by at least 5% (harms)."))
+        b.append(("list", list(zip(found, discovery_sentences(a, "en"), strict=True))))
     if a.overlap is not None:
         b.append(("h2", "Tumpang tindih / Overlap"))
         b.append(("p", overlap_sentence(a, "id")))

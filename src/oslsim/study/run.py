@@ -18,6 +18,7 @@ from oslsim.study.analyse import (
     N_BOOT,
     HypothesisAnalysis,
     analyse,
+    discovery,
     overlap_summary,
     sobol_summary,
 )
@@ -148,9 +149,11 @@ def run_hypothesis(
     tables = load_results(store)
     runs, traj = collect(tables, plan)
     gen = np.random.default_rng(plan.reference.seed)
-    sens = None
+    sens = boxes = None
     if plan.sensitivity is not None:
-        sens = sobol_summary(sensitivity_effects(tables, plan.sensitivity), plan.sensitivity, gen)
+        effects = sensitivity_effects(tables, plan.sensitivity)
+        sens = sobol_summary(effects, plan.sensitivity, gen)
+        boxes = discovery(effects, plan.sensitivity)
     timing = _run_times(tables["runs"], [e.name for e in plan.experiments])
     meta = {
         **timing,
@@ -166,6 +169,7 @@ def run_hypothesis(
     bar = (lambda it: tqdm(it, desc="analysis", unit="test", file=sys.stderr, leave=False)) \
         if progress else None
     a = analyse(runs, traj, sens, n_boot=n_boot, rng=gen, meta=meta, progress=bar)
+    a.discovery = boxes
     if plan.overlap is not None:
         a.overlap = overlap_summary(overlap_runs(tables, plan.overlap), n_boot=n_boot, rng=gen)
     a.meta["seconds"] = time.perf_counter() - started

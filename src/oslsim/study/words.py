@@ -17,9 +17,9 @@ from oslsim.i18n import fmt_number
 from oslsim.study.analyse import HypothesisAnalysis
 from oslsim.study.plan import CONTROLS, COORDINATION_NULL
 
-__all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "headline",
-           "overlap_sentence", "sensitivity_sentences", "stationarity_sentence", "strength",
-           "verdict_sentences"]
+__all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "discovery_sentences",
+           "headline", "overlap_sentence", "sensitivity_sentences", "stationarity_sentence",
+           "strength", "verdict_sentences"]
 
 #: Words for the size of a relative burden reduction: below 10% weak, below 25% moderate.
 STRENGTH = ((0.10, "lemah", "weak"), (0.25, "sedang", "moderate"), (math.inf, "kuat", "strong"))
@@ -516,3 +516,13 @@ def overlap_sentence(a: HypothesisAnalysis, lang: str) -> str:
         return (f"Tumpang tindih pada cakupan penuh (dibanding {k0} WKSBM per RW): "
                 f"{'; '.join(parts)}.")
     return (f"Overlap at full coverage (against {k0} WKSBM per RW): {'; '.join(parts)}.")
+
+
+def discovery_sentences(a: HypothesisAnalysis, lang: str) -> list[str]:
+    """One sentence per PRIM box (or per answer no region gives), for a trainer."""
+    from oslsim.analysis import describe
+
+    if not a.discovery:
+        return []
+    labels = {p: {"id": i, "en": e} for p, (i, e) in PARAM_LABELS.items()}
+    return [describe(box, lang, labels=labels) for box in a.discovery]
