@@ -76,15 +76,21 @@ def test_real_experiment_files_share_one_design():
     assert plan.sensitivity is not None and plan.sensitivity.design == "sobol"
 
 
-def test_quick_plan_is_the_same_design_with_fewer_replicates():
+def test_quick_plan_is_the_same_structure_at_a_smaller_size():
     full, quick = hy.load_plan(EXPERIMENTS), hy.load_plan(EXPERIMENTS, quick=True)
     assert quick.reference.replicates == hy.QUICK_REPLICATES < full.reference.replicates
-    assert quick.doses == full.doses and quick.sites == full.sites
+    assert [c.name for c, _ in quick.conditions] == [c.name for c, _ in full.conditions]
+    assert set(quick.doses) <= set(full.doses) and {0.0, 1.0} <= set(quick.doses)
+    assert set(quick.sites) <= set(full.sites) and len(quick.sites) == 2
     assert quick.reference.seed == full.reference.seed
+    assert quick.reference.warmup["max_months"] <= full.reference.warmup["max_months"]
     assert all(e.name.endswith("_quick") for e in quick.experiments)
     assert quick.sensitivity.samples == hy.QUICK_SAMPLES < full.sensitivity.samples
+    # the sensitivity experiment still keeps its last year, of the shorter run
+    assert quick.sensitivity.keep.months[-1] == quick.sensitivity.months
+    assert quick.overlap is not None and quick.overlap.replicates == hy.QUICK_REPLICATES
     # the quick run's size: what `make demo` must finish in minutes on 2 cores
-    assert quick.runs() <= 800
+    assert quick.runs() <= 250
 
 
 def test_a_condition_with_another_design_is_refused(tmp_path):

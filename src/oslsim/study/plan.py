@@ -17,13 +17,23 @@ from oslsim.errors import InputError
 
 __all__ = ["CONDITIONS", "CONTROLS", "COORDINATION_NULL", "Condition", "DOSE_FACTOR", "Plan",
            "OVERLAP_FACTOR", "OVERLAP_FILE", "QUICK_REPLICATES",
-           "QUICK_SAMPLES", "SENSITIVITY_FILE", "find_experiments_dir", "load_plan"]
+           "QUICK", "QUICK_DOSES", "QUICK_MONTHS", "QUICK_SAMPLES", "QUICK_SITES",
+           "QUICK_WARMUP_MONTHS", "SENSITIVITY_FILE", "find_experiments_dir", "load_plan"]
 
 #: The design factor that sets the dose: the share of RW a coordinating WKSBM covers.
 DOSE_FACTOR = "organisations.wksbm_coverage"
 #: Replicates per design point and Sobol base samples of ``--quick`` (the same design).
 QUICK_REPLICATES = 3
-QUICK_SAMPLES = 4
+QUICK_SAMPLES = 2
+#: The quick run's smaller size, the same structure: the ends and the middle of the dose,
+#: an urban and a rural site, five measured years after a warm start of at most ten.
+QUICK_DOSES = (0.0, 0.5, 1.0)
+QUICK_SITES = ("klender", "cibodas")
+QUICK_MONTHS = 60
+QUICK_WARMUP_MONTHS = 120
+#: The changes that make a condition file quick (see :func:`_read`).
+QUICK = {"replicates": QUICK_REPLICATES, "name": "_quick", "months": QUICK_MONTHS,
+         "doses": QUICK_DOSES, "sites": QUICK_SITES, "warmup": QUICK_WARMUP_MONTHS}
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,19 @@ def _read(path: Path, changes: Mapping[str, Any]) -> Any:
     for key, value in changes.items():
         if key == "name":
             data["name"] = f"{data.get('name', path.stem)}{value}"
+        elif key in ("doses", "sites"):
+            name = DOSE_FACTOR if key == "doses" else "scenario"
+            listed = data.get("factors", {}).get(name)
+            if isinstance(listed, list) and set(value) <= set(listed):
+                data["factors"][name] = [v for v in listed if v in value]
+        elif key == "warmup":
+            if isinstance(data.get("warmup"), dict):
+                data["warmup"]["max_months"] = min(value, data["warmup"].get("max_months", 360))
+        elif key == "months" and key in data:
+            data["months"] = months = min(int(value), int(data["months"]))
+            kept = data.get("keep", {}).get("months")
+            if isinstance(kept, list):  # the last year, as in the full file
+                data["keep"]["months"] = list(range(max(0, months - len(kept) + 1), months + 1))
         elif key in data or key == "replicates":
             data[key] = min(int(value), int(data.get(key, value)))
     return parse_experiment(data, source=str(path), text=text, base_dir=path.parent,
@@ -193,13 +216,15 @@ def load_plan(directory: str | Path | None = None, quick: bool = False,
     directory : path, optional
         Folder of the ``wksbm_*.toml`` files (default: see :func:`find_experiments_dir`).
     quick : bool
-        The same design with :data:`QUICK_REPLICATES` replicates and :data:`QUICK_SAMPLES`
-        Sobol base samples; the experiments get a ``_quick`` suffix so a store can hold both.
+        The same structure at a smaller size (:data:`QUICK`): :data:`QUICK_REPLICATES`
+        replicates, the doses :data:`QUICK_DOSES` at the sites :data:`QUICK_SITES`,
+        :data:`QUICK_MONTHS` measured months after a warm start of at most
+        :data:`QUICK_WARMUP_MONTHS`, and :data:`QUICK_SAMPLES` Sobol base samples; the experiments get a ``_quick`` suffix so a store can hold both.
     sensitivity : bool
         Include the Sobol experiment (when its file exists).
     """
     folder = find_experiments_dir(directory)
-    changes: dict[str, Any] = {"replicates": QUICK_REPLICATES, "name": "_quick"} if quick else {}
+    changes: dict[str, Any] = dict(QUICK) if quick else {}
     conditions = []
     for cond in CONDITIONS:
         path = folder / cond.file
@@ -220,7 +245,8 @@ def load_plan(directory: str | Path | None = None, quick: bool = False,
     sens = None
     path = folder / SENSITIVITY_FILE
     if sensitivity and path.is_file():
-        sens_changes = {"samples": QUICK_SAMPLES, "name": "_quick"} if quick else {}
+        sens_changes = ({"samples": QUICK_SAMPLES, "name": "_quick", "months": QUICK_MONTHS,
+                         "warmup": QUICK_WARMUP_MONTHS} if quick else {})
         sens = _read(path, sens_changes)
         dose = _factor(sens, DOSE_FACTOR)
         if sens.design != "sobol" or dose.values is None or len(dose.values) != 2:
