@@ -92,6 +92,21 @@ def collect(tables: Mapping[str, pd.DataFrame], plan: Plan,
     return runs, traj.drop(columns="sd")
 
 
+def _last_months(tables: Mapping[str, pd.DataFrame], exp: Any,
+                 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """One experiment's store tables, and its tidy rows of each run's last :data:`WINDOW` months."""
+    from oslsim.experiments import tidy
+
+    sub = _only(tables, [exp.name])
+    if sub["runs"].empty:
+        return sub, pd.DataFrame()
+    ts = tidy(sub, month=None)
+    if ts.empty:
+        return sub, ts
+    last = ts.groupby("run_id")["month"].transform("max")
+    return sub, ts[ts["month"] > last - WINDOW]
+
+
 def sensitivity_effects(tables: Mapping[str, pd.DataFrame], exp: Any) -> pd.DataFrame:
     """Per Sobol sample: burden at the low and high dose (same seed) and the effect.
 
@@ -100,16 +115,9 @@ def sensitivity_effects(tables: Mapping[str, pd.DataFrame], exp: Any) -> pd.Data
     :func:`oslsim.analysis.effect_sizes`: a ratio of means). Columns: ``sample``, the
     sampled parameters, ``b_low``, ``b_high``, ``effect``; sorted by sample.
     """
-    from oslsim.experiments import tidy
-
-    sub = _only(tables, [exp.name])
-    if sub["runs"].empty:
-        return pd.DataFrame()
-    ts = tidy(sub, month=None)
+    sub, ts = _last_months(tables, exp)
     if ts.empty:
         return pd.DataFrame()
-    last = ts.groupby("run_id")["month"].transform("max")
-    ts = ts[ts["month"] > last - WINDOW]
     names = [f.name for f in exp.ranged]
     per_run = ts.groupby(["run_id", "sample", "replicate", DOSE_FACTOR])["burden"].mean()
     per_run = per_run.reset_index()
@@ -128,24 +136,15 @@ def sensitivity_effects(tables: Mapping[str, pd.DataFrame], exp: Any) -> pd.Data
     return out[["sample", *names, "b_low", "b_high", "effect"]].sort_values("sample")
 
 
-
-
 def overlap_runs(tables: Mapping[str, pd.DataFrame], exp: Any) -> pd.DataFrame:
     """The overlap sub-experiment, one row per run: WKSBM per RW, replicate, burden, counts.
 
     ``per_rw`` is the design's WKSBM per 1,000 households turned into WKSBM per RW of the
     scenario; the outcomes are averaged over the last :data:`WINDOW` months.
     """
-    from oslsim.experiments import tidy
-
-    sub = _only(tables, [exp.name])
-    if sub["runs"].empty:
-        return pd.DataFrame()
-    ts = tidy(sub, month=None)
+    _, ts = _last_months(tables, exp)
     if ts.empty:
         return pd.DataFrame()
-    last = ts.groupby("run_id")["month"].transform("max")
-    ts = ts[ts["month"] > last - WINDOW]
     params = next(iter(exp.scenarios.values())).build_params(dict(exp.params))
     per_rw = params.community.hh_per_rt * params.community.rt_per_rw / 1000.0
     cols = [c for c in ("burden", "wksbm_count", "coordination_hours") if c in ts.columns]

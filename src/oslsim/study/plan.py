@@ -219,9 +219,10 @@ def load_plan(directory: str | Path | None = None, quick: bool = False,
         The same structure at a smaller size (:data:`QUICK`): :data:`QUICK_REPLICATES`
         replicates, the doses :data:`QUICK_DOSES` at the sites :data:`QUICK_SITES`,
         :data:`QUICK_MONTHS` measured months after a warm start of at most
-        :data:`QUICK_WARMUP_MONTHS`, and :data:`QUICK_SAMPLES` Sobol base samples; the experiments get a ``_quick`` suffix so a store can hold both.
+        :data:`QUICK_WARMUP_MONTHS`, and :data:`QUICK_SAMPLES` Sobol base samples; the
+        experiments get a ``_quick`` suffix so a store can hold both.
     sensitivity : bool
-        Include the Sobol experiment (when its file exists).
+        Include the Sobol and overlap experiments (when their files exist).
     """
     folder = find_experiments_dir(directory)
     changes: dict[str, Any] = dict(QUICK) if quick else {}
