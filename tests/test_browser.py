@@ -8,6 +8,7 @@ a screenshot.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -130,7 +131,7 @@ def test_page_in_chromium_offline(tmp_path):
             assert f"Month {paused}" in page.locator(".oslsim-month").inner_text()
             assert "policy levers" in page.inner_text("body").lower()  # CSS upper-cases it
 
-            shot = tmp_path / "oslsim-page-en.png"
+            shot = Path(os.environ.get("OSLSIM_SHOT_DIR", tmp_path)) / "oslsim-page-en.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
         finally:
