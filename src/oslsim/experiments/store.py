@@ -565,7 +565,7 @@ def load_results(path: str | Path, experiment: str | None = None) -> dict[str, p
     Examples
     --------
     >>> res = load_results("results/example_sweep.duckdb")  # doctest: +SKIP
-    >>> tidy(res).groupby("organisations.wksbm_per_1000")["burden"].mean()  # doctest: +SKIP
+    >>> tidy(res).groupby("organisations.wksbm_coverage")["burden"].mean()  # doctest: +SKIP
     """
     with ResultStore(path, read_only=True) as store:
         if experiment is not None and experiment not in store.experiment_names():
