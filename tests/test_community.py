@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from oslsim.community import (
+from oslsim.community import build_community
+from oslsim.founding import (
     area_bounds,
     beta_draw,
-    build_community,
     covering_index,
     found_organisations,
     join_propensity,

@@ -433,7 +433,7 @@ def _doc_ci_query() -> str:
 
 
 def test_the_documented_sql_gives_a_t_interval_per_design_point(store):
-    query = _doc_ci_query().replace('"organisations.wksbm_per_1000" AS dose',
+    query = _doc_ci_query().replace('"organisations.wksbm_coverage" AS dose',
                                     '"organisations.capacity_mean" AS dose')
     with duckdb.connect(str(store), read_only=True) as con:
         con.create_function("t975", lambda df: float(stats.t.ppf(0.975, df)), ["BIGINT"],

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from oslsim.agents import Household, LocalGovernment, Organisation
-from oslsim.community import assign_wksbm, build_community
+from oslsim.community import build_community
+from oslsim.founding import assign_wksbm
 from oslsim.metrics import logic_model, outcomes
 from oslsim.params import Params
 from oslsim.phases import PHASES

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from oslsim.community import found_organisations
+from oslsim.founding import found_organisations
 from oslsim.phases.government import budget, grant, train
 from oslsim.pmks import CODES, KINDS
 from oslsim.state import GOVERNMENT, KNOWN_FORUM, KNOWN_REGISTER, SCOPE_RW

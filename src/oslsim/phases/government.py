@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.community import found_organisations
+from oslsim.founding import found_organisations
 from oslsim.params import Params
 from oslsim.state import GOVERNMENT, SCOPE_RW, State
 

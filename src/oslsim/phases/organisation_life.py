@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.community import area_bounds, covering_index, found_organisations, join_propensity
+from oslsim.founding import area_bounds, covering_index, found_organisations, join_propensity
 from oslsim.params import Params
 from oslsim.state import NATURAL, SCOPE_RT, State, row_any
 
