@@ -22,9 +22,11 @@ import pandas as pd
 
 from oslsim.model import OSLModel, as_seed
 from oslsim.scenarios import Scenario, load_scenario
+from oslsim.seeds import fresh_seed
 from oslsim.warmup import WARMUP_DEFAULTS, warm_start
 
-__all__ = ["RunResult", "checkout", "simulate", "seed_summary", "versions"]
+__all__ = ["Prepared", "RunResult", "checkout", "prepare", "simulate", "seed_summary",
+           "versions"]
 
 #: Built-in scenario used when none is given.
 DEFAULT_SCENARIO = "baseline"
@@ -163,11 +165,6 @@ def seed_summary(rng: np.random.Generator) -> dict[str, Any]:
     return summary
 
 
-def _fresh_seed() -> int:
-    """A new 63-bit seed from operating-system entropy (recorded, so the run can be repeated)."""
-    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
-
-
 def _warmup_settings(warmup: bool | Mapping[str, Any]) -> dict[str, Any] | None:
     """Normalise ``simulate``'s ``warmup``: None for a cold start, else the options."""
     if warmup is False or warmup is None:
@@ -183,6 +180,57 @@ def _warmup_settings(warmup: bool | Mapping[str, Any]) -> dict[str, Any] | None:
                              "tolerance")
         options.update(warmup)
     return options
+
+
+@dataclass
+class Prepared:
+    """A model ready to run: its scenario, parameters, installed interventions and seed."""
+
+    scenario: Scenario
+    params: Any
+    model: OSLModel
+    log: list[dict[str, Any]]
+    seed: Any
+    warm: Any = None
+    warmup: dict[str, Any] | None = None
+
+
+def prepare(
+    scenario: Scenario | str | Path | None = None,
+    rng: int | float | np.random.Generator | np.random.SeedSequence | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    model_cls: type[OSLModel] = OSLModel,
+    model_kwargs: Mapping[str, Any] | None = None,
+    warmup: bool | Mapping[str, Any] = False,
+) -> Prepared:
+    """Build the model of a run and install its scenario; the one way every run starts.
+
+    :func:`simulate`, the sweeps (through it) and the teaching page call this. The arguments
+    are :func:`simulate`'s; ``rng=None`` draws a fresh seed (:func:`oslsim.seeds.fresh_seed`)
+    and the seed is returned for the manifest.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(
+        DEFAULT_SCENARIO if scenario is None else scenario)
+    params = sc.build_params(overrides)
+    if not (isinstance(model_cls, type) and issubclass(model_cls, OSLModel)):
+        raise TypeError(f"model_cls must be OSLModel or a subclass of it, got {model_cls!r}")
+    rng = as_seed(fresh_seed() if rng is None else rng)
+    if isinstance(rng, np.random.Generator):
+        seed: Any = seed_summary(rng)
+    elif isinstance(rng, np.random.SeedSequence):
+        seed = {"entropy": rng.entropy, "spawn_key": list(rng.spawn_key)}
+    else:
+        seed = rng
+    settings = _warmup_settings(warmup)
+    warm = None
+    if settings is None:
+        model = model_cls(params, rng=rng, **dict(model_kwargs or {}))
+    else:
+        model, warm = warm_start(params, rng, model_cls=model_cls,
+                                 model_kwargs=model_kwargs, **settings)
+    log = sc.install(model)
+    return Prepared(sc, params, model, log, seed, warm, settings)
 
 
 def simulate(
@@ -239,28 +287,12 @@ def simulate(
     >>> len(r.timeseries)
     7
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(
-        DEFAULT_SCENARIO if scenario is None else scenario)
+    p = prepare(scenario, rng, overrides=overrides, model_cls=model_cls,
+                model_kwargs=model_kwargs, warmup=warmup)
+    sc, params, model, log, seed, warm, settings = (p.scenario, p.params, p.model, p.log,
+                                                     p.seed, p.warm, p.warmup)
     run_months = sc.months if months is None else months
-    params = sc.build_params(overrides)
     not_reached = sc.check_months(run_months)
-    if not (isinstance(model_cls, type) and issubclass(model_cls, OSLModel)):
-        raise TypeError(f"model_cls must be OSLModel or a subclass of it, got {model_cls!r}")
-    rng = as_seed(_fresh_seed() if rng is None else rng)
-    if isinstance(rng, np.random.Generator):
-        seed: Any = seed_summary(rng)
-    elif isinstance(rng, np.random.SeedSequence):
-        seed = {"entropy": rng.entropy, "spawn_key": list(rng.spawn_key)}
-    else:
-        seed = rng
-    settings = _warmup_settings(warmup)
-    warm = None
-    if settings is None:
-        model = model_cls(params, rng=rng, **dict(model_kwargs or {}))
-    else:
-        model, warm = warm_start(params, rng, model_cls=model_cls,
-                                 model_kwargs=model_kwargs, **settings)
-    log = sc.install(model)
     model.run(run_months, progress=progress)
     ts = model.timeseries()
     happened, planned = _event_records(sc, log, not_reached)

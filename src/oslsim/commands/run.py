@@ -19,6 +19,7 @@ from oslsim.commands.common import (
     write_table,
 )
 from oslsim.errors import InputError
+from oslsim.seeds import fresh_seed
 from oslsim.simulation import DEFAULT_SCENARIO, simulate
 
 SUMMARY = ("burden", "pmks_prevalence", "poverty_rate", "coverage", "solidarity",
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{option} {path}: use a name ending in {' or '.join(allowed)}")
         if path is not None:
             check_file_destination(option, path)  # before the run, so no result is lost
-    seed = args.seed if args.seed is not None else int(pd.Timestamp.now().value % (2**31))
+    seed = args.seed if args.seed is not None else fresh_seed()  # printed, to repeat the run
     result = simulate(
         args.scenario, months=args.months, rng=seed, overrides=overrides,
         warmup=args.warmup,

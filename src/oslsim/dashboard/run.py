@@ -19,8 +19,8 @@ import pandas as pd
 from oslsim.dashboard.labels import check_lang
 from oslsim.dashboard.levers import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, overrides_from
 from oslsim.errors import InputError
-from oslsim.model import OSLModel
 from oslsim.params import Params
+from oslsim.simulation import prepare
 
 __all__ = ["Settings", "DashboardRun", "scenario_choices", "load_scenario_or_none",
            "DEFAULT_MONTHS", "MAX_NODES", "household_layout", "sample_rows"]
@@ -143,15 +143,12 @@ class DashboardRun:
         self.scenario = load_scenario_or_none(self.settings.scenario)
         overrides = {"households": int(self.settings.households),
                      **overrides_from(dict(self.settings.levers))}
-        if self.scenario is not None:
-            self.params: Params = self.scenario.build_params(overrides)
-            self.months = int(self.scenario.months)
-        else:
-            self.params = Params().with_overrides(overrides)
-            self.months = DEFAULT_MONTHS
-        self.model = OSLModel(self.params, rng=int(self.settings.seed))
-        if self.scenario is not None:
-            self.scenario.install(self.model)
+        # The page starts its run the way simulate and the sweeps do; no scenario is the
+        # default kelurahan (the baseline, which changes no parameter).
+        ready = prepare(self.scenario, int(self.settings.seed), overrides=overrides)
+        self.params: Params = ready.params
+        self.months = int(self.scenario.months) if self.scenario is not None else DEFAULT_MONTHS
+        self.model = ready.model
         st = self.model.state
         self.positions = household_layout(st.rt, st.rw, st.rt_per_rw)
         self.shown = sample_rows(st.n)

@@ -42,6 +42,7 @@ from oslsim.experiments.store import (
     default_store,
     load_results,
 )
+from oslsim.seeds import fresh_seed
 
 __all__ = ["SweepInterrupted", "SweepPlan", "SweepReport", "plan_sweep", "run_id", "sweep"]
 
@@ -50,11 +51,6 @@ def run_id(experiment: str, point: int, replicate: int) -> str:
     """The deterministic id of a run: a hash of the experiment's name, point and replicate."""
     key = f"{experiment}\x1f{int(point)}\x1f{int(replicate)}".encode()
     return hashlib.sha256(key).hexdigest()[:16]
-
-
-def fresh_root_seed() -> int:
-    """A new 63-bit root seed from operating-system entropy (it is stored with the results)."""
-    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
 def _native(value: Any) -> Any:
@@ -315,7 +311,7 @@ def sweep(
         elif stored is not None and not overwrite:
             root = int(stored["root_seed"])
         else:
-            root = fresh_root_seed()
+            root = fresh_seed()  # stored with the results, so the sweep can be repeated
         plan = plan_sweep(exp, root)
         store.begin(exp, root, plan.fingerprint, plan.design, plan.tasks, overwrite=overwrite)
         todo = plan.tasks

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from oslsim.experiments.spec import SCENARIO_FACTOR, Experiment
+from oslsim.seeds import as_generator, design_rng, replicate_seeds
 
 __all__ = [
     "MAX_RUNS",
@@ -33,12 +34,7 @@ __all__ = [
 #: eleven days on one core, and the store's pending rows are made before the first run.
 MAX_RUNS = 1_000_000
 
-#: Spawn key of the design sampler's stream: far from the replicates' keys 0, 1, 2, …
-DESIGN_STREAM = 2**32 - 1
-
-
-def _rng(rng: int | np.random.Generator | None) -> np.random.Generator:
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+_rng = as_generator
 
 
 def _bounds(problem: Mapping[str, Any]) -> np.ndarray:
@@ -46,20 +42,6 @@ def _bounds(problem: Mapping[str, Any]) -> np.ndarray:
     if len(bounds) != problem["num_vars"] or np.any(bounds[:, 0] >= bounds[:, 1]):
         raise ValueError("problem bounds must be num_vars pairs [low, high] with low < high")
     return bounds
-
-
-def replicate_seeds(root: int, replicates: int) -> list[int]:
-    """The run seed of each replicate: ``SeedSequence(root).spawn(replicates)``, 63 bits each.
-
-    Replicate ``r`` uses the same seed at every design point (common random numbers).
-    """
-    children = np.random.SeedSequence(root).spawn(replicates)
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
-
-
-def design_rng(root: int) -> np.random.Generator:
-    """The generator that draws a sampled design: its own stream of the root seed."""
-    return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(DESIGN_STREAM,)))
 
 
 def grid(values: Mapping[str, tuple[Any, ...]] | list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
