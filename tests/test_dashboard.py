@@ -384,3 +384,16 @@ def test_page_mode_buttons_set_the_government_mode(page):
     _choose(page, "oslsim-mode-none")
     assert app.SETTINGS.value.levers["mode"] == "none"
     assert overrides_from(app.SETTINGS.value.levers)["government.mode"] == "none"
+
+
+def test_a_warm_start_on_the_page_begins_from_a_settled_community():
+    cold = DashboardRun(Settings(households=SMALL, seed=3, levers={"wksbm": 1.0}))
+    warm = DashboardRun(Settings(households=SMALL, seed=3, levers={"wksbm": 1.0},
+                                 warmup=True))
+    assert warm.month == 0 and len(warm.model.warmup_timeseries()) >= 37
+    assert cold.model.warmup_timeseries().empty
+    # The burn-in has run its years: the warm kelurahan's month 0 has the kas RT filled and
+    # services going, the cold one's has neither.
+    start = {"warm": warm.timeseries().iloc[0], "cold": cold.timeseries().iloc[0]}
+    assert start["warm"]["rt_fund_total"] > 0 == start["cold"]["rt_fund_total"]
+    assert Settings(warmup=True) != Settings() and hash(Settings(warmup=True)) != hash(Settings())

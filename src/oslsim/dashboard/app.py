@@ -281,6 +281,9 @@ def Controls(lang: str) -> None:
         with solara.Tooltip(label("tip_seed", lang)):
             solara.InputInt(label("seed", lang), value=settings.seed, dense=True,
                             on_value=lambda v: _set_setting(seed=max(0, int(v or 0))))
+        with solara.Tooltip(label("tip_warmup", lang)):
+            solara.Checkbox(label=label("warmup", lang), value=settings.warmup,
+                            on_value=lambda v: _set_setting(warmup=bool(v)))
         solara.Text(label("section_levers", lang), classes=["oslsim-section"])
         for lv in LEVERS:
             value = settings.levers.get(lv.key)

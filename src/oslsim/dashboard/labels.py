@@ -34,6 +34,10 @@ LABELS: dict[str, dict[str, str]] = {
         "tip_households": "Besar kelurahan yang disimulasikan. Makin besar, makin lambat.",
         "seed": "Nomor acak (seed)",
         "tip_seed": "Nomor yang sama memberi hasil yang sama; ganti untuk melihat variasi.",
+        "warmup": "Mulai hangat (tanpa WKSBM dulu sampai stabil)",
+        "tip_warmup": "Kelurahan dijalankan dulu tanpa WKSBM sampai beban warga stabil, lalu "
+                      "bulan 0 dimulai dengan cakupan WKSBM yang dipilih. Tanpa ini, tahun-tahun "
+                      "pertama memperlihatkan pemanasan model, bukan efek WKSBM.",
         "lever_wksbm": "Cakupan WKSBM (bagian RW yang dilayani WKSBM)",
         "tip_wksbm": "Bagian RW yang sejak awal punya satu OSL yang melayani seluruh RW dan "
                      "bergabung dalam forum WKSBM kelurahan. Kerja forum memakan jam pengurus; "
@@ -133,6 +137,10 @@ LABELS: dict[str, dict[str, str]] = {
         "tip_households": "Size of the simulated kelurahan. Larger is slower.",
         "seed": "Random seed",
         "tip_seed": "The same seed gives the same results; change it to see variation.",
+        "warmup": "Warm start (without WKSBM until stable first)",
+        "tip_warmup": "The kelurahan first runs without WKSBM until the burden is stationary; "
+                      "month 0 then starts with the chosen WKSBM coverage. Without it, the "
+                      "first years show the model warming up, not the effect of WKSBM.",
         "lever_wksbm": "WKSBM coverage (share of RW a WKSBM serves)",
         "tip_wksbm": "Share of RW that from the start have one OSL serving the whole RW and "
                      "taking part in the kelurahan's WKSBM forum. Forum work takes the "

@@ -73,17 +73,18 @@ class Settings:
     households: int = DEFAULT_HOUSEHOLDS
     seed: int = DEFAULT_SEED
     levers: Mapping[str, Any] = field(default_factory=dict)
+    warmup: bool = False
 
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
         data = {"scenario": self.scenario, "households": self.households, "seed": self.seed,
-                "levers": dict(self.levers)}
+                "levers": dict(self.levers), "warmup": self.warmup}
         data.update(changes)
         return Settings(**data)
 
     def __hash__(self) -> int:
         return hash((self.scenario, self.households, self.seed,
-                     tuple(sorted(self.levers.items()))))
+                     tuple(sorted(self.levers.items())), self.warmup))
 
 
 def household_layout(rt: np.ndarray, rw: np.ndarray, rt_per_rw: int) -> np.ndarray:
@@ -145,7 +146,10 @@ class DashboardRun:
                      **overrides_from(dict(self.settings.levers))}
         # The page starts its run the way simulate and the sweeps do; no scenario is the
         # default kelurahan (the baseline, which changes no parameter).
-        ready = prepare(self.scenario, int(self.settings.seed), overrides=overrides)
+        # A warm start burns in without WKSBM until the burden is stationary, so month 0
+        # shows a settled community instead of the first years' warm-up.
+        ready = prepare(self.scenario, int(self.settings.seed), overrides=overrides,
+                        warmup=bool(self.settings.warmup))
         self.params: Params = ready.params
         self.months = int(self.scenario.months) if self.scenario is not None else DEFAULT_MONTHS
         self.model = ready.model
