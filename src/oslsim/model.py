@@ -20,6 +20,7 @@ from oslsim.founding import assign_wksbm
 from oslsim.metrics import logic_model, outcomes
 from oslsim.params import Params
 from oslsim.phases import PHASES
+from oslsim.phases.government import directed, set_policy
 from oslsim.phases.government import start as start_government
 from oslsim.pmks import CODES
 from oslsim.state import SCOPE_RT, SCOPE_RW
@@ -219,11 +220,10 @@ class OSLModel(mesa.Model):
                              "and cannot change mid-run; build a new OSLModel with it")
         self._params = new
         st = self.state
-        if "government.mode" in changed:
-            st.gov_mode = new.government.mode
         if "government.direction" in changed or "government.mode" in changed:
-            st.gov_direction = new.government.direction
-            st.direction = st.gov_direction if st.gov_mode == "directive" else 0.0
+            set_policy(st, new.government.mode if "government.mode" in changed else st.gov_mode,
+                       new.government.direction)
+            st.direction = directed(st)
         self.param_changes += [{"month": self.month, "path": k, "old": before[k],
                                 "new": after[k]} for k in changed]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from oslsim.founding import found_organisations
-from oslsim.phases.government import budget, grant, train
+from oslsim.phases.government import budget, grant, set_policy, train
 from oslsim.pmks import CODES, KINDS
 from oslsim.state import GOVERNMENT, KNOWN_FORUM, KNOWN_REGISTER, SCOPE_RW
 
@@ -131,5 +131,4 @@ class LocalGovernment(mesa.Agent):
         """Switch to top-down direction of the given intensity (0 ends it)."""
         if not 0.0 <= intensity <= 1.0:
             raise ValueError(f"intensity must be in [0, 1], got {intensity}")
-        self._state.gov_mode = "directive" if intensity > 0 else "facilitator"
-        self._state.gov_direction = intensity
+        set_policy(self._state, "directive" if intensity > 0 else "facilitator", intensity)

@@ -30,12 +30,21 @@ def referral_budget(state: State, params: Params) -> float:
     return max(0.0, 1.0 - g.grant_share - g.training_share) * budget(state, params)
 
 
+def set_policy(state: State, mode: str, direction: float) -> None:
+    """Change the policy: the mode and the intensity of direction it would use."""
+    state.gov_mode = mode
+    state.gov_direction = direction
+
+
+def directed(state: State) -> float:
+    """The direction the policy puts in force: its intensity in directive mode, else 0."""
+    return state.gov_direction if state.gov_mode == "directive" else 0.0
+
+
 def start(state: State, params: Params) -> None:
     """Put the policy of ``params.government`` in force at the start of a run."""
-    g = params.government
-    state.gov_mode = g.mode
-    state.gov_direction = g.direction
-    state.direction = g.direction if g.mode == "directive" else 0.0
+    set_policy(state, params.government.mode, params.government.direction)
+    state.direction = directed(state)
 
 
 def government(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -69,7 +78,7 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
         order = np.lexsort((state.capacity[living], ~state.wksbm[living]))
         state.training_fund -= train(state, params, living[order[:slots]])
 
-    state.direction = state.gov_direction if state.gov_mode == "directive" else 0.0
+    state.direction = directed(state)
     if state.gov_mode == "directive":
         expected = g.founding_rate * state.n / 1000 / 12
         count = int(rng.poisson(expected))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from oslsim.phases.government import set_policy
 from oslsim.pmks import KINDS
 from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW
 
@@ -149,7 +150,7 @@ def _direct_start(model: OSLModel, a: dict[str, Any]) -> tuple[str, float]:
 
 def _direct_stop(model: OSLModel, a: dict[str, Any], before: tuple[str, float]) -> None:
     # Return to the policy in force before the direction began (not always facilitator).
-    model.state.gov_mode, model.state.gov_direction = before
+    set_policy(model.state, *before)
 
 
 def _erosion_start(model: OSLModel, a: dict[str, Any]) -> None:
