@@ -146,3 +146,20 @@ def test_docs_list_every_parameter_with_its_source():
     for info in iter_params():
         assert f"| `{info.path}` |" in text, info.path
     assert "BPS, March 2025" in text  # a cited calibration fact survives rendering
+
+
+def test_parameters_the_second_version_removed_say_what_to_use_instead():
+    for old, new in (("organisations.jimpitan", "funds.giving_share"),
+                     ("economy.meeting_time_cost", "time.meeting_hours"),
+                     ("organisations.time_elasticity", "time.household_hours"),
+                     ("organisations.cases_per_attendee", "time.case_hours")):
+        with pytest.raises(ValueError, match=f"{old}.*was removed.*{new}"):
+            Params().with_overrides({old: 1})
+
+
+def test_nested_defaults_are_the_documented_ones():
+    # Each PMKS category and each kind has defaults of its own; the docs must show them.
+    assert param_info("pmks.putus_sekolah.onset").default == 0.0015
+    assert param_info("kinds.arisan.scope_rt").default == 0.8
+    assert param_info("serves.arisan.keluarga_miskin").default is True
+    assert param_info("serves.arisan.korban_kekerasan").default is False
