@@ -57,8 +57,8 @@ def burden_by_dose_per_site(a: HypothesisAnalysis) -> Any:
         ax.plot(pooled["dose"], pooled["mean"], color="black", lw=2.5, marker="s",
                 label="gabungan / pooled")
     ax.set(xlabel=XLABEL, ylabel=BLABEL,
-           title="Beban warga menurut jumlah WKSBM (kondisi dasar)\n"
-                 "Burden by number of WKSBM (baseline)")
+           title="Beban warga menurut cakupan WKSBM (kondisi dasar)\n"
+                 "Burden by WKSBM coverage (baseline)")
     ax.legend(fontsize=8)
     return fig
 

@@ -321,15 +321,19 @@ def _limits(a: HypothesisAnalysis) -> list[tuple[str, str]]:
          "This is a model, not an observation: most parameters are plausible assumptions "
          "(docs/parameters.md), not calibrated on field data; the numbers show the direction "
          "and size the model's mechanisms produce, not a forecast."),
-        ("Satu kelurahan per run, sepuluh tahun; jumlah WKSBM ditetapkan dari luar (tidak ada "
-         "kelompok yang bergabung ke forum belakangan), sehingga eksperimen ini bertanya "
-         "'bagaimana jika ada sekian WKSBM', bukan 'berapa WKSBM yang akan tumbuh'.",
-         "One kelurahan per run, ten years; the number of WKSBM is set from outside (no group "
-         "joins the forum later), so the experiment asks 'what if there were so many WKSBM', "
-         "not 'how many WKSBM would grow'."),
-        ("Yang dijadikan WKSBM lebih dulu adalah kelompok yang paling mampu; menambah WKSBM "
-         "berarti menambah kelompok yang kurang mampu.",
-         "The most able groups become WKSBM first; adding WKSBM means adding less able groups."),
+        ("Satu kelurahan per run, sepuluh tahun yang diukur sesudah pemanasan; cakupan WKSBM "
+         "ditetapkan dari luar (tidak ada kelompok yang bergabung ke forum belakangan), "
+         "sehingga eksperimen ini bertanya 'bagaimana jika sekian RW dilayani WKSBM', bukan "
+         "'berapa WKSBM yang akan tumbuh'.",
+         "One kelurahan per run, ten measured years after a warm start; the WKSBM coverage is "
+         "set from outside (no group joins the forum later), so the experiment asks 'what if "
+         "so many RW were served by a WKSBM', not 'how many WKSBM would grow'."),
+        ("WKSBM dipilih acak di antara OSL tingkat RW di setiap RW yang dicakup; aturan lain "
+         "(yang terkuat dulu, atau kelompok baru) bisa memberi kurva lain. Sumbangan warga dan "
+         "jam relawan adalah asumsi dengan rentang (funds.*, time.*).",
+         "WKSBM are drawn at random among each covered RW's own groups; another rule (the "
+         "strongest first, or new groups) could give another curve. Residents' giving and "
+         "volunteer hours are assumptions with ranges (funds.*, time.*)."),
         (f"Ada {n_tests} uji tren (per kondisi dan per lokasi), masing-masing pada alpha "
          f"{fmt_number(m.get('alpha', ALPHA), 2, 'id')}; beberapa hasil 'signifikan' bisa muncul "
          "karena kebetulan. Lihat besar efek dan selangnya, bukan hanya nilai p.",
