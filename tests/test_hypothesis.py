@@ -71,6 +71,11 @@ def test_real_experiment_files_share_one_design():
         assert exp.warmup == {"max_months": 360, "tolerance": 0.02}, cond.name
     params = {c.name: dict(e.params) for c, e in plan.conditions}
     assert params["coordination_null"]["organisations.forum_enabled"] is False
+    # the null's label brings no government resource; label_only keeps the priorities
+    assert params["coordination_null"]["government.grant_wksbm_priority"] == 0.0
+    assert params["coordination_null"]["government.training_wksbm_first"] is False
+    assert params["label_only"]["organisations.forum_enabled"] is False
+    assert "government.grant_wksbm_priority" not in params["label_only"]
     assert params["service_off"]["organisations.service_enabled"] is False
     assert params["no_money"]["funds.giving_share"] == 0.0
     assert plan.sensitivity is not None and plan.sensitivity.design == "sobol"
@@ -123,8 +128,8 @@ def test_report_builds_from_a_tiny_sweep(tiny):
     for name in ("report.md", "report.html", "runs.csv", "summary.json", "hypothesis.duckdb"):
         assert (out / name).is_file(), name
     runs = pd.read_csv(out / "runs.csv")
-    # 8 conditions x 2 sites x 3 doses x 3 replicates
-    assert len(runs) == 8 * 2 * 3 * 3
+    # 9 conditions x 2 sites x 3 doses x 3 replicates
+    assert len(runs) == len(hy.CONDITIONS) * 2 * 3 * 3 == 9 * 2 * 3 * 3
     assert {"burden", "coverage", "pmks_prevalence", "solidarity", "gov_spending",
             "realised_dose"} <= set(runs.columns)
     summary = json.loads((out / "summary.json").read_text())

@@ -70,6 +70,16 @@ def test_nobody_served_no_grants_and_the_label_alone_gets_none(rng):
     assert_allclose(st.treasury[rows], [3_000, 6_000, 6_000, 0])
 
 
+def test_without_training_priority_the_least_able_are_trained_whatever_their_label(rng):
+    st, rows = three_groups()
+    st.training_fund = 200_000.0
+    government(st, P({**BASE, "government.training_wksbm_first": False}), rng)
+    # Two slots: the ordinary group (capacity 0.0) and the weaker WKSBM (0.2) are the least
+    # able; the label no longer puts the WKSBM at 0.5 ahead. 0.0 -> 0.5, 0.2 -> 0.6.
+    assert st.trained[rows].tolist() == [0, 1, 1, 0]
+    assert_allclose(st.capacity[rows], [0.5, 0.6, 0.5, 0.1])
+
+
 def test_training_fund_accumulates_until_a_slot_is_affordable(rng):
     st, rows = three_groups()
     params = P(BASE)

@@ -600,6 +600,13 @@ class GovernmentParams(_Validated):
         "Grants are shared among organisations in proportion to the cases they served last "
         "month times (1 + this for WKSBM); the grant budget is the same with or without WKSBM.",
     )
+    training_wksbm_first: bool = param(
+        True, "switch",
+        source="study IV (Diklat / PDPS for WKSBM pengurus); Kepmensos 42/HUK/2004",
+        doc="Whether Diklat / PDPS slots go to WKSBM pengurus first (then the least able); off "
+            "trains the least able first whatever their label. The coordination null turns it "
+            "off so that the label brings no government resource.",
+    )
     forum_facilitation: float = param(
         1.0, "ratio", 0.0, 10.0, ASSUMPTION,
         "Extra rate at which organisations join the WKSBM forum while government facilitates.",

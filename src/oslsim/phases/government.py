@@ -53,11 +53,11 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
     The budget is split: grants, shared among living organisations in proportion to the
     cases each served this month times ``1 + grant_wksbm_priority`` for WKSBM members (the
     grant budget is the same with or without WKSBM; unspent when nobody served); a training
-    fund that pays for Diklat / PDPS of WKSBM pengurus first, then of other living
-    organisations, the least able first within each; and the referral budget that the
-    service phase spends (:func:`referral_budget`). In directive mode government also founds
-    organisations and steers them into the forum, and its direction crowds out voluntary
-    effort (see meetings, organisation life and drift).
+    fund that pays for Diklat / PDPS of WKSBM pengurus first (``training_wksbm_first``), then
+    of other living organisations, the least able first within each; and the referral budget
+    that the service phase spends (:func:`referral_budget`). In directive mode government also
+    founds organisations and steers them into the forum, and its direction crowds out
+    voluntary effort (see meetings, organisation life and drift).
     """
     g = params.government
     m = state.m
@@ -75,7 +75,8 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
     state.training_fund += g.training_share * money
     slots = int(state.training_fund // g.training_cost)
     if slots > 0:
-        order = np.lexsort((state.capacity[living], ~state.wksbm[living]))
+        first = ~state.wksbm[living] if g.training_wksbm_first else np.zeros(living.size, bool)
+        order = np.lexsort((state.capacity[living], first))
         state.training_fund -= train(state, params, living[order[:slots]])
 
     state.direction = directed(state)

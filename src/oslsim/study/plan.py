@@ -55,8 +55,13 @@ CONDITIONS: tuple[Condition, ...] = (
               "the site as it is, government as facilitator"),
     Condition("coordination_null", "wksbm_coordination_null.toml", "Nol koordinasi",
               "Coordination null",
-              "label WKSBM diberikan, uang dan orang sama, tetapi forum tidak bekerja",
-              "the WKSBM label is given, same money and people, but the forum does no work"),
+              "label WKSBM diberikan, uang dan orang sama, tetapi forum tidak bekerja dan label "
+              "tidak membawa prioritas hibah atau diklat",
+              "the WKSBM label is given, same money and people, but the forum does no work and "
+              "the label brings no grant or training priority"),
+    Condition("label_only", "wksbm_label_only.toml", "Label saja", "Label only",
+              "label WKSBM membawa prioritas hibah dan diklat, tetapi forum tidak bekerja",
+              "the WKSBM label brings grant and training priority, but the forum does no work"),
     Condition("service_off", "wksbm_service_off.toml", "Uji kewajaran: tanpa layanan",
               "Sanity check: no service",
               "OSL ada dan bertemu tetapi tidak ada yang melayani, pemerintah pun tidak",
