@@ -70,3 +70,33 @@ def test_simulate_with_a_warm_start_records_it():
         simulate("baseline", months=2, rng=2, warmup={"tolerance": 2.0})
     with pytest.raises(ValueError, match="warmup.steps: unknown"):
         simulate("baseline", months=2, rng=2, warmup={"steps": 2})
+
+
+def test_a_reused_burn_in_gives_the_same_numbers_as_a_new_one():
+    """The process keeps burn-ins for the next dose of a seed; reuse must change nothing."""
+    from oslsim import warmup
+
+    params = Params(households=300).with_overrides({"organisations.wksbm_coverage": 1.0})
+    other = params.with_overrides({"organisations.wksbm_coverage": 0.5})
+    warmup._burn_ins.clear()
+    runs = []
+    for p in (params, other, params):  # a new burn-in, then two reuses of it
+        model, warm = warm_start(p, rng=11, max_months=48, tolerance=0.5)
+        model.run(6)
+        runs.append((model.timeseries(), model.warmup_timeseries(), warm))
+    assert len(warmup._burn_ins) == 1
+    warmup._burn_ins.clear()
+    model, warm = warm_start(params, rng=11, max_months=48, tolerance=0.5)
+    model.run(6)
+    # The first and the third (a reuse, after the second ran on its own copy) are the new one.
+    for ts, before, w in (runs[0], runs[2]):
+        pd.testing.assert_frame_equal(ts, model.timeseries())
+        pd.testing.assert_frame_equal(before, model.warmup_timeseries())
+        assert w == warm
+    # Another dose of the seed: the same burn-in, its own measured period.
+    pd.testing.assert_frame_equal(runs[1][1], model.warmup_timeseries())
+    assert not runs[1][0]["wksbm_coverage"].equals(model.timeseries()["wksbm_coverage"])
+    # A Generator is not a seed one can compare: no reuse.
+    warmup._burn_ins.clear()
+    warm_start(params, rng=np.random.default_rng(11), max_months=48, tolerance=0.5)
+    assert not warmup._burn_ins

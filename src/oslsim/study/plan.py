@@ -15,7 +15,8 @@ from typing import Any
 
 from oslsim.errors import InputError
 
-__all__ = ["CONDITIONS", "CONTROLS", "COORDINATION_NULL", "Condition", "DOSE_FACTOR", "Plan",
+__all__ = ["CONDITIONS", "CONTROLS", "COORDINATION_NULL", "Condition", "DOSE_FACTOR",
+           "LABEL_ONLY", "Plan",
            "OVERLAP_FACTOR", "OVERLAP_FILE", "QUICK_REPLICATES",
            "QUICK", "QUICK_DOSES", "QUICK_MONTHS", "QUICK_SAMPLES", "QUICK_SITES",
            "QUICK_WARMUP_MONTHS", "SENSITIVITY_FILE", "find_experiments_dir", "load_plan"]
@@ -88,9 +89,11 @@ SENSITIVITY_FILE = "wksbm_sensitivity.toml"
 #: The overlap sub-experiment: 1, 2, 3 WKSBM per RW at full coverage.
 OVERLAP_FILE = "wksbm_overlap.toml"
 OVERLAP_FACTOR = "organisations.wksbm_per_1000"
-#: The coordination null, and the controls that are not mechanism checks of the claim.
+#: The coordination null, the label's government priorities alone, and the controls that
+#: are not mechanism checks of the claim (the report words them on their own).
 COORDINATION_NULL = "coordination_null"
-CONTROLS = (COORDINATION_NULL, "service_off")
+LABEL_ONLY = "label_only"
+CONTROLS = (COORDINATION_NULL, LABEL_ONLY, "service_off")
 
 
 def find_experiments_dir(path: str | Path | None = None) -> Path:

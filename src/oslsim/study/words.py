@@ -15,7 +15,7 @@ import numpy as np
 
 from oslsim.i18n import fmt_number
 from oslsim.study.analyse import HypothesisAnalysis
-from oslsim.study.plan import CONTROLS, COORDINATION_NULL
+from oslsim.study.plan import CONTROLS, COORDINATION_NULL, LABEL_ONLY
 
 __all__ = ["PARAM_LABELS", "STRENGTH", "condition_sentences", "discovery_sentences",
            "headline", "overlap_sentence", "sensitivity_sentences", "stationarity_sentence",
@@ -234,6 +234,9 @@ def headline(a: HypothesisAnalysis, lang: str) -> list[str]:
     null = a.summaries.get(COORDINATION_NULL)
     if null is not None and ref != COORDINATION_NULL:
         out.append(_null_sentence(null, s, lang))
+    label = a.summaries.get(LABEL_ONLY)
+    if label is not None and ref != LABEL_ONLY:
+        out.append(_label_sentence(label, lang))
     return [x for x in out if x]
 
 
@@ -352,12 +355,31 @@ def _null_sentence(null: Mapping[str, Any], ref: Mapping[str, Any], lang: str) -
     word = _VERDICT_WORD[null["verdict"]][0 if lang == "id" else 1]
     return (f"Perhatian: kontrol nol koordinasi (label WKSBM tanpa kerja forum) tetap "
             f"menunjukkan pengaruh ({word}: {change}; selang 95%: {ci}). Label itu sendiri "
-            "memberi sesuatu lewat jalur lain (misalnya prioritas hibah atau urutan diklat); "
-            "baca hasil dengan hati-hati." if lang == "id" else
+            "memberi sesuatu lewat jalur yang tidak dimatikan kontrol ini; baca hasil dengan "
+            "hati-hati." if lang == "id" else
             f"Caution: the coordination null (the WKSBM label without forum work) still shows "
             f"an effect ({word}: {change}; 95% interval {ci}). The label itself gives "
-            "something through another channel (e.g. grant priority or the order of "
-            "training); read the results with care.")
+            "something through a channel this control does not remove; read the results with "
+            "care.")
+
+
+def _label_sentence(label: Mapping[str, Any], lang: str) -> str:
+    """The label's government priorities alone: grants and Diklat first, no forum work."""
+    ci = f"{_spct(-label['effect_hi'], lang)} {'sampai' if lang == 'id' else 'to'} " \
+         f"{_spct(-label['effect_lo'], lang)}"
+    change = _spct(-label["effect"], lang)
+    if label["verdict"] == "no_effect":
+        return ("Prioritas hibah dan diklat bagi WKSBM tanpa kerja forum (label saja) tidak "
+                f"mengubah beban warga ({change}; selang 95%: {ci})." if lang == "id" else
+                "The WKSBM's grant and training priority without forum work (label only) does "
+                f"not change the burden ({change}; 95% interval {ci}).")
+    word = _VERDICT_WORD[label["verdict"]][0 if lang == "id" else 1]
+    return ("Prioritas hibah dan diklat bagi WKSBM tanpa kerja forum (label saja) mengubah "
+            f"beban warga ({word}: {change}; selang 95%: {ci}): anggaran hibah dan diklat yang "
+            "sama, dipindahkan ke kelompok berlabel." if lang == "id" else
+            "The WKSBM's grant and training priority without forum work (label only) changes "
+            f"the burden ({word}: {change}; 95% interval {ci}): the same grant and training "
+            "budget, moved towards the labelled groups.")
 
 
 def condition_sentences(a: HypothesisAnalysis, lang: str) -> list[str]:
