@@ -15,7 +15,7 @@ from oslsim.errors import InputError
 
 EPILOG = """examples:
   oslsim hypothesis --quick                 # the same design, fewer replicates (minutes)
-  oslsim hypothesis                         # the full experiment (up to an hour on a laptop)
+  oslsim hypothesis                         # the full experiment (about 1-2 hours on 2 cores)
   oslsim hypothesis --out report/ --workers 4
   oslsim hypothesis --scheduler tcp://10.0.0.5:8786   # on a Dask cluster
   oslsim hypothesis --resume                # finish an interrupted run from its store
@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``hypothesis`` subcommand."""
     p = sub.add_parser(
         "hypothesis", help="test the study's hypothesis: more WKSBM, less burden?",
-        description="Run the hypothesis experiment (experiments/wksbm_*.toml: WKSBM per 1,000 "
-                    "households from none up, four study sites, mechanism checks, Sobol "
-                    "sensitivity) and write a report in Bahasa Indonesia and English: "
+        description="Run the hypothesis experiment (experiments/wksbm_*.toml: WKSBM coverage "
+                    "from none to every RW after a warm start, four study sites, mechanism "
+                    "checks and nulls, overlap, Sobol sensitivity, PRIM) and write a report in Bahasa Indonesia and English: "
                     "Markdown, PNG figures and one self-contained HTML page.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
