@@ -466,6 +466,31 @@ def test_a_changed_definition_is_refused_unless_overwrite(tmp_path):
     assert len(load_results(store)["runs"]) == 8
 
 
+def test_more_replicates_extend_a_stored_sweep_and_fewer_are_refused(tmp_path):
+    store = tmp_path / "s.duckdb"
+    sweep(write(tmp_path, SMALL), out=store, workers=0, progress=False)
+    before = load_results(store)["timeseries"]
+    more = write(tmp_path, SMALL.replace("replicates = 2", "replicates = 3"))
+    report = sweep(more, out=store, workers=0, progress=False, resume=True)
+    # 4 points x 1 new replicate run; the 8 stored runs are kept, not run again
+    assert (report.ran, report.done, report.total) == (4, 12, 12)
+    res = load_results(store)
+    assert sorted(res["runs"]["replicate"].unique()) == [0, 1, 2]
+    assert int(res["experiments"]["replicates"].iloc[0]) == 3
+    # replicate r's seed does not depend on how many there are: the first two are unchanged
+    assert set(res["runs"]["seed"]) == set(replicate_seeds(11, 3))
+    old = res["timeseries"][res["timeseries"]["run_id"].isin(before["run_id"])]
+    pd.testing.assert_frame_equal(old.reset_index(drop=True), before.reset_index(drop=True))
+    # and they are what a fresh sweep of three replicates gives
+    fresh = tmp_path / "fresh.duckdb"
+    sweep(more, out=fresh, workers=0, progress=False)
+    pd.testing.assert_frame_equal(
+        load_results(fresh)["timeseries"].sort_values(["run_id", "month"]).reset_index(drop=True),
+        res["timeseries"].sort_values(["run_id", "month"]).reset_index(drop=True))
+    with pytest.raises(ExperimentError, match=r"stored with 3 replicates; replicates: 2 is not"):
+        sweep(write(tmp_path, SMALL), out=store, workers=0, progress=False, resume=True)
+
+
 def test_a_missing_seed_is_drawn_once_and_reused_on_resume(tmp_path):
     path = write(tmp_path, SMALL.replace("seed = 11\n", ""))
     store = tmp_path / "s.duckdb"

@@ -264,11 +264,14 @@ class Experiment:
         """A hash of everything that decides the runs' numbers, to guard a store's contents.
 
         Covers the definition (with the resolved root ``seed``) and each scenario's full
-        content, so a changed scenario file is a different experiment.
+        content, so a changed scenario file is a different experiment. The replicate count is
+        left out: replicate ``r``'s seed does not depend on it, so more replicates extend a
+        stored experiment (``--resume``).
         """
         data = self.to_dict()
         data.pop("source")
         data.pop("description")
+        data.pop("replicates")
         data["seed"] = int(seed)
         data["scenario_content"] = {k: _numbers_of(sc) for k, sc in self.scenarios.items()}
         text = json.dumps(data, sort_keys=True, default=str)

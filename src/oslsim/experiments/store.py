@@ -376,6 +376,7 @@ class ResultStore:
 
         Returns whether the experiment was already in the store. A stored experiment of the
         same name but another definition is refused unless ``overwrite``, which deletes it.
+        More replicates than stored extend it: the new replicates' runs are added as pending.
         """
         info = self.experiment(exp.name)
         if info is not None and info["fingerprint"] != fingerprint:
@@ -387,6 +388,11 @@ class ResultStore:
             self.delete_experiment(exp.name)
             info = None
         tasks = list(tasks)
+        if info is not None and exp.replicates < int(info["replicates"]):
+            raise ExperimentError(
+                f"{self.path}: experiment {exp.name!r} is stored with {int(info['replicates'])} "
+                f"replicates; replicates: {exp.replicates} is not allowed: ask for at least "
+                "as many (more extend it), or use --overwrite or another --out")
         now = _now()
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -397,19 +403,28 @@ class ResultStore:
                      len(design), len(tasks), json.dumps(exp.to_dict(), default=str),
                      json.dumps(exp.problem()), exp.source, now, now])
                 self._insert("design", design, {"experiment": exp.name})
+            new = tasks
+            if info is not None:
+                known = {r[0] for r in self.con.execute(
+                    "SELECT run_id FROM runs WHERE experiment = ?", [exp.name]).fetchall()}
+                new = [t for t in tasks if t.run_id not in known]
+            if new:
                 runs = pd.DataFrame({
-                    "run_id": [t.run_id for t in tasks],
-                    "point": np.array([t.point for t in tasks], dtype=np.int64),
-                    "replicate": np.array([t.replicate for t in tasks], dtype=np.int64),
-                    "scenario": [t.scenario for t in tasks],
-                    "seed": np.array([t.seed for t in tasks], dtype=np.int64),
+                    "run_id": [t.run_id for t in new],
+                    "point": np.array([t.point for t in new], dtype=np.int64),
+                    "replicate": np.array([t.replicate for t in new], dtype=np.int64),
+                    "scenario": [t.scenario for t in new],
+                    "seed": np.array([t.seed for t in new], dtype=np.int64),
                     "status": PENDING, "attempts": 0,
-                    "interventions": [_interventions(t.scenario_def) for t in tasks],
+                    "interventions": [_interventions(t.scenario_def) for t in new],
                 })
                 self._insert("runs", runs, {"experiment": exp.name})
-            else:
-                self.con.execute("UPDATE experiments SET updated = ? WHERE name = ?",
-                                 [now, exp.name])
+            if info is not None:
+                self.con.execute(
+                    "UPDATE experiments SET updated = ?, replicates = ?, runs = ?, "
+                    "definition = ? WHERE name = ?",
+                    [now, exp.replicates, len(tasks), json.dumps(exp.to_dict(), default=str),
+                     exp.name])
             self.con.execute("COMMIT")
         except (duckdb.Error, OSError) as exc:
             _rollback(self.con)
