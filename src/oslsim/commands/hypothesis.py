@@ -28,8 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "hypothesis", help="test the study's hypothesis: more WKSBM, less burden?",
         description="Run the hypothesis experiment (experiments/wksbm_*.toml: WKSBM coverage "
                     "from none to every RW after a warm start, four study sites, mechanism "
-                    "checks and nulls, overlap, Sobol sensitivity, PRIM) and write a report in Bahasa Indonesia and English: "
-                    "Markdown, PNG figures and one self-contained HTML page.",
+                    "checks and nulls, overlap, Sobol sensitivity, PRIM) and write a report in "
+                    "Bahasa Indonesia and English: Markdown, PNG figures and one "
+                    "self-contained HTML page.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--quick", action="store_true",
