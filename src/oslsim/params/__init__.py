@@ -247,7 +247,7 @@ def render_markdown() -> str:
     lines = [
         "# Parameters",
         "",
-        "Generated from `src/oslsim/params.py` by `python -m oslsim.params > "
+        "Generated from `src/oslsim/params/` by `python -m oslsim.params > "
         "docs/parameters.md`; a test fails when this page is stale. Override any of them with "
         "`--set path=value` on the command line, in a scenario's `[params]` table, or with "
         "`Params().with_overrides({...})`.",
