@@ -1,36 +1,8 @@
-"""The results store: an embedded DuckDB file that only the sweep's coordinator writes.
-
-Tables (plain SQL reads them; see ``docs/experiments.md``):
-
-``experiments``
-    one row per experiment: its definition, design, root seed, fingerprint.
-``design``
-    one row per design point: ``experiment, point, scenario, sample`` and a column per factor
-    (named by its dotted parameter path).
-``runs``
-    one row per run (point × replicate): seed, status (``pending``, ``done``, ``failed``),
-    error, full parameters as JSON, the scenario's dated interventions as JSON (parameters
-    alone do not say that government withdraws at month 12), times, worker, versions of the
-    libraries and the git commit of the checkout that ran it.
-``timeseries``
-    the kept months and outcome columns of every finished run.
-``events``
-    one row per scheduled intervention event of every finished run: month, action, event
-    (pulse / start / end, or planned when the run ended first), arguments as JSON, result and
-    whether it happened.
-``outcomes``
-    one row per stored outcome column: its unit and meaning in English and Indonesian.
-``final`` (a view)
-    each done run's last kept month joined to its run keys, interventions and design factors.
-
-Each finished run is committed in its own transaction, so a crash loses at most the runs in
-flight. Run ids are deterministic, and a run's rows are replaced, never appended twice.
-"""
+"""The :class:`ResultStore`: the coordinator's only writer, and what readers ask of it."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,79 +15,21 @@ import pyarrow as pa
 
 from oslsim.errors import InputError
 from oslsim.experiments.spec import Experiment, ExperimentError
+from oslsim.experiments.store.connection import StoreWriteError, _cause, _connect, _rollback
+from oslsim.experiments.store.schema import (
+    _REQUIRED,
+    _SCHEMA,
+    DONE,
+    FAILED,
+    PENDING,
+    TABLES,
+    _quote,
+    _sql_type,
+    outcome_rows,
+)
 
 if TYPE_CHECKING:
     from oslsim.experiments.runner import RunOutcome, RunTask
-
-__all__ = ["TABLES", "ResultStore", "StoreWriteError", "default_store", "export_tables",
-           "load_results", "tidy"]
-
-#: The store's tables, in the order they are exported (``final`` is a view over them).
-TABLES = ("experiments", "design", "runs", "timeseries", "events", "outcomes")
-#: Run statuses.
-PENDING, DONE, FAILED = "pending", "done", "failed"
-
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS experiments (
-        name VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, design VARCHAR,
-        root_seed BIGINT, replicates INTEGER, months INTEGER, points INTEGER, runs INTEGER,
-        definition JSON, problem JSON, source VARCHAR, created TIMESTAMP, updated TIMESTAMP)""",
-    """CREATE TABLE IF NOT EXISTS design (
-        experiment VARCHAR NOT NULL, point INTEGER NOT NULL, scenario VARCHAR,
-        sample INTEGER, PRIMARY KEY (experiment, point))""",
-    """CREATE TABLE IF NOT EXISTS runs (
-        run_id VARCHAR PRIMARY KEY, experiment VARCHAR NOT NULL, point INTEGER NOT NULL,
-        replicate INTEGER NOT NULL, scenario VARCHAR, seed BIGINT NOT NULL,
-        status VARCHAR NOT NULL, error VARCHAR, attempts INTEGER, params JSON,
-        started TIMESTAMP, finished TIMESTAMP, seconds DOUBLE, host VARCHAR, pid INTEGER,
-        oslsim_version VARCHAR, python_version VARCHAR, numpy_version VARCHAR,
-        mesa_version VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS timeseries (run_id VARCHAR NOT NULL, month INTEGER NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS events (
-        run_id VARCHAR NOT NULL, month INTEGER NOT NULL, action VARCHAR NOT NULL,
-        event VARCHAR NOT NULL, args JSON, result DOUBLE, happened BOOLEAN NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS outcomes (
-        name VARCHAR PRIMARY KEY, unit VARCHAR, meaning_en VARCHAR, meaning_id VARCHAR)""",
-    # columns a store written by an older oslsim lacks
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS interventions JSON",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS param_changes JSON",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS model VARCHAR",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS pandas_version VARCHAR",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS duckdb_version VARCHAR",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS scipy_version VARCHAR",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS git_commit VARCHAR",
-    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS git_dirty BOOLEAN",
-    # DuckDB binds a view's * when it is read, so factor and outcome columns added later show
-    """CREATE OR REPLACE VIEW final AS
-        SELECT r.experiment, r.run_id, r.point, r.replicate, r.scenario, r.seed,
-               r.interventions, d.* EXCLUDE (experiment, point, scenario),
-               t.* EXCLUDE (run_id)
-        FROM runs r
-        JOIN design d ON d.experiment = r.experiment AND d.point = r.point
-        JOIN timeseries t ON t.run_id = r.run_id
-        WHERE r.status = 'done'
-        QUALIFY t.month = max(t.month) OVER (PARTITION BY t.run_id)""",
-)
-
-def outcome_rows(names: Iterable[str]) -> pd.DataFrame:
-    """The ``outcomes`` table's rows for some columns: unit and meaning in en and id.
-
-    Units and meanings come from the term table (:mod:`oslsim.terms`); a column it does not
-    know (a custom reporter) gets empty unit and meanings.
-    """
-    from oslsim.terms import TERMS
-
-    rows = []
-    for name in names:
-        t = TERMS.get(name)
-        if name == "month":
-            row = ("month", "Month of the run (0 = the start of the measured period)",
-                   "Bulan simulasi (0 = awal periode yang diukur)")
-        else:
-            row = (t.unit, t.meaning_en, t.meaning_id) if t else (None, None, None)
-        rows.append(dict(zip(("name", "unit", "meaning_en", "meaning_id"), (name, *row),
-                             strict=True)))
-    return pd.DataFrame(rows, columns=["name", "unit", "meaning_en", "meaning_id"])
 
 
 def _interventions(scenario: Any) -> str:
@@ -131,97 +45,8 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-#: Columns a store must have to be read (a DuckDB file of another schema is refused).
-_REQUIRED = {"experiments": ("name", "fingerprint", "root_seed", "definition", "created"),
-             "design": ("experiment", "point", "scenario"),
-             "runs": ("run_id", "experiment", "point", "replicate", "status", "seed", "error"),
-             "timeseries": ("run_id", "month")}
-
-
-class StoreWriteError(RuntimeError):
-    """The store could not be written (disk full, read-only, …); what was committed is kept.
-
-    The message is one line with the real cause, for the command line to print as is.
-    """
-
-
-def _cause(exc: BaseException) -> str:
-    """One line naming an I/O failure: DuckDB's own message, or the system's."""
-    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return " ".join(text.split())[:300] or type(exc).__name__
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back after a failure; DuckDB may have ended the transaction itself already."""
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:  # noqa: S110 - no transaction left: nothing to undo, keep the cause
-        pass
-
-
-def default_store(name: str) -> Path:
-    """Where a sweep writes unless told: ``results/<experiment-name>.duckdb``."""
-    return Path("results") / f"{name}.duckdb"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_type(dtype: Any) -> str:
-    """The column type for a pandas dtype or an Arrow type."""
-    if isinstance(dtype, pa.DataType):
-        if pa.types.is_boolean(dtype):
-            return "BOOLEAN"
-        if pa.types.is_integer(dtype):
-            return "BIGINT"
-        if pa.types.is_floating(dtype):
-            return "DOUBLE"
-        return "VARCHAR"
-    if pd.api.types.is_bool_dtype(dtype):
-        return "BOOLEAN"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "BIGINT"
-    if pd.api.types.is_float_dtype(dtype):
-        return "DOUBLE"
-    return "VARCHAR"
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file with one-line errors for the usual problems."""
-    if read_only and not path.exists():
-        raise InputError(f"{path}: file not found; give a results store written by "
-                         "'oslsim sweep' (a .duckdb file)")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a results store (.duckdb)")
-    if not read_only:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot create its folder ({_cause(exc)}); give --out "
-                             "in a folder you can write") from None
-        if path.exists() and not os.access(path, os.W_OK):
-            raise InputError(f"{path}: the store cannot be written (permission denied); give "
-                             "another --out, or read it with 'oslsim results'")
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        msg = str(exc)
-        if "lock" in msg.lower():
-            raise InputError(f"{path}: the store is in use by another process (a running "
-                             "sweep?); wait for it to finish") from None
-        if not read_only and ("permission" in msg.lower() or "read-only" in msg.lower()):
-            raise InputError(f"{path}: the store cannot be written ({_cause(exc)}); give "
-                             "another --out") from None
-        raise InputError(f"{path}: not a results store DuckDB can open "
-                         f"({' '.join(msg.split())[:200]})") from None
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: not a results store DuckDB can open "
-                         f"({' '.join(str(exc).split())[:200]})") from None
 
 
 class ResultStore:
@@ -556,120 +381,3 @@ class ResultStore:
                 empty = [c for c in df.columns if c not in core and df[c].isna().all()]
                 out[table] = df.drop(columns=empty)
         return out
-
-
-def load_results(path: str | Path, experiment: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read a results store into pandas: one DataFrame per table of :data:`TABLES`.
-
-    Parameters
-    ----------
-    path : str or Path
-        A ``.duckdb`` file written by :func:`oslsim.sweep` / ``oslsim sweep``.
-    experiment : str, optional
-        Only this experiment's rows (a store may hold several).
-
-    Returns
-    -------
-    dict of pandas.DataFrame
-        ``runs`` (one row per run, with ``status``, ``seed``, ``params`` as JSON text),
-        ``design`` (one row per point, a column per factor), ``timeseries`` (kept months
-        and outcomes per run), ``events`` (what each run's interventions did), ``outcomes``
-        (units and meanings) and ``experiments``. Join them with :func:`tidy`, or read the
-        ``final`` view with SQL (``docs/experiments.md``).
-
-    Examples
-    --------
-    >>> res = load_results("results/example_sweep.duckdb")  # doctest: +SKIP
-    >>> tidy(res).groupby("organisations.wksbm_coverage")["burden"].mean()  # doctest: +SKIP
-    """
-    with ResultStore(path, read_only=True) as store:
-        if experiment is not None and experiment not in store.experiment_names():
-            names = ", ".join(store.experiment_names()) or "none"
-            raise InputError(f"{path}: experiment {experiment!r} is not in the store; stored: "
-                             f"{names}")
-        try:
-            return store.tables(experiment)
-        except duckdb.Error as exc:
-            raise InputError(f"{path}: cannot be read as a results store ({_cause(exc)}); it "
-                             "may be truncated or damaged") from None
-
-
-def tidy(results: Mapping[str, pd.DataFrame], month: int | str | None = "last",
-         ) -> pd.DataFrame:
-    """One tidy table of the done runs: run keys, seed, factor values and outcomes.
-
-    Parameters
-    ----------
-    results : mapping
-        What :func:`load_results` returns.
-    month : int, "last" or None
-        ``"last"``: each run's last kept month; an int: that month; ``None``: every month.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``experiment, run_id, point, replicate, scenario, seed``, the factor columns,
-        ``month`` and the outcome columns; one row per run (per month with ``None``).
-    """
-    runs, design, ts = results["runs"], results["design"], results["timeseries"]
-    keys = ["experiment", "run_id", "point", "replicate", "scenario", "seed"]
-    if runs.empty:
-        return pd.DataFrame(columns=keys + ["month"])
-    done = runs.loc[runs["status"] == DONE, keys]
-    factors = design.drop(columns=["scenario"], errors="ignore")
-    table = done.merge(factors, on=["experiment", "point"], how="left")
-    if month == "last":
-        ts = ts.loc[ts.groupby("run_id")["month"].transform("max") == ts["month"]]
-    elif month is not None:
-        ts = ts.loc[ts["month"] == int(month)]
-    out = table.merge(ts, on="run_id", how="inner")
-    return out.sort_values(["experiment", "point", "replicate", "month"]).reset_index(drop=True)
-
-
-def export_tables(path: str | Path, folder: str | Path, fmt: str = "parquet",
-                  experiment: str | None = None) -> list[Path]:
-    """Write every table of a store to ``folder/<table>.parquet`` (or ``.csv``); return paths.
-
-    DuckDB streams each table straight to the file, so stores larger than memory export.
-    """
-    if fmt not in ("parquet", "csv"):
-        raise InputError(f"format {fmt!r} is not allowed; use parquet or csv")
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder}: is a file; give a folder for the exported tables")
-    written: list[Path] = []
-    with ResultStore(path, read_only=True) as store:
-        if experiment is not None and experiment not in store.experiment_names():
-            names = ", ".join(store.experiment_names()) or "none"
-            raise InputError(f"{path}: experiment {experiment!r} is not in the store; stored: "
-                             f"{names}")
-        folder.mkdir(parents=True, exist_ok=True)
-        for table in TABLES:
-            if not store.has_table(table):
-                continue
-            target = folder / f"{table}.{fmt}"
-            query = f"SELECT * FROM {table}"
-            if experiment is not None:
-                query += {"experiments": " WHERE name = $e", "design": " WHERE experiment = $e",
-                          "runs": " WHERE experiment = $e",
-                          "timeseries": " WHERE run_id IN (SELECT run_id FROM runs WHERE "
-                                        "experiment = $e)",
-                          "events": " WHERE run_id IN (SELECT run_id FROM runs WHERE "
-                                    "experiment = $e)",
-                          "outcomes": ""}[table]
-            literal = "'" + str(target).replace("'", "''") + "'"
-            options = "FORMAT PARQUET" if fmt == "parquet" else "FORMAT CSV, HEADER"
-            try:
-                store.con.execute(f"COPY ({query}) TO {literal} ({options})",
-                                  {"e": experiment} if experiment is not None else None)
-            except duckdb.IOException as exc:
-                if "read" not in str(exc).lower():
-                    raise StoreWriteError(f"{target}: cannot be written: {_cause(exc)}"
-                                          ) from None
-                raise InputError(f"{path}: cannot be read as a results store "
-                                 f"({_cause(exc)}); it may be truncated or damaged") from None
-            except duckdb.Error as exc:
-                raise InputError(f"{path}: cannot be read as a results store "
-                                 f"({_cause(exc)}); it may be truncated or damaged") from None
-            written.append(target)
-    return written
