@@ -166,6 +166,11 @@ def test_realised_dose_is_the_coverage_reached(tiny):
     assert (full <= 1.0).all() and full.mean() > 0.5
     half = base[(base["dose"] == 0.5) & (base["site"] == "cibodas")]["realised_dose"]
     assert (half <= 0.5 + 1e-9).all()
+    # WKSBM per 1,000 households: none at coverage 0; at Cibodas's two RW of 480 households
+    # at most one per RW (2 per 480 = 4.17 per 1,000) at full coverage, and some.
+    per = base.groupby(["site", "dose"])["wksbm_per_1000"].mean()
+    assert (per.xs(0.0, level="dose") == 0.0).all()
+    assert 0.0 < per[("cibodas", 1.0)] <= 2000 / 480 + 1e-9
 
 
 def test_sensitivity_effects_pair_low_and_high_dose(tiny):

@@ -52,7 +52,8 @@ def collect(tables: Mapping[str, pd.DataFrame], plan: Plan,
         One row per finished run: ``condition, site, dose, replicate, seed``, the outcomes
         averaged over the last :data:`WINDOW` months (``burden``, ``coverage``, …),
         ``burden_end`` (last month), ``realised_dose`` (the share of households a WKSBM
-        covers, same window) and ``osl_per_1000``.
+        covers, same window), ``osl_per_1000`` and ``wksbm_per_1000`` (living WKSBM per
+        1,000 households, same window).
     trajectory : DataFrame
         ``condition, dose, month, n, mean, lo, hi``: mean burden over the sites' runs with a
         normal 95% interval of the mean.
@@ -74,7 +75,10 @@ def collect(tables: Mapping[str, pd.DataFrame], plan: Plan,
     window = ts[ts["month"] > last - WINDOW].copy()
     window["realised_dose"] = window["wksbm_coverage"]
     window["osl_per_1000"] = window["osl_count"] * 1000.0 / window["households"]
-    cols = [c for c in ("burden", *SIDE_OUTCOMES, "realised_dose", "osl_per_1000")
+    if "wksbm_count" in window.columns:
+        window["wksbm_per_1000"] = window["wksbm_count"] * 1000.0 / window["households"]
+    cols = [c for c in ("burden", *SIDE_OUTCOMES, "realised_dose", "osl_per_1000",
+                        "wksbm_per_1000")
             if c in window.columns]
     keys = ["condition", "site", "dose", "replicate", "seed", "run_id"]
     runs = window.groupby(keys, sort=False)[cols].mean().reset_index()
