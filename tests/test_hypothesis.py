@@ -438,3 +438,15 @@ def test_the_label_only_channel_is_worded_on_its_own_not_as_a_failed_check():
     assert f"(label saja) mengubah beban warga (membantah: +{round(-100 * eff)}%" in idn
     assert "does not hold under" not in en  # a channel, not a mechanism check of the claim
     assert "coordination null passes" in en
+
+
+def test_a_partly_grown_store_says_how_many_replicates_each_condition_has(tmp_path):
+    runs = synthetic(SHAPES["supported"])
+    runs = runs[(runs["condition"] == "baseline") | (runs["replicate"] < 10)]
+    a = hy.analyse(runs, n_boot=200, rng=3)
+    text = hy.write_report(a, tmp_path / "r")["markdown"].read_text()
+    assert ("replicates per site and dose: 20 for baseline; 10 for coordination null (the "
+            "store is not complete yet)") in text
+    full = hy.write_report(hy.analyse(synthetic(SHAPES["supported"]), n_boot=200, rng=3),
+                           tmp_path / "f")["markdown"].read_text()
+    assert "20 replicates per site and dose" in full

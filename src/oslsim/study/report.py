@@ -260,12 +260,29 @@ _FIGURES = (
 )
 
 
+def _replicate_counts(a: HypothesisAnalysis) -> str:
+    """How many replicates each condition has in the store (a store can be partly grown)."""
+    runs = getattr(a, "runs", None)
+    if runs is None or runs.empty or "replicate" not in runs.columns:
+        return f"{a.meta.get('replicates')} replicates per site and dose"
+    reps = runs.groupby("condition", sort=False)["replicate"].nunique()
+    if reps.nunique() == 1:
+        return f"{int(reps.iloc[0])} replicates per site and dose"
+    groups = {}
+    for cond, n in reps.items():
+        label = a.labels[cond].label_en.lower() if cond in a.labels else cond
+        groups.setdefault(int(n), []).append(label)
+    text = "; ".join(f"{n} for {', '.join(names)}" for n, names in
+                     sorted(groups.items(), reverse=True))
+    return f"replicates per site and dose: {text} (the store is not complete yet)"
+
+
 def _design_text(a: HypothesisAnalysis) -> str:
     m = a.meta
     doses = ", ".join(_dose(d, "en") for d in m.get("doses", []))
     sites = ", ".join(_site_name(s) for s in m.get("sites", []))
     parts = [f"Design: WKSBM coverage {doses} of the RW; sites {sites}; "
-             f"{m.get('replicates')} replicates per site and dose (common random numbers: "
+             f"{_replicate_counts(a)} (common random numbers: "
              f"replicate r has the same seed at every dose and in every condition); "
              f"{len(a.summaries)} conditions; {m.get('runs'):,} runs analysed"]
     if m.get("failed"):
