@@ -195,6 +195,25 @@ def test_cli_resume_reuses_the_store_and_prints_the_answer(tiny, capsys):
     assert " ".join(hy.headline(done.analysis, "en")).split(":")[0] in out
 
 
+def test_report_only_runs_nothing_and_needs_a_store(tiny, tmp_path, capsys):
+    root, done = tiny
+    import duckdb
+
+    def runs_table():
+        with duckdb.connect(str(done.store), read_only=True) as con:
+            return con.execute("SELECT run_id, finished FROM runs ORDER BY run_id").fetchall()
+
+    before = runs_table()
+    status = main(["hypothesis", "--experiments", str(root / "exp"), "--out",
+                   str(root / "out"), "--report-only", "--no-progress"])
+    assert status == 0 and runs_table() == before  # nothing ran again
+    assert "report.html" in capsys.readouterr().out
+    status = main(["hypothesis", "--experiments", str(root / "exp"), "--out",
+                   str(tmp_path / "empty"), "--report-only"])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and len(err.splitlines()) == 1 and "--report-only" in err
+
+
 def test_update_docs_rewrites_only_the_marked_section(tiny, tmp_path):
     _, done = tiny
     doc = tmp_path / "hypothesis.md"

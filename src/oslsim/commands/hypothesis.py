@@ -19,6 +19,7 @@ EPILOG = """examples:
   oslsim hypothesis --out report/ --workers 4
   oslsim hypothesis --scheduler tcp://10.0.0.5:8786   # on a Dask cluster
   oslsim hypothesis --resume                # finish an interrupted run from its store
+  oslsim hypothesis --report-only           # the report from what the store has, running nothing
 """
 
 
@@ -40,6 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_runner_options(p, dask_local=False)
     p.add_argument("--resume", action="store_true",
                    help="run only the runs missing from the store in --out")
+    p.add_argument("--report-only", action="store_true",
+                   help="run nothing: write the report from the runs already in the store "
+                        "of --out (after a stop, or while a store grows to more replicates)")
     p.add_argument("--experiments", type=Path, metavar="DIR",
                    help="folder of the wksbm_*.toml files (default ./experiments)")
     p.add_argument("--update-docs", type=Path, metavar="FILE",
@@ -59,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
         check_file_destination("--out", args.out / STORE_NAME)
     if args.update_docs is not None:
         _check_docs(args.update_docs)
+    if args.report_only and not (args.out / STORE_NAME).is_file():
+        raise InputError(f"--out {args.out}: no {STORE_NAME} there; --report-only writes the "
+                         "report from a store the experiment already filled")
     again = " ".join(["oslsim hypothesis", *(["--quick"] if args.quick else []),
                       *([f"--experiments {args.experiments}"] if args.experiments else []),
                       f"--out {args.out}", "--resume"])
@@ -66,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         done = run_hypothesis(args.out, quick=args.quick, workers=args.workers,
                               scheduler=args.scheduler, resume=args.resume,
                               experiments=args.experiments, progress=not args.no_progress,
-                              update_docs_path=args.update_docs)
+                              update_docs_path=args.update_docs, run=not args.report_only)
     except KeyboardInterrupt as stop:
         report = getattr(stop, "report", None)
         term = getattr(report, "stopped_by", None) == "SIGTERM"

@@ -86,6 +86,7 @@ def run_hypothesis(
     run_fn: Callable[..., Any] | None = None,
     n_boot: int = N_BOOT,
     log: Callable[[str], None] | None = None,
+    run: bool = True,
 ) -> HypothesisRun:
     """Run the hypothesis experiment, analyse it and write the report into ``out``.
 
@@ -114,6 +115,8 @@ def run_hypothesis(
         Bootstrap resamples of every interval.
     log : callable, optional
         Receives one line per step (default: print to stderr).
+    run : bool
+        False runs nothing and analyses the runs already in the store (``--report-only``).
     """
     from tqdm import tqdm
 
@@ -130,7 +133,7 @@ def run_hypothesis(
     say(f"oslsim hypothesis: {plan.runs():,} runs in {total} experiments "
         f"({'quick' if quick else 'full'}), store {store}")
     failed = ran = 0
-    for k, exp in enumerate(plan.experiments, start=1):
+    for k, exp in enumerate(plan.experiments if run else [], start=1):
         say(f"[{k}/{total}] {exp.name}: {exp.description}")
         try:
             report = sweep(exp, out=store, workers=workers, scheduler=scheduler,
