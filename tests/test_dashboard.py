@@ -26,6 +26,7 @@ from oslsim.dashboard.figures import (
     network_png,
     plots_png,
     series_png,
+    series_svg,
 )
 from oslsim.dashboard.labels import GLOSSARY, LABELS, LANGS, STAGES, label
 from oslsim.dashboard.levers import HOUSEHOLD_CHOICES, LEVERS, clamp, lever, overrides_from
@@ -267,6 +268,32 @@ def test_series_pictures_draw_every_plot_with_and_without_run_a(stepped_run, whi
     assert series_png(ts, which, "en", stepped_run.months) != alone  # words change
     with pytest.raises(ValueError, match="burden"):
         series_png(ts, "rainbow")
+
+
+@pytest.mark.parametrize("which", list(SERIES))
+def test_live_svg_plots_hold_every_month_in_the_page_language(stepped_run, which):
+    import xml.etree.ElementTree as ET
+
+    ts = stepped_run.timeseries()
+    other = DashboardRun(Settings(households=SMALL, seed=9, levers={"wksbm": 1.0}))
+    other.step(2)
+    for lang in LANGS:
+        svg = series_svg(ts, which, lang, stepped_run.months, pinned=other.timeseries())
+        root = ET.fromstring(svg)  # well-formed
+        ns = "{http://www.w3.org/2000/svg}"
+        lines = root.findall(f"{ns}polyline")
+        n = len(SERIES[which][1])
+        assert len(lines) == 2 * n  # run A (faded) and run B, one line per column
+        assert [len(pl.get("points").split()) for pl in lines] == [3] * n + [4] * n
+        assert sum("stroke-dasharray" in pl.attrib for pl in lines) == n
+        texts = " ".join(el.text or "" for el in root.iter() if el.text)
+        assert label(SERIES[which][0], lang) in texts
+        titles = [el.text for el in root.iter(f"{ns}title")]
+        assert len(titles) == 4  # a tooltip per month of run B
+        if lang == "id":
+            assert not re.search(r"(?<![\d.,])(0\.\d+|\d+\.(?:\d{1,2}|\d{4,})(?!\d))",
+                                 texts), texts
+            assert "Bulan ke-3" in titles[-1]
 
 
 def test_indonesian_ticks_use_decimal_commas_and_thousands_dots():

@@ -36,7 +36,7 @@ from oslsim.dashboard.figures import (
     network_picture,
     network_png,
     plots_png,
-    series_png,
+    series_svg,
 )
 from oslsim.dashboard.labels import DEFAULT_LANG, GLOSSARY, LANGS, STAGES, label
 from oslsim.dashboard.levers import (
@@ -570,14 +570,19 @@ def _meaning(run: DashboardRun, which: str, lang: str) -> str:
 
 @solara.component
 def Plot(run: DashboardRun, tick: int, which: str, lang: str) -> None:
-    """One live plot from the run's time series (run A faded when pinned) and its meaning."""
+    """One live plot from the run's time series (run A faded when pinned) and its meaning.
+
+    Drawn as SVG (:func:`oslsim.dashboard.figures.series_svg`): milliseconds a month where a
+    matplotlib PNG took tenths of a second; the PNG export and the printed summary use
+    matplotlib (:func:`oslsim.dashboard.figures.plots_png`).
+    """
     pinned = PINNED.value
-    png = solara.use_memo(
-        lambda: series_png(run.timeseries(), which, lang, run.months,
+    svg = solara.use_memo(
+        lambda: series_svg(run.timeseries(), which, lang, run.months,
                            pinned.timeseries if pinned is not None else None),
         [run, run.month, lang, pinned])
     with solara.Column(gap="2px", classes=["oslsim-card", f"oslsim-plot-{which}"]):
-        solara.Image(png, width="100%", classes=["oslsim-plot-img"])
+        solara.HTML(tag="div", classes=["oslsim-plot-svg"], unsafe_innerHTML=svg)
         solara.Text(_meaning(run, which, lang), classes=["oslsim-note", "oslsim-meaning"])
 
 
@@ -725,13 +730,12 @@ def Page() -> None:
                             Plot(run, tick, "burden", lang)
                             Plot(run, tick, "coverage", lang)
                     with solara.Div(classes=["oslsim-row"]):
-                        LogicModel(run, tick, lang)
-                        with solara.Column(gap="10px"):
-                            Plot(run, tick, "pmks", lang)
-                            Plot(run, tick, "solidarity", lang)
+                        Plot(run, tick, "pmks", lang)
+                        Plot(run, tick, "solidarity", lang)
                     with solara.Div(classes=["oslsim-row"]):
                         Plot(run, tick, "osl", lang)
                         Plot(run, tick, "pengurus", lang)
+                    LogicModel(run, tick, lang)
                     Stories(run, tick, lang)
                 Glossary(lang)
                 solara.Text(label("footer", lang), classes=["oslsim-footer"])

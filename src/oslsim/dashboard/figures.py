@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from html import escape as html_escape
 
 import numpy as np
 import pandas as pd
@@ -28,11 +29,11 @@ from PIL import Image, ImageDraw
 from oslsim import terms
 from oslsim.dashboard.labels import category_name, kind_name, label
 from oslsim.dashboard.run import DashboardRun
-from oslsim.i18n import tick_formatter
+from oslsim.i18n import fmt_number, fmt_value, tick_formatter
 from oslsim.pmks import CODES, KINDS, category_vectors
 
 __all__ = ["COLOR_MODES", "SERIES", "NetworkPicture", "network_picture", "network_png",
-           "series_png", "plots_png", "to_png"]
+           "series_png", "series_svg", "plots_png", "to_png"]
 
 #: How the network picture can be coloured.
 COLOR_MODES: tuple[str, ...] = ("pmks", "org")
@@ -261,8 +262,8 @@ def series_png(ts: pd.DataFrame, which: str, lang: str = "id", months: int | Non
     """
     if which not in SERIES:
         raise ValueError(f"plot {which!r} is not available; use one of {', '.join(SERIES)}")
-    fig = Figure(figsize=(width, 3.3 if which != "pmks" else 4.0), dpi=DPI,
-                 layout="constrained")
+    rows = int(np.ceil((len(SERIES[which][1]) + (pinned is not None)) / 2))
+    fig = Figure(figsize=(width, 2.7 + 0.16 * rows), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     _fill_axes(ax, ts, which, lang, months, pinned)
     return to_png(fig)
@@ -299,10 +300,10 @@ def _fill_axes(ax, ts: pd.DataFrame, which: str, lang: str, months: int | None, 
     if pinned is not None:
         handles.append(Line2D([], [], color="#555555", ls="--", alpha=0.5))
         labels_.append(label("legend_run_a", lang))
-    if len(handles) > 1:
-        ncol = 2 if which == "pmks" else 1
-        ax.legend(handles, labels_, fontsize=6.5, ncol=ncol, frameon=False,
-                  loc="upper left" if which != "pmks" else "upper right")
+    if len(handles) > 1:  # below the axes, so no line is hidden behind it
+        ax.legend(handles, labels_, fontsize=6.5, ncol=2, frameon=False, loc="upper left",
+                  bbox_to_anchor=(0.0, -0.22), borderaxespad=0.0, handlelength=1.6,
+                  columnspacing=1.0)
 
 
 def plots_png(ts: pd.DataFrame, lang: str = "id", months: int | None = None,
@@ -314,7 +315,149 @@ def plots_png(ts: pd.DataFrame, lang: str = "id", months: int | None = None,
     names = list(SERIES)
     cols = 3 if compact else 2
     rows = int(np.ceil(len(names) / cols))
-    fig = Figure(figsize=(10, (2.6 if compact else 3.4) * rows), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(10, (2.9 if compact else 3.6) * rows), dpi=DPI, layout="constrained")
     for i, which in enumerate(names):
         _fill_axes(fig.add_subplot(rows, cols, i + 1), ts, which, lang, months, pinned)
     return to_png(fig)
+
+
+# ---------------------------------------------------------------------------- live plots (SVG)
+
+#: Size of a live plot in SVG units (it scales to its column; the text stays readable).
+SVG_W, SVG_H = 460, 230
+_M = {"left": 46, "right": 12, "top": 26, "bottom": 36}
+
+
+def _nice_step(span: float, target: int = 5) -> float:
+    raw = max(span, 1e-12) / target
+    mag = 10 ** np.floor(np.log10(raw))
+    for k in (1, 2, 2.5, 5, 10):
+        if raw <= k * mag:
+            return float(k * mag)
+    return float(10 * mag)
+
+
+def _decimals(step: float) -> int:
+    for d in range(6):
+        if abs(step * 10 ** d - round(step * 10 ** d)) < 1e-9:
+            return d
+    return 6
+
+
+def series_svg(ts: pd.DataFrame, which: str, lang: str = "id", months: int | None = None,
+               pinned: pd.DataFrame | None = None) -> str:
+    """One live plot (see :data:`SERIES`) as an SVG string, drawn in the browser.
+
+    The page redraws its plots every month, where matplotlib costs tenths of a second per
+    plot; an SVG of a few polylines costs milliseconds, scales to any column width, and its
+    words and numbers are page text written the ``lang`` way (ticks, legend and the tooltip
+    of every month). Run A (``pinned``) is drawn faded and dashed.
+    """
+    if which not in SERIES:
+        raise ValueError(f"plot {which!r} is not available; use one of {', '.join(SERIES)}")
+    title, columns, kind = SERIES[which]
+    scale = 100.0 if kind == "percent" else 1.0
+    colors = ([_hex(c) for c in _CAT_COLORS] if which == "pmks" else list(_LINE_COLORS))
+    frames = [f for f in (pinned, ts) if f is not None and len(f)]
+    last = max([int(f["month"].max()) for f in frames] + [months or 12, 1])
+    top = max([float(np.nanmax(f[list(columns)].to_numpy(float))) * scale for f in frames]
+              + [1e-9])
+    if kind == "index":
+        top = 1.0
+    elif which == "coverage":
+        top = 100.0
+    ystep = _nice_step(top)
+    ytop = ystep * np.ceil(top / ystep - 1e-9) if kind != "index" and which != "coverage" \
+        else top
+    ystep = _nice_step(ytop)
+    xstep = 12 if last <= 72 else 24
+    rows_legend = int(np.ceil((len(columns) + (pinned is not None)) / 2))
+    height = SVG_H + 12 + 15 * rows_legend
+    x0, x1 = _M["left"], SVG_W - _M["right"]
+    y0, y1 = SVG_H - _M["bottom"], _M["top"]
+
+    def px(m: np.ndarray) -> np.ndarray:
+        return x0 + (x1 - x0) * m / last
+
+    def py(v: np.ndarray) -> np.ndarray:
+        return y0 - (y0 - y1) * np.clip(v / ytop, 0, 1.02)
+
+    esc = html_escape
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_W} {height}" '
+           f'class="oslsim-svg" role="img" aria-label="{esc(label(title, lang))}" '
+           f'style="width:100%;height:auto;font-family:sans-serif">',
+           f'<text x="4" y="16" font-size="13" fill="#263238">{esc(label(title, lang))}</text>']
+    yd = _decimals(ystep)
+    for v in np.arange(0, ytop + ystep / 2, ystep):
+        y = py(np.array(v))
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e0e6ea"/>'
+                   f'<text x="{x0 - 4}" y="{y + 3.5:.1f}" font-size="10" text-anchor="end" '
+                   f'fill="#546e7a">{fmt_number(v, yd, lang)}</text>')
+    for m in range(0, last + 1, xstep):
+        x = px(np.array(m))
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0}" y2="{y0 + 3}" stroke="#90a4ae"/>'
+                   f'<text x="{x:.1f}" y="{y0 + 14}" font-size="10" text-anchor="middle" '
+                   f'fill="#546e7a">{fmt_number(m, 0, lang)}</text>')
+    out.append(f'<line x1="{x0}" x2="{x1}" y1="{y0}" y2="{y0}" stroke="#90a4ae"/>'
+               f'<text x="{(x0 + x1) / 2}" y="{y0 + 28}" font-size="10" text-anchor="middle" '
+               f'fill="#546e7a">{esc(label("axis_month", lang))}</text>')
+    if kind == "percent":
+        out.append(f'<text x="4" y="{y1 + 4}" font-size="10" fill="#546e7a">%</text>')
+    for faded, frame in ((True, pinned), (False, ts)):
+        if frame is None or not len(frame):
+            continue
+        xs = px(frame["month"].to_numpy(float))
+        for i, col in enumerate(columns):
+            ys = py(frame[col].to_numpy(float) * scale)
+            pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(xs, ys, strict=True))
+            style = ('stroke-dasharray="4 3" stroke-opacity="0.45" stroke-width="1.3"' if faded
+                     else f'stroke-width="{1.8 if len(columns) < 5 else 1.4}"')
+            out.append(f'<polyline fill="none" stroke="{colors[i % len(colors)]}" {style} '
+                       f'class="{"oslsim-run-a" if faded else "oslsim-run-b"}" '
+                       f'points="{pts}"/>')
+    # one invisible band per month: hovering it shows that month's values (the tooltip)
+    kinds = {c: terms.number_format(c) if c in terms.TERMS else "share" for c in columns}
+
+    def write(values: np.ndarray, col: str) -> list[str]:
+        if kinds[col] == "index":
+            return [fmt_number(v, 2, lang) for v in values]
+        return [fmt_value(v, kinds[col], lang) for v in values]
+
+    band = (x1 - x0) / max(last, 1)
+    months_b = ts["month"].to_numpy(int)
+    names = [_series_name(col, lang) for col in columns]
+    texts_b = [write(ts[col].to_numpy(float), col) for col in columns]
+    texts_a = None
+    if pinned is not None and len(pinned):
+        a = pinned.set_index("month").reindex(months_b)
+        texts_a = [["–" if np.isnan(v) else s for v, s in
+                    zip(a[col].to_numpy(float), write(a[col].fillna(0).to_numpy(float), col),
+                        strict=True)] for col in columns]
+    xs_band = px(months_b.astype(float)) - band / 2
+    for j, m in enumerate(months_b):
+        lines = [label("month", lang, month=int(m))]
+        for i, name in enumerate(names):
+            text = texts_b[i][j] if texts_a is None else f"B {texts_b[i][j]} · A {texts_a[i][j]}"
+            lines.append(f"{name}: {text}")
+        out.append(f'<rect x="{xs_band[j]:.1f}" y="{y1}" width="{band:.1f}" '
+                   f'height="{y0 - y1}" fill="transparent"><title>'
+                   f'{esc(chr(10).join(lines))}</title></rect>')
+    for i, col in enumerate([*columns, *(["_a"] if pinned is not None else [])]):
+        lx = 8 + (i % 2) * (SVG_W / 2)
+        ly = SVG_H + 10 + 15 * (i // 2)
+        if col == "_a":
+            out.append(f'<line x1="{lx}" x2="{lx + 16}" y1="{ly - 3}" y2="{ly - 3}" '
+                       f'stroke="#555" stroke-dasharray="4 3" stroke-opacity="0.6"/>'
+                       f'<text x="{lx + 20}" y="{ly}" font-size="10" fill="#37474f">'
+                       f'{esc(label("legend_run_a", lang))}</text>')
+            continue
+        out.append(f'<line x1="{lx}" x2="{lx + 16}" y1="{ly - 3}" y2="{ly - 3}" '
+                   f'stroke="{colors[i % len(colors)]}" stroke-width="2"/>'
+                   f'<text x="{lx + 20}" y="{ly}" font-size="10" fill="#37474f">'
+                   f'{esc(_series_name(col, lang))}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _hex(rgb: tuple[float, ...]) -> str:
+    return "#" + "".join(f"{int(round(255 * c)):02x}" for c in rgb[:3])
