@@ -44,7 +44,9 @@ def server_step_times(households: int, steps: int) -> list[float]:
         button.click()
         times.append(time.perf_counter() - start)
     # the counter shows every month stepped (warm-up included): the clicks really stepped
-    rc.find(attributes={"data-month": steps + 1, "class": "oslsim-month"}).assert_single()
+    assert app.SETTINGS.value.households == households
+    rc.find(attributes={"data-month": steps + 1, "data-testid": "month",
+                        "class": "oslsim-month"}).assert_single()
     rc.close()
     app.SETTINGS.set(Settings())
     return times
