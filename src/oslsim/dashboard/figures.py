@@ -415,6 +415,9 @@ def series_svg(ts: pd.DataFrame, which: str, lang: str = "id", months: int | Non
             out.append(f'<polyline fill="none" stroke="{colors[i % len(colors)]}" {style} '
                        f'class="{"oslsim-run-a" if faded else "oslsim-run-b"}" '
                        f'points="{pts}"/>')
+            if len(xs) == 1:  # month 0 alone: a dot, as a one-point line draws nothing
+                out.append(f'<circle cx="{xs[0]:.1f}" cy="{ys[0]:.1f}" r="2.5" '
+                           f'fill="{colors[i % len(colors)]}"/>')
     # one invisible band per month: hovering it shows that month's values (the tooltip)
     kinds = {c: terms.number_format(c) if c in terms.TERMS else "share" for c in columns}
 
