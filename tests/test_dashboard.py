@@ -19,10 +19,24 @@ from hypothesis import strategies as st
 
 from oslsim.dashboard import app
 from oslsim.dashboard.assets import REQUIRED, configure_offline, missing_assets
-from oslsim.dashboard.figures import COLOR_MODES, SERIES, network_png, series_option
+from oslsim.dashboard.figures import (
+    COLOR_MODES,
+    SERIES,
+    network_picture,
+    network_png,
+    plots_png,
+    series_png,
+    series_svg,
+)
 from oslsim.dashboard.labels import GLOSSARY, LABELS, LANGS, STAGES, label
 from oslsim.dashboard.levers import HOUSEHOLD_CHOICES, LEVERS, clamp, lever, overrides_from
-from oslsim.dashboard.run import DashboardRun, Settings, household_layout, sample_rows
+from oslsim.dashboard.run import (
+    EXTRA_COLUMNS,
+    DashboardRun,
+    Settings,
+    household_layout,
+    sample_rows,
+)
 from oslsim.i18n import fmt_change, fmt_number, fmt_value
 from oslsim.metrics import LOGIC_MODEL
 from oslsim.params import Params, param_info
@@ -67,7 +81,7 @@ def test_glossary_covers_the_study_terms_in_both_languages():
 
 def test_every_indicator_on_the_page_has_a_name_in_both_languages():
     columns = {col for _, col, _, _ in LOGIC_MODEL}
-    columns |= {c for _, cols in SERIES.values() for c in cols}
+    columns |= {c for _, cols, _ in SERIES.values() for c in cols} - set(EXTRA_COLUMNS)
     for col in columns:
         for lang in LANGS:
             name = indicator(col, lang)
@@ -82,7 +96,8 @@ def test_numbers_are_written_the_indonesian_way_in_indonesian():
     assert fmt_value(0.1234, "share", "id") == "12,3%"
     assert fmt_value(66_883_080, "rupiah", "id") == "Rp66,9 jt"
     assert fmt_change(-0.0485, "burden", "en") == "▼ −0.049"
-    assert fmt_change(0.02, "share", "id") == "▲ +2,0 poin"
+    assert fmt_change(0.02, "share", "id") == "▲ +2,0 poin persentase"
+    assert fmt_value(0.0, "rupiah", "id") == "Rp0" and fmt_value(2e6, "rupiah", "id") == "Rp2,0 jt"
     assert fmt_change(-0.0004, "index", "id") == "≈ 0"
 
 
@@ -147,9 +162,9 @@ def test_run_builds_from_settings_and_steps():
     table = run.logic_model()
     assert list(table["stage"].unique()) == ["MASUKAN", "PROSES", "KELUARAN", "DAMPAK",
                                              "HASIL"]
-    assert run.household_story(5, "id").startswith("Rumah tangga 5")
-    assert run.household_story(5, "en").startswith("Household 5")
-    assert run.household_story(10**6, "en").startswith(f"Household {SMALL - 1}")  # clipped
+    assert run.household_story(5, "id").startswith("Rumah tangga 6 di RT 0")  # from 1
+    assert run.household_story(5, "en").startswith("Household 6 in RT 0")
+    assert run.household_story(10**6, "en").startswith(f"Household {SMALL} ")  # clipped
     rows = run.organisation_rows()
     assert rows and all(run.model.state.alive[r] for r in rows)
     wk = [run.model.state.wksbm[r] for r in rows]
@@ -215,6 +230,7 @@ def test_layout_groups_households_by_rt():
     assert sample_rows(50, 700).size == 50
     rows = sample_rows(5000, 700)
     assert rows.size == 700 and rows[0] == 0 and rows[-1] == 4999
+    assert sample_rows(2000).size == 2000  # the default kelurahan is drawn whole
 
 
 # ----------------------------------------------------------------------------- pictures
@@ -231,6 +247,8 @@ def stepped_run() -> DashboardRun:
 def test_network_picture_is_a_png_and_changes_with_the_month(stepped_run, mode):
     png = network_png(stepped_run, "id", mode)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    picture = network_picture(stepped_run, "id", mode)
+    assert network_png(stepped_run, "id", mode, picture) == png  # the layer is the same
     other = DashboardRun(Settings(households=SMALL, seed=2))
     assert network_png(other, "id", mode) != png
     with pytest.raises(ValueError, match="pmks, org"):
@@ -238,20 +256,88 @@ def test_network_picture_is_a_png_and_changes_with_the_month(stepped_run, mode):
 
 
 @pytest.mark.parametrize("which", list(SERIES))
-def test_series_options_hold_every_month_in_the_page_language(stepped_run, which):
+def test_series_pictures_draw_every_plot_with_and_without_run_a(stepped_run, which):
     ts = stepped_run.timeseries()
+    assert set(SERIES[which][1]) <= set(ts.columns)
+    alone = series_png(ts, which, "id", stepped_run.months)
+    assert alone[:8] == b"\x89PNG\r\n\x1a\n"
+    other = DashboardRun(Settings(households=SMALL, seed=9, levers={"wksbm": 1.0}))
+    other.step(3)
+    with_a = series_png(ts, which, "id", stepped_run.months, pinned=other.timeseries())
+    assert with_a != alone  # run A is drawn too
+    assert series_png(ts, which, "en", stepped_run.months) != alone  # words change
+    with pytest.raises(ValueError, match="burden"):
+        series_png(ts, "rainbow")
+
+
+@pytest.mark.parametrize("which", list(SERIES))
+def test_live_svg_plots_hold_every_month_in_the_page_language(stepped_run, which):
+    import xml.etree.ElementTree as ET
+
+    ts = stepped_run.timeseries()
+    other = DashboardRun(Settings(households=SMALL, seed=9, levers={"wksbm": 1.0}))
+    other.step(2)
     for lang in LANGS:
-        opt = series_option(ts, which, lang, months=stepped_run.months)
-        assert opt["title"]["text"] == label(SERIES[which][0], lang)
-        assert len(opt["series"]) == len(SERIES[which][1])
-        for s in opt["series"]:
-            assert [p[0] for p in s["data"]] == [0, 1, 2, 3]
-            assert all(math.isfinite(p[1]) and p[1] >= 0 for p in s["data"])
-        assert opt["xAxis"]["max"] == stepped_run.months
-    first = series_option(ts, which, "id")["series"][0]["data"]
-    assert first[-1][1] != pytest.approx(-1.0)  # the last month is there
-    names = {s["name"] for s in series_option(ts, which, "en")["series"]}
-    assert names == {indicator(c, "en") for c in SERIES[which][1]}
+        svg = series_svg(ts, which, lang, stepped_run.months, pinned=other.timeseries())
+        root = ET.fromstring(svg)  # well-formed
+        ns = "{http://www.w3.org/2000/svg}"
+        lines = root.findall(f"{ns}polyline")
+        n = len(SERIES[which][1])
+        assert len(lines) == 2 * n  # run A (faded) and run B, one line per column
+        assert [len(pl.get("points").split()) for pl in lines] == [3] * n + [4] * n
+        assert sum("stroke-dasharray" in pl.attrib for pl in lines) == n
+        texts = " ".join(el.text or "" for el in root.iter() if el.text)
+        assert label(SERIES[which][0], lang) in texts
+        titles = [el.text for el in root.iter(f"{ns}title")]
+        assert len(titles) == 4  # a tooltip per month of run B
+        if lang == "id":
+            assert not re.search(r"(?<![\d.,])(0\.\d+|\d+\.(?:\d{1,2}|\d{4,})(?!\d))",
+                                 texts), texts
+            assert "Bulan ke-3" in titles[-1]
+
+
+def test_indonesian_ticks_use_decimal_commas_and_thousands_dots():
+    from matplotlib.figure import Figure
+
+    from oslsim.i18n import tick_formatter
+
+    f = tick_formatter("id")
+    assert [f(x) for x in (0.05, 0.1, 2000, 12.5, 0)] == ["0,05", "0,1", "2.000", "12,5", "0"]
+    assert tick_formatter("en")(2000.5) == "2,000.5"
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 0.15])
+    ax.yaxis.set_major_formatter(f)
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    ticks = [f(x) for x in ax.get_yticks()]
+    assert any("," in s for s in ticks) and not any("." in s for s in ticks)
+
+
+def test_page_only_indicators_are_counted_from_the_state(stepped_run):
+    ts = stepped_run.timeseries()
+    assert list(ts["month"]) == [0, 1, 2, 3]
+    st_ = stepped_run.model.state
+    alive = st_.alive[: st_.m]
+    assert ts["osl_natural"].iloc[-1] + ts["osl_government"].iloc[-1] == alive.sum()
+    assert ts["osl_natural"].iloc[-1] + ts["osl_government"].iloc[-1] == ts["osl_count"].iloc[-1]
+    assert ts[["attendance_poor", "attendance_rest"]].stack().between(0, 1).all()
+
+
+def test_network_layer_and_clicks_find_the_household_drawn_there(stepped_run):
+    picture = network_picture(stepped_run, "id", "pmks")
+    w, h = picture.background.size
+    for row in (0, 17, SMALL - 1):
+        px, py = picture.to_pixels(stepped_run.positions[[row]])[0]
+        hit = app.pick_in_network(stepped_run, picture, px / w, py / h, "pmks")
+        assert hit == ("household", row)
+    assert app.pick_in_network(stepped_run, picture, 0.999, 0.001, "pmks") is None
+    org_pic = network_picture(stepped_run, "id", "org")
+    live, centres, _ = stepped_run.organisation_centres()
+    px, py = org_pic.to_pixels(centres[[0]])[0]
+    kind, row = app.pick_in_network(stepped_run, org_pic, px / w, py / h, "org")
+    assert kind in ("org", "household")  # a small OSL's square may sit under a member's dot
+    if kind == "org":
+        assert row in live
 
 
 def test_logic_model_table_has_every_stage_and_header(stepped_run):
@@ -262,7 +348,9 @@ def test_logic_model_table_has_every_stage_and_header(stepped_run):
         for key in ("col_stage", "col_item", "col_indicator", "col_start", "col_now",
                     "col_change"):
             assert label(key, lang) in body
-        assert body.count("<tr>") == len(LOGIC_MODEL) + 1
+        # kesetiakawanan is shown once, as an outcome (HASIL), not also as an input
+        assert body.count("<tr>") == len(LOGIC_MODEL)
+        assert body.count(indicator("solidarity", lang) + "<") == 1
 
 
 def test_story_html_escapes_and_lists():
@@ -344,8 +432,25 @@ def _choose(rc, css: str) -> None:
 
 
 def _text(rc) -> str:
-    return " ".join(str(c) for w in rc.find(v.Html).widgets for c in w.children
-                    if isinstance(c, str))
+    """Every plain text the page shows, collected through all its widgets."""
+    out: list[str] = []
+
+    def walk(w) -> None:
+        for c in getattr(w, "children", None) or []:
+            if isinstance(c, str):
+                out.append(c)
+            else:
+                walk(c)
+        html_ = getattr(w, "unsafe_innerHTML", None)
+        if isinstance(html_, str):
+            out.append(re.sub(r"<[^>]+>", " ", html_))
+        for slot in getattr(w, "v_slots", None) or []:
+            for c in slot.get("children", []):
+                walk(c)
+
+    for w in rc.find(v.Html).widgets:
+        walk(w)
+    return " ".join(out)
 
 
 def test_page_steps_and_resets(page):
@@ -387,13 +492,146 @@ def test_page_mode_buttons_set_the_government_mode(page):
 
 
 def test_a_warm_start_on_the_page_begins_from_a_settled_community():
-    cold = DashboardRun(Settings(households=SMALL, seed=3, levers={"wksbm": 1.0}))
-    warm = DashboardRun(Settings(households=SMALL, seed=3, levers={"wksbm": 1.0},
-                                 warmup=True))
+    assert Settings().warmup is True  # the page starts warm by default
+    cold = DashboardRun(Settings(households=SMALL, seed=3, levers={"wksbm": 1.0},
+                                 warmup=False))
+    warm = DashboardRun(Settings(households=SMALL, seed=3, levers={"wksbm": 1.0}))
+    assert cold.warmup_months is None
+    # the burn-in's table holds its month 0 and every month after it
+    assert warm.warmup_months == len(warm.model.warmup_timeseries()) - 1
     assert warm.month == 0 and len(warm.model.warmup_timeseries()) >= 37
     assert cold.model.warmup_timeseries().empty
     # The burn-in has run its years: the warm kelurahan's month 0 has the kas RT filled and
     # services going, the cold one's has neither.
     start = {"warm": warm.timeseries().iloc[0], "cold": cold.timeseries().iloc[0]}
     assert start["warm"]["rt_fund_total"] > 0 == start["cold"]["rt_fund_total"]
-    assert Settings(warmup=True) != Settings() and hash(Settings(warmup=True)) != hash(Settings())
+    assert Settings(warmup=False) != Settings()
+    assert hash(Settings(warmup=False)) != hash(Settings())
+
+
+# ----------------------------------------------------------------------------- the lesson
+
+
+def test_compare_table_sets_run_b_against_pinned_a_at_the_same_month():
+    from oslsim.dashboard.debrief import COMPARE, compare_html, compare_rows
+
+    a_run = DashboardRun(Settings(households=SMALL, seed=4, levers={"wksbm": 0.0}))
+    a_run.run_to(6)
+    a = a_run.snapshot()
+    b = DashboardRun(Settings(households=SMALL, seed=4, levers={"wksbm": 1.0}))
+    b.run_to(4)
+    month, table = compare_rows(a, b)
+    assert month == 4 and list(table["indicator"]) == list(COMPARE)
+    row_a = a.timeseries.set_index("month").loc[4]
+    row_b = b.timeseries().set_index("month").loc[4]
+    np.testing.assert_allclose(table["a"], [row_a[c] for c in COMPARE])
+    np.testing.assert_allclose(table["diff"], [row_b[c] - row_a[c] for c in COMPARE])
+    body = compare_html(a, b, "id")
+    assert 'data-month="4"' in body and "bulan ke-6" in body  # B must catch up to month 6
+    assert "0 → 1" in body  # the WKSBM lever differs
+    b.run_to(6)
+    assert 'data-month="6"' in compare_html(a, b, "en")
+    both = plots_png(b.timeseries(), "id", b.months, a.timeseries)
+    assert both[:4] == b"\x89PNG" and both != plots_png(b.timeseries(), "id", b.months)
+
+
+def test_run_to_month_stops_there_and_never_past_the_run():
+    run = DashboardRun(Settings(households=SMALL, seed=2))
+    assert run.run_to(5) == 5 and run.month == 5
+    assert run.run_to(3) == 0 and run.month == 5  # never backwards
+    run.months = 7
+    run.run_to(100)
+    assert run.month == 7
+
+
+def test_csv_export_has_a_row_per_run_and_month_in_indonesian_style():
+    import io
+
+    import pandas as pd
+
+    from oslsim.dashboard.debrief import csv_bytes
+
+    a_run = DashboardRun(Settings(households=SMALL, seed=4))
+    a_run.run_to(3)
+    b = DashboardRun(Settings(households=SMALL, seed=5))
+    b.run_to(2)
+    text = csv_bytes(b, a_run.snapshot(), "id").decode()
+    table = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    assert list(table["run"]) == ["A"] * 4 + ["B"] * 3
+    assert list(table["month"]) == [0, 1, 2, 3, 0, 1, 2]
+    assert table["burden"].iloc[-1] == pytest.approx(b.timeseries()["burden"].iloc[-1])
+    en = pd.read_csv(io.StringIO(csv_bytes(b, None, "en").decode()))
+    assert list(en["run"]) == ["A"] * 3 and "osl_natural" in en.columns
+
+
+def test_share_link_carries_the_settings_and_clamps_what_it_reads():
+    from urllib.parse import parse_qs
+
+    from oslsim.dashboard.debrief import query_of, settings_from_query
+
+    s = app.initial_settings("surosutan").with_(seed=7, warmup=False,
+                                                 levers={**app.initial_settings(
+                                                     "surosutan").levers, "wksbm": 0.3})
+    query = query_of(s, "en")
+    back, lang = settings_from_query(query, app.initial_settings)
+    assert back == s and lang == "en"
+    bad, _ = settings_from_query("?wksbm=99&kk=999999999&seed=x&site=nowhere&lang=fr",
+                                 app.initial_settings)
+    assert bad.levers["wksbm"] == param_info("organisations.wksbm_coverage").high
+    assert bad.households == app.initial_settings(None).households  # out of the menu: ignored
+    assert bad.scenario is None
+    assert settings_from_query("", app.initial_settings) == (None, None)
+    assert parse_qs(query[1:])["site"] == ["surosutan"]
+
+
+def test_every_scenario_has_an_info_panel_in_both_languages():
+    from oslsim.dashboard.debrief import LESSONS, lesson
+
+    names = [n for n, _ in app.scenario_choices("en")]
+    assert set(names) | {"default"} == set(LESSONS)
+    for name in [*names, None]:
+        for lang in LANGS:
+            info = lesson(name, lang)
+            assert set(info) == {"watch", "try", "discuss"}
+            assert all(x.strip() for xs in info.values() for x in xs), (name, lang)
+    assert lesson("surosutan", "id") != lesson("surosutan", "en")
+
+
+#: Words that may stand in Indonesian text: the study's abbreviations and loan terms.
+ALLOWED = {"WKSBM", "PMKS", "PPKS", "PSKS", "OSL", "KPS", "KK", "RT", "RW", "PKK", "KUBE",
+           "PDPS", "Diklat", "Kesos", "BPS", "Pemda", "Rp", "seed", "CSV", "PNG", "A4"}
+#: English words that gave the Indonesian page away before (checked as whole words).
+ENGLISH = ("the", "and", "of", "households", "household", "run", "runs", "capture",
+           "share", "month", "burden", "served", "pts", "living", "capacity", "members")
+
+
+def _english_words(text: str) -> set[str]:
+    words = set(re.findall(r"[A-Za-z]+", text))
+    return {w for w in words if w.lower() in ENGLISH and w not in ALLOWED}
+
+
+def test_indonesian_site_texts_have_no_english_words():
+    for name, _ in app.scenario_choices("id"):
+        sc = app.load_scenario_or_none(name)
+        assert _english_words(sc.title("id") + " " + sc.description("id")) == set(), name
+
+
+def test_page_pins_run_a_runs_to_a_month_and_shows_the_difference(page):
+    assert app.SETTINGS.value.warmup  # warm start on by default
+    app.TO_MONTH.set(3)
+    go = page.find(v.Btn, attributes={"data-testid": "run-to-month-go"}).widget
+    assert "Jalankan sampai bulan ke-3" in go.children
+    go.click()
+    assert _month(page) == 3
+    page.find(v.Btn, attributes={"data-testid": "pin-run"}).widget.click()
+    assert app.PINNED.value is not None and app.PINNED.value.month == 3
+    wksbm = [s for s in page.find(v.Slider).widgets if s.step == 0.1 and s.max == 1.0][0]
+    wksbm.v_model = 1.0
+    assert _month(page) == 0  # run B starts over
+    page.find(v.Btn, attributes={"data-testid": "run-to-month-go"}).widget.click()
+    assert _month(page) == 3
+    text = _text(page)
+    assert "Perbandingan percobaan A dan B pada bulan ke-3" in text
+    assert "dihangatkan" in text or "sudah dijalankan" in text  # the warm start is said
+    assert not re.search(r"(?<![\d.,])(0\.\d+|\d+\.(?:\d{1,2}|\d{4,})(?!\d))", text), text
+    app.PINNED.set(None)

@@ -163,7 +163,7 @@ def test_households_frame_numbers_rt_within_rw_from_one():
     assert (hh["unique_id"] == [h.unique_id for h in m.households]).all()
     h = m.households[137]
     assert (h.rt_number, h.rw_number) == (2, 2)
-    assert "RT 2 / RW 2" in h.story("id") and "RT 2 / RW 2" in h.story("en")
+    assert "RT 02/RW 02" in h.story("id") and "RT 02/RW 02" in h.story("en")
     assert hh.loc[137, "n_conditions"] == len(h.conditions)
     assert hh["memberships"].sum() == m.state.members()[0].size
 
@@ -178,7 +178,7 @@ def test_organisations_and_register_frames():
     assert rt_scoped["rt_number"].notna().all()
     assert orgs.loc[orgs["scope"] == "kelurahan", "rw_number"].isna().all()
     first = rt_scoped.iloc[0]
-    assert f"RT {first['rt_number']} / RW {first['rw_number']}" in first["name"]
+    assert f"RT {first['rt_number']:02d}/RW {first['rw_number']:02d}" in first["name"]
     assert orgs["members"].sum() == m.state.members()[1].size
     reg = m.register_frame()
     assert list(reg.columns) == ["row", "rt_number", "rw_number", "category", "served"]

@@ -52,3 +52,12 @@ def test_notebook_runs_top_to_bottom_small(name, tmp_path, monkeypatch):
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                  for o in c.outputs)
     assert images >= 2, f"{name} drew {images} figures"
+    if name == "03_modul_pelatihan.ipynb":
+        # exercise 3 compares narrow and wide WKSBM coverage, each with and without the
+        # crisis: all four arms appear in its tables, with their confidence intervals
+        text = "\n".join(str(o.get("data", {}).get("text/plain", "")) + o.get("text", "")
+                          for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        for arm in ("sempit WKSBM, normal", "sempit WKSBM, krisis", "luas WKSBM, normal",
+                    "luas WKSBM, krisis"):
+            assert arm in text, arm
+        assert "batas bawah" in text and "batas atas" in text

@@ -135,7 +135,7 @@ def test_logic_model_table(run):
 
 
 def test_number_format_for_rupiah():
-    assert fmt_compact(152_700_000.0, "id") == "152.7 jt"
+    assert fmt_compact(152_700_000.0, "id") == "152,7 jt"
     assert fmt_compact(2_450_000_000.0, "en") == "2.45 bn"
     assert fmt_compact(0.1234, "en") == "0.123"
     assert fmt_compact(12.0, "en") == "12"

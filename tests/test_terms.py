@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose
 
 from oslsim import OSLModel, Params, plots, terms
 from oslsim.dashboard import app
-from oslsim.dashboard.figures import SERIES, series_option
+from oslsim.dashboard.figures import SERIES, _series_name
 from oslsim.dashboard.run import DashboardRun, Settings
 from oslsim.i18n import fmt_compact, fmt_number, fmt_value
 from oslsim.metrics import LOGIC_MODEL, OUTCOMES, PROCESS
@@ -97,9 +97,9 @@ def test_one_number_formatter():
     assert fmt_number(12345.67, 1, "en") == "12,345.7"
     assert fmt_value(12.4, "hours", "id") == "12 jam"
     assert fmt_value(0.5, "share", "en") == "50.0%"
-    assert fmt_compact(152_700_000.0, "id") == "152.7 jt"
+    assert fmt_compact(152_700_000.0, "id") == "152,7 jt"
     assert fmt_compact(2_450_000_000.0, "en") == "2.45 bn"
-    assert fmt_compact(1234.0, "id") == "1,234"  # the logic-model figure's style, unchanged
+    assert fmt_compact(1234.0, "id") == "1.234"  # Indonesian thousands dot, as everywhere in id
 
 
 # ----------------------------------------------------------------------------- readers
@@ -119,9 +119,18 @@ def test_page_names_indicators_from_the_table():
     body = app.logic_model_html(run, "id")
     for _stage, column, _id, _en in LOGIC_MODEL:
         assert terms.label(column, "id") in body, column
-    opt = series_option(run.timeseries(), "coverage", "en")
-    assert [s["name"] for s in opt["series"]] == [terms.label(c, "en")
-                                                for c in SERIES["coverage"][1]]
+    for column in SERIES["coverage"][1]:
+        assert _series_name(column, "en") == terms.label(column, "en")
+
+
+def test_notebook_and_report_plots_write_indonesian_tick_numbers():
+    from oslsim import simulate
+
+    ts = simulate(None, 3, rng=1, overrides={"households": 120}).timeseries
+    fig = plots.trajectories(ts, ["burden"], lang="id")
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert ticks and all("." not in s for s in ticks) and any("," in s for s in ticks)
 
 
 def test_report_names_side_outcomes_from_the_table():

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fmt_cell", "fmt_change", "fmt_compact", "fmt_number", "fmt_rupiah", "fmt_value"]
+__all__ = ["fmt_cell", "fmt_change", "fmt_compact", "fmt_number", "fmt_rupiah", "fmt_value",
+           "rt_rw", "tick_formatter"]
 
 
 def fmt_number(x: float, decimals: int = 0, lang: str = "id") -> str:
@@ -42,6 +43,8 @@ def fmt_value(x: float, kind: str, lang: str = "id") -> str:
     if kind in ("count", "month"):
         return fmt_number(x, 0, lang)
     if kind == "rupiah":
+        if abs(x) < 50_000:  # under Rp0,05 jt: the exact amount, "Rp0" rather than "Rp0,0 jt"
+            return fmt_rupiah(x, lang)
         unit = " jt" if lang == "id" else " m"
         return "Rp" + fmt_number(x / 1e6, 1, lang) + unit
     if kind == "hours":
@@ -55,7 +58,7 @@ def fmt_change(x: float, kind: str, lang: str = "id") -> str:
     A change too small to show at the value's precision is written ``≈ 0``.
     """
     if kind == "share":
-        pts = " poin" if lang == "id" else " pts"
+        pts = " poin persentase" if lang == "id" else " pts"
         body = fmt_number(100 * abs(x), 1, lang) + pts
         zero = fmt_number(0.0, 1, lang) + pts
     else:
@@ -67,20 +70,43 @@ def fmt_change(x: float, kind: str, lang: str = "id") -> str:
     return f"{arrow} {sign}{body}"
 
 
+def rt_rw(rt_number: int, rw_number: int) -> str:
+    """An RT within its RW as residents write it: ``RT 04/RW 05`` (both numbered from 1)."""
+    return f"RT {int(rt_number):02d}/RW {int(rw_number):02d}"
+
+
+def tick_formatter(lang: str = "id", decimals: int | None = None, suffix: str = ""):  # noqa: ANN201
+    """A matplotlib tick formatter writing numbers the ``lang`` way (``0,05``, ``2.000``).
+
+    ``decimals=None`` uses as few decimals as the tick step needs (at most four).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x: float, _pos: int | None = None) -> str:
+        if decimals is not None:
+            return fmt_number(x, decimals, lang) + suffix
+        for d in range(5):
+            if abs(x - round(x, d)) < 1e-9 * max(1.0, abs(x)):
+                return fmt_number(x, d, lang) + suffix
+        return fmt_number(x, 4, lang) + suffix
+
+    return FuncFormatter(fmt)
+
+
 def fmt_compact(value: float, lang: str = "id") -> str:
     """A short table number: big amounts in miliar/juta (id) or bn/M (en), else 0 or 3 decimals.
 
-    Used by the logic-model figure (:func:`oslsim.plots.logic_model_table`). Its digits keep
-    the English separators in both languages, as that figure always has.
+    Used by the logic-model figure (:func:`oslsim.plots.logic_model_table`); written with the
+    separators of ``lang`` (``152,7 jt`` in Indonesian, ``152.7 M`` in English).
     """
     big = abs(value)
     if big >= 1e9:
-        return f"{value / 1e9:.2f} " + ("M" if lang == "id" else "bn")
+        return fmt_number(value / 1e9, 2, lang) + " " + ("M" if lang == "id" else "bn")
     if big >= 1e6:
-        return f"{value / 1e6:.1f} " + ("jt" if lang == "id" else "M")
+        return fmt_number(value / 1e6, 1, lang) + " " + ("jt" if lang == "id" else "M")
     if big >= 100 or float(value).is_integer():
-        return fmt_number(value, 0, "en")
-    return f"{value:.3f}"
+        return fmt_number(value, 0, lang)
+    return fmt_number(value, 3, lang)
 
 
 def fmt_cell(x: Any) -> str:

@@ -21,7 +21,7 @@ from scipy import stats
 
 from oslsim import terms
 from oslsim.errors import InputError
-from oslsim.i18n import fmt_compact
+from oslsim.i18n import fmt_compact, fmt_number, tick_formatter
 from oslsim.pmks import CATEGORIES, CODES, KIND_NAMES, KINDS, category_vectors
 from oslsim.terms import LANGS, check_lang
 
@@ -43,8 +43,8 @@ NETWORK_SAMPLE = 240
 
 _TEXT: dict[str, tuple[str, str]] = {
     "mean_ci": ("rerata, selang kepercayaan 95%", "mean, 95% confidence interval"),
-    "mean_runs": ("rerata, 95% dari run", "mean, middle 95% of runs"),
-    "runs": ("run", "runs"),
+    "mean_runs": ("rerata, 95% ulangan di tengah", "mean, middle 95% of runs"),
+    "runs": ("ulangan", "runs"),
     "pmks_title": ("PMKS per kategori (bertumpuk)", "PMKS by category (stacked)"),
     "pmks_y": ("Prevalensi (bagian KK), bertumpuk", "Prevalence (share of households), stacked"),
     "net_pmks": ("Jaringan warga menurut kondisi PMKS", "Residents' network by PMKS condition"),
@@ -79,6 +79,12 @@ def _t(key: str, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- inputs
+
+
+def _number_ticks(ax: Axes, lang: str) -> None:
+    """Write both axes' tick numbers the ``lang`` way (``0,05`` and ``2.000`` in Indonesian)."""
+    ax.xaxis.set_major_formatter(tick_formatter(lang))
+    ax.yaxis.set_major_formatter(tick_formatter(lang))
 
 
 def _frame(run: Any) -> pd.DataFrame:
@@ -205,6 +211,7 @@ def trajectories(runs: Any, outcomes: Sequence[str] = DEFAULT_OUTCOMES, lang: st
         ax.grid(alpha=0.3)
         if column in COUNT_COLUMNS:
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _number_ticks(ax, lang)
         if any(ln.get_label() and not ln.get_label().startswith("_") for ln in ax.get_lines()):
             ax.legend(fontsize="small")
     if title:
@@ -227,6 +234,7 @@ def pmks_stacked(run: Any, lang: str = "id", *, ax: Axes | None = None) -> Figur
     ax.set_ylabel(_t("pmks_y", lang))
     ax.set_title(_t("pmks_title", lang))
     ax.set_xlim(df["month"].min(), df["month"].max())
+    _number_ticks(ax, lang)
     ax.legend(fontsize="x-small", loc="upper right", ncol=2)
     return fig
 
@@ -309,8 +317,9 @@ def network(model: OSLModel | RunResult, color_by: str = "pmks", lang: str = "id
         widths = [1.5 if thick[n] else 0.3 for n in nodes]
         nx.draw_networkx_nodes(graph, pos, nodelist=nodes, node_color=[colour], ax=ax,
                                node_size=28, linewidths=widths, edgecolors="black", label=name)
-    n_text = (_t("sampled", lang).format(k=rows.size, n=st.n) if rows.size < st.n
-              else _t("all_hh", lang).format(n=st.n))
+    n_text = (_t("sampled", lang).format(k=fmt_number(rows.size, 0, lang),
+                                         n=fmt_number(st.n, 0, lang)) if rows.size < st.n
+              else _t("all_hh", lang).format(n=fmt_number(st.n, 0, lang)))
     ax.set_title(f"{title}\n({n_text}; {note})", fontsize="medium")
     legend = ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, 0.0),
                        ncol=3, frameon=False)

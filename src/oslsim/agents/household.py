@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from oslsim.i18n import fmt_number, fmt_rupiah
+from oslsim.i18n import fmt_number, fmt_rupiah, rt_rw
 from oslsim.pmks import CATEGORIES, CODES
 from oslsim.state import SERVED_GOV, SERVED_NONE, SERVED_RT
 
@@ -42,6 +42,11 @@ class Household(mesa.Agent):
     def rt_number(self) -> int:
         """The RT's number within its RW, from 1, as residents say it ("RT 03 / RW 05")."""
         return self.rt % self._state.rt_per_rw + 1
+
+    @property
+    def number(self) -> int:
+        """The household's number as people read it, from 1 (its row is ``number - 1``)."""
+        return self.row + 1
 
     @property
     def rw_number(self) -> int:
@@ -126,10 +131,10 @@ class Household(mesa.Agent):
         names = {c.code: (c.name_id if lang == "id" else c.name_en) for c in CATEGORIES}
         parts = []
         if lang == "id":
-            parts.append(f"Rumah tangga {self.row} di RT {self.rt_number} / RW {self.rw_number}, "
+            parts.append(f"Rumah tangga {self.number} di {rt_rw(self.rt_number, self.rw_number)}, "
                          f"{self.size} orang, {'miskin' if self.poor else 'tidak miskin'}.")
         else:
-            parts.append(f"Household {self.row} in RT {self.rt_number} / RW {self.rw_number}, "
+            parts.append(f"Household {self.number} in {rt_rw(self.rt_number, self.rw_number)}, "
                          f"{self.size} people, {'poor' if self.poor else 'not poor'}.")
         for k in np.flatnonzero(st.active[self.row]):
             by = int(st.served_by[self.row, k])
@@ -143,8 +148,12 @@ class Household(mesa.Agent):
                 org_name = self.model.organisation(by).name(lang)
                 who = f"dilayani {org_name}" if lang == "id" else f"served by {org_name}"
             parts.append(f"- {names[CODES[k]]}: {who}")
-        orgs = ", ".join(o.name(lang) for o in self.memberships) or "-"
-        parts.append(("Anggota: " if lang == "id" else "Member of: ") + orgs)
+        orgs = ", ".join(o.name(lang) for o in self.memberships)
+        if orgs:
+            parts.append(("Anggota: " if lang == "id" else "Member of: ") + orgs)
+        else:
+            parts.append("Belum menjadi anggota OSL mana pun." if lang == "id" else
+                         "Not yet a member of any OSL.")
         sol = fmt_number(self.solidarity, 2, lang)
         help_rp, aid_rp = fmt_rupiah(self.help_received, lang), fmt_rupiah(self.aid_received, lang)
         parts.append(f"Kesetiakawanan {sol}; bantuan tetangga bulan ini {help_rp}; bantuan "

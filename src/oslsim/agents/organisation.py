@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 
-from oslsim.i18n import fmt_number, fmt_rupiah
+from oslsim.i18n import fmt_number, fmt_rupiah, rt_rw
 from oslsim.pmks import KIND_NAMES, KINDS
 from oslsim.state import ORIGIN_NAMES, SCOPE_NAMES
 
@@ -113,8 +113,8 @@ class Organisation(mesa.Agent):
         """A short readable name, e.g. ``"Karang taruna RW 3"``."""
         label = KIND_NAMES[self.kind][0 if lang == "id" else 1]
         per = self._state.rt_per_rw  # RT are numbered within their RW, as residents do
-        where = {"rt": f"RT {self.area % per + 1} / RW {self.area // per + 1}",
-                 "rw": f"RW {self.area + 1}", "kelurahan": "kelurahan"}[self.scope]
+        where = {"rt": rt_rw(self.area % per + 1, self.area // per + 1),
+                 "rw": f"RW {self.area + 1:02d}", "kelurahan": "kelurahan"}[self.scope]
         return f"{label} {where} (#{self.row})"
 
     def enrol(self, household: Household) -> None:
@@ -132,15 +132,16 @@ class Organisation(mesa.Agent):
     def story(self, lang: str = "id") -> str:
         """Describe the organisation in plain words."""
         if lang == "id":
-            return (f"{self.name('id')}: berdiri secara "
-                    f"{'alamiah' if self.origin == 'natural' else 'prakarsa pemerintah'}, "
-                    f"{self.n_members} anggota, kas {fmt_rupiah(self.treasury)}, "
-                    f"kapasitas pengurus {fmt_number(self.capacity, 2)}, "
+            origin = ("tumbuh secara alamiah dari warga" if self.origin == "natural"
+                      else "dibentuk atas prakarsa pemerintah")
+            return (f"{self.name('id')}: {origin}, "
+                    f"{fmt_number(self.n_members)} anggota, kas {fmt_rupiah(self.treasury)}, "
+                    f"kemampuan pengurus {fmt_number(self.capacity, 2)}, "
                     f"{'WKSBM' if self.is_wksbm else 'bukan WKSBM'}; "
-                    f"melayani {self.cases_served} kasus bulan ini "
-                    f"({self.services_total} sejak awal).")
+                    f"melayani {fmt_number(self.cases_served)} kasus bulan ini "
+                    f"({fmt_number(self.services_total)} sejak awal).")
         return (f"{self.name('en')}: {self.origin} origin, {self.n_members} members, treasury "
-                f"Rp{self.treasury:,.0f}, pengurus capacity {self.capacity:.2f}, "
+                f"{fmt_rupiah(self.treasury, 'en')}, pengurus skill {self.capacity:.2f}, "
                 f"{'works as WKSBM' if self.is_wksbm else 'not WKSBM'}; served "
                 f"{self.cases_served} cases this month ({self.services_total} in all).")
 

@@ -51,7 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "lever_mode": "Peran pemerintah",
         "tip_mode": "Tanpa dukungan: tidak ada dana, pelatihan atau rujukan. Fasilitator: "
                     "hibah, pelatihan dan rujukan. Mengarahkan: juga membentuk dan mengatur "
-                    "organisasi dari atas, yang dapat mendesak swadaya warga.",
+                    "organisasi dari atas, yang dapat menggeser swadaya warga.",
         "mode_none": "Tanpa dukungan",
         "mode_facilitator": "Fasilitator",
         "mode_directive": "Mengarahkan",
@@ -63,23 +63,25 @@ LABELS: dict[str, dict[str, str]] = {
                      "kehilangan 20% pendapatannya setiap bulan.",
         "levers_note": "Mengubah lokasi atau tuas memulai ulang simulasi dari bulan 0.",
         "play": "Jalankan",
-        "pause": "Jeda",
+        "pause": "Hentikan sementara",
         "step": "Maju 1 bulan",
         "reset": "Mulai ulang",
-        "tip_play": "Jalankan bulan demi bulan sampai ditekan Jeda.",
+        "tip_play": "Jalankan bulan demi bulan sampai ditekan Hentikan sementara.",
         "tip_step": "Simulasikan satu bulan lagi.",
         "tip_reset": "Bangun kembali kelurahan dengan pengaturan sekarang (bulan 0).",
-        "speed": "Jeda antarbulan saat berjalan (milidetik)",
+        "speed": "Selang antarbulan (milidetik)",
         "month": "Bulan ke-{month}",
         "month_of": "Bulan ke-{month} (tahun ke-{year})",
         "busy": "Sedang menghitung…",
         "error": "Terjadi galat: {message}",
-        "summary": "{households} KK · {osl} OSL hidup · {wksbm} bekerja sebagai WKSBM · "
+        "summary": "{households} KK · {osl} OSL aktif · {wksbm} bekerja sebagai WKSBM · "
                    "beban warga {burden}",
         "network": "Jaringan warga",
         "tip_network": "Setiap titik adalah satu rumah tangga, dikelompokkan per RT; garis "
                        "adalah ikatan tetangga dan kerabat.",
-        "network_sample": "Menampilkan {shown} dari {total} rumah tangga (contoh merata).",
+        "network_sample": "Menampilkan {shown} dari {total} rumah tangga (contoh merata). "
+                          "Klik sebuah titik (rumah tangga) atau kotak/bintang (organisasi) "
+                          "untuk membaca ceritanya.",
         "color_by": "Warnai menurut",
         "color_pmks": "Kondisi PMKS",
         "color_org": "Organisasi",
@@ -89,6 +91,75 @@ LABELS: dict[str, dict[str, str]] = {
         "legend_no_org": "bukan anggota",
         "legend_wksbm": "OSL anggota WKSBM",
         "legend_osl": "OSL lain",
+        "plot_osl": "OSL menurut asal",
+        "plot_pengurus": "Pengurus dan kehadiran pertemuan",
+        "col_osl_natural": "OSL tumbuh alamiah dari warga",
+        "col_osl_government": "OSL prakarsa pemerintah",
+        "col_attendance_poor": "Kehadiran anggota miskin",
+        "col_attendance_rest": "Kehadiran anggota tidak miskin",
+        "legend_run_a": "garis putus-putus: percobaan A",
+        "meaning_burden": "Beban warga: rata-rata per KK dari masalah PMKS aktif yang belum "
+                          "dilayani, ditimbang menurut beratnya (masalah terberat = 1). "
+                          "Skala: {value} berarti sekitar {per100} masalah berbobot yang belum "
+                          "dilayani per 100 KK; 0 berarti semua masalah dilayani. Makin kecil "
+                          "makin baik.",
+        "meaning_coverage": "Cakupan pelayanan: dari semua kasus PMKS yang sedang aktif, "
+                            "berapa persen yang sedang dilayani (OSL, kas sosial RT atau "
+                            "pemerintah). Kasus teridentifikasi: dari semua kasus aktif, berapa "
+                            "persen yang sudah ditemukan pengurus atau forum — ditemukan belum "
+                            "tentu dilayani.",
+        "meaning_pmks": "Persen KK yang punya masalah ini sekarang (satu KK bisa punya lebih "
+                        "dari satu masalah).",
+        "meaning_solidarity": "Indeks 0 sampai 1: kesetiakawanan rata-rata warga, dan ikatan "
+                              "dalam RT (pengikat), lintas RT lewat OSL (penjembatan) dan ke "
+                              "pemerintah lewat WKSBM (penghubung). Makin besar makin baik.",
+        "meaning_osl": "Jumlah OSL yang aktif menurut asalnya, dan berapa yang bekerja sebagai "
+                       "WKSBM.",
+        "meaning_pengurus": "Kemampuan rata-rata pengurus (0 sampai 1) dari bulan ke bulan, dan "
+                            "bagian anggota miskin dan tidak miskin yang hadir dalam pertemuan "
+                            "bulan itu.",
+        "warm_note": "Mulai hangat: kelurahan ini sudah dijalankan {months} bulan tanpa WKSBM "
+                     "sampai beban warga stabil. Bulan 0 di sini adalah bulan ke-{months} sejak "
+                     "kelurahan dibangun, saat cakupan WKSBM yang dipilih mulai berlaku.",
+        "cold_note": "Mulai dingin: pada bulan 0 belum ada layanan, jadi tahun-tahun pertama "
+                     "memperlihatkan pemanasan model, bukan efek WKSBM.",
+        "run_to_month": "Sampai bulan ke-",
+        "run_to_month_go": "Jalankan sampai bulan ke-{month}",
+        "tip_run_to_month": "Simulasikan terus sampai bulan yang diketik, lalu berhenti.",
+        "pin_run": "Sematkan sebagai percobaan A",
+        "unpin_run": "Lepaskan percobaan A",
+        "tip_pin_run": "Simpan percobaan ini sebagai A. Lalu ubah tuas: percobaan B berjalan "
+                       "dari bulan 0, dan A tampil pudar di setiap grafik.",
+        "pinned_note": "Percobaan A disematkan pada bulan ke-{month}. A tampil pudar dengan "
+                       "garis putus-putus di setiap grafik.",
+        "compare_title": "Perbandingan percobaan A dan B pada bulan ke-{month}",
+        "compare_wait": "Jalankan percobaan B sampai bulan ke-{month} untuk membandingkan "
+                        "keduanya pada bulan yang sama.",
+        "col_a": "Percobaan A",
+        "col_b": "Percobaan B",
+        "col_diff": "B dikurangi A",
+        "settings_diff": "Beda pengaturan: {changes}.",
+        "settings_same": "Pengaturan A dan B sama.",
+        "export_csv": "Unduh data (CSV)",
+        "export_png": "Unduh grafik (PNG)",
+        "print_summary": "Ringkasan untuk dicetak",
+        "print_now": "Cetak",
+        "print_close": "Tutup ringkasan",
+        "print_title": "Ringkasan percobaan: {site}",
+        "print_hint": "Satu halaman A4: pengaturan, model logika dan perbandingan A dan B.",
+        "share_link": "Tautan dengan pengaturan ini",
+        "tip_share_link": "Salin tautan ini dan bagikan: membukanya memulai kelurahan yang "
+                          "sama dengan tuas yang sama.",
+        "settings_title": "Pengaturan",
+        "info_title": "Panduan skenario",
+        "info_watch": "Apa yang diperhatikan",
+        "info_try": "Coba ini",
+        "info_discuss": "Pertanyaan diskusi",
+        "network_all": "Menampilkan semua {total} rumah tangga. Klik sebuah titik (rumah tangga) "
+                       "atau kotak/bintang (organisasi) untuk membaca ceritanya.",
+        "network_click_none": "Di titik itu tidak ada rumah tangga atau organisasi.",
+        "warmup_on": "ya",
+        "warmup_off": "tidak",
         "plots": "Grafik",
         "plot_burden": "Beban warga",
         "plot_pmks": "PMKS per kategori (bagian KK)",
@@ -107,7 +178,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col_change": "Perubahan",
         "stories": "Cerita warga dan organisasi",
         "pick_household": "Nomor rumah tangga",
-        "tip_pick_household": "Ketik nomor rumah tangga (0 sampai {last}) untuk membaca "
+        "tip_pick_household": "Ketik nomor rumah tangga (1 sampai {last}) atau klik titiknya di "
+                              "jaringan warga untuk membaca "
                               "ceritanya.",
         "next_unserved": "Cari KK berikutnya yang belum terlayani",
         "tip_next_unserved": "Lompat ke rumah tangga berikutnya yang punya masalah PMKS "
@@ -177,12 +249,14 @@ LABELS: dict[str, dict[str, str]] = {
         "month_of": "Month {month} (year {year})",
         "busy": "Computing…",
         "error": "Error: {message}",
-        "summary": "{households} households · {osl} living OSLs · {wksbm} working as WKSBM · "
+        "summary": "{households} households · {osl} active OSLs · {wksbm} working as WKSBM · "
                    "burden {burden}",
         "network": "Community network",
         "tip_network": "Each dot is one household, grouped by RT; lines are neighbour and "
                        "kin ties.",
-        "network_sample": "Showing {shown} of {total} households (an even sample).",
+        "network_sample": "Showing {shown} of {total} households (an even sample). Click a "
+                          "dot (a household) or a square/star (an organisation) to read its "
+                          "story.",
         "color_by": "Colour by",
         "color_pmks": "PMKS condition",
         "color_org": "Organisation",
@@ -192,6 +266,70 @@ LABELS: dict[str, dict[str, str]] = {
         "legend_no_org": "not a member",
         "legend_wksbm": "OSL in the WKSBM forum",
         "legend_osl": "other OSL",
+        "plot_osl": "OSL by origin",
+        "plot_pengurus": "Pengurus and meeting attendance",
+        "col_osl_natural": "OSL grown by residents",
+        "col_osl_government": "Government-initiated OSL",
+        "col_attendance_poor": "Attendance of poor members",
+        "col_attendance_rest": "Attendance of other members",
+        "legend_run_a": "dashed: run A",
+        "meaning_burden": "Burden on residents: the mean per household of active PMKS "
+                          "conditions not being served, weighted by severity (the most severe "
+                          "= 1). Scale: {value} means about {per100} weighted unserved "
+                          "conditions per 100 households; 0 means every condition is served. "
+                          "Lower is better.",
+        "meaning_coverage": "Service coverage: of all active PMKS cases, the percent being "
+                            "served (by an OSL, the RT kas sosial or government). Cases "
+                            "identified: of all active cases, the percent a pengurus or the "
+                            "forum has found — found is not yet served.",
+        "meaning_pmks": "Percent of households with this condition now (a household can have "
+                        "more than one).",
+        "meaning_solidarity": "Index 0 to 1: residents' mean solidarity, and ties within an RT "
+                              "(bonding), across RT through OSLs (bridging) and to government "
+                              "through WKSBM (linking). Higher is better.",
+        "meaning_osl": "Active organisations by origin, and how many work as WKSBM.",
+        "meaning_pengurus": "Mean pengurus skill (0 to 1) month by month, and the share of poor "
+                            "and other members who attended that month's meeting.",
+        "warm_note": "Warm start: this kelurahan has already run {months} months without WKSBM "
+                     "until the burden was stable. Month 0 here is month {months} since the "
+                     "kelurahan was built, when the chosen WKSBM coverage takes effect.",
+        "cold_note": "Cold start: at month 0 there are no services yet, so the first years show "
+                     "the model warming up, not the effect of WKSBM.",
+        "run_to_month": "Up to month",
+        "run_to_month_go": "Run to month {month}",
+        "tip_run_to_month": "Simulate until the month typed, then stop.",
+        "pin_run": "Pin as run A",
+        "unpin_run": "Unpin run A",
+        "tip_pin_run": "Keep this run as A. Then change a lever: run B starts at month 0 and A "
+                       "is shown faded on every plot.",
+        "pinned_note": "Run A pinned at month {month}. A is shown faded, dashed, on every plot.",
+        "compare_title": "Run A against run B at month {month}",
+        "compare_wait": "Run B up to month {month} to compare both at the same month.",
+        "col_a": "Run A",
+        "col_b": "Run B",
+        "col_diff": "B minus A",
+        "settings_diff": "Settings that differ: {changes}.",
+        "settings_same": "Runs A and B have the same settings.",
+        "export_csv": "Download data (CSV)",
+        "export_png": "Download plots (PNG)",
+        "print_summary": "Printable summary",
+        "print_now": "Print",
+        "print_close": "Close summary",
+        "print_title": "Run summary: {site}",
+        "print_hint": "One A4 page: settings, logic model and the A/B comparison.",
+        "share_link": "Link with these settings",
+        "tip_share_link": "Copy and share this link: opening it starts the same kelurahan with "
+                          "the same levers.",
+        "settings_title": "Settings",
+        "info_title": "Scenario guide",
+        "info_watch": "What to watch",
+        "info_try": "Try this",
+        "info_discuss": "Discussion questions",
+        "network_all": "Showing all {total} households. Click a dot (a household) or a "
+                       "square/star (an organisation) to read its story.",
+        "network_click_none": "No household or organisation at that spot.",
+        "warmup_on": "yes",
+        "warmup_off": "no",
         "plots": "Plots",
         "plot_burden": "Burden on residents",
         "plot_pmks": "PMKS by category (share of households)",
@@ -211,7 +349,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col_change": "Change",
         "stories": "Stories of households and organisations",
         "pick_household": "Household number",
-        "tip_pick_household": "Type a household number (0 to {last}) to read its story.",
+        "tip_pick_household": "Type a household number (1 to {last}) or click its dot in the "
+                              "network to read its story.",
         "next_unserved": "Find the next household not yet served",
         "tip_next_unserved": "Jump to the next household with a PMKS condition nobody serves.",
         "no_unserved": "No household has an unserved condition.",
@@ -249,8 +388,8 @@ GLOSSARY: dict[str, dict[str, str]] = {
               "grown by residents or initiated by government.",
     },
     "WKSBM": {
-        "id": "Wahana Kesejahteraan Sosial Berbasis Masyarakat: sistem kerja sama antar-"
-              "perangkat pelayanan sosial di akar rumput. OSL yang bekerja sebagai WKSBM "
+        "id": "Wahana Kesejahteraan Sosial Berbasis Masyarakat: sistem kerja sama "
+              "antarperangkat pelayanan sosial di akar rumput. OSL yang bekerja sebagai WKSBM "
               "melayani wilayahnya dan berbagi data kasus, rujukan dan akses ke pemerintah "
               "dalam forum kelurahan.",
         "en": "Wahana Kesejahteraan Sosial Berbasis Masyarakat, a community-based social-"
@@ -314,7 +453,7 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "en": "Rukun Tetangga and Rukun Warga: neighbourhood units below the kelurahan.",
     },
     "modal sosial": {
-        "id": "Modal sosial: ikatan pengikat (dalam RT), penjembatan (antar-RT lewat OSL) "
+        "id": "Modal sosial: ikatan pengikat (dalam RT), penjembatan (lintas RT lewat OSL) "
               "dan penghubung (ke pemerintah lewat WKSBM).",
         "en": "Social capital: bonding (within an RT), bridging (across RTs through OSLs) and "
               "linking (to government through WKSBM).",
@@ -324,6 +463,18 @@ GLOSSARY: dict[str, dict[str, str]] = {
               "ditimbang menurut beratnya. Makin kecil makin baik.",
         "en": "Burden on residents: the mean per household of active PMKS conditions not "
               "being served, weighted by severity. Lower is better.",
+    },
+    "cakupan pelayanan": {
+        "id": "Cakupan pelayanan: dari semua kasus PMKS yang sedang aktif, bagian yang sedang "
+              "dilayani OSL, kas sosial RT atau pemerintah. Makin besar makin baik.",
+        "en": "Service coverage: of all active PMKS cases, the share being served by an OSL, "
+              "the RT kas sosial or government. Higher is better.",
+    },
+    "cakupan WKSBM": {
+        "id": "Cakupan WKSBM: bagian RW yang dilayani sebuah OSL yang bekerja sebagai WKSBM "
+              "(tuas di halaman ini).",
+        "en": "WKSBM coverage: the share of RW served by an OSL working as WKSBM (a lever on "
+              "this page).",
     },
     "rujukan": {
         "id": "Rujukan: kasus yang tidak sanggup dilayani diteruskan ke anggota WKSBM lain "

@@ -54,7 +54,7 @@ LEVERS: tuple[Lever, ...] = (
 )
 
 #: Community sizes offered on the page (all inside the ``households`` parameter's range).
-HOUSEHOLD_CHOICES: tuple[int, ...] = (300, 500, 1000, 2000, 5000)
+HOUSEHOLD_CHOICES: tuple[int, ...] = (300, 500, 1000, 2000, 5000, 8600)
 DEFAULT_HOUSEHOLDS = 2000
 DEFAULT_SEED = 1
 

@@ -22,13 +22,16 @@ from oslsim.errors import InputError
 from oslsim.params import Params
 from oslsim.simulation import prepare
 
-__all__ = ["Settings", "DashboardRun", "scenario_choices", "load_scenario_or_none",
-           "DEFAULT_MONTHS", "MAX_NODES", "household_layout", "sample_rows"]
+__all__ = ["Settings", "DashboardRun", "Snapshot", "scenario_choices", "load_scenario_or_none",
+           "DEFAULT_MONTHS", "MAX_NODES", "EXTRA_COLUMNS", "household_layout", "sample_rows"]
 
 #: Months a run plays before stopping by itself (a scenario's own length wins).
 DEFAULT_MONTHS = 120
 #: At most this many households are drawn in the network picture (an even sample).
-MAX_NODES = 700
+MAX_NODES = 2500
+#: Columns the page adds to the model's monthly table, read from the state after each month:
+#: organisations by origin, and meeting attendance of poor and other members.
+EXTRA_COLUMNS = ("osl_natural", "osl_government", "attendance_poor", "attendance_rest")
 #: Golden angle (radians): spreads the households of one RT evenly on a disc.
 _GOLDEN = np.pi * (3.0 - np.sqrt(5.0))
 
@@ -73,7 +76,7 @@ class Settings:
     households: int = DEFAULT_HOUSEHOLDS
     seed: int = DEFAULT_SEED
     levers: Mapping[str, Any] = field(default_factory=dict)
-    warmup: bool = False
+    warmup: bool = True
 
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
@@ -120,6 +123,31 @@ def sample_rows(n: int, limit: int = MAX_NODES) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A run pinned as "A" for comparison: its settings, monthly table and logic model."""
+
+    settings: Settings
+    timeseries: pd.DataFrame
+    month: int
+    warmup_months: int | None
+
+
+def _extras(st: Any) -> dict[str, float]:
+    """This month's page-only indicators, read (never written) from the model's state."""
+    alive = st.alive[: st.m]
+    origin = st.origin[: st.m]
+    hh, _ = st.members()
+    attended = st.mem_attended[: st.e][st.mem_active[: st.e]]
+    poor = st.poor[hh].astype(bool)
+    return {
+        "osl_natural": float(np.count_nonzero(alive & (origin == 0))),
+        "osl_government": float(np.count_nonzero(alive & (origin == 1))),
+        "attendance_poor": float(attended[poor].mean()) if poor.any() else 0.0,
+        "attendance_rest": float(attended[~poor].mean()) if (~poor).any() else 0.0,
+    }
+
+
 class DashboardRun:
     """The model of one browser session, built from :class:`Settings`.
 
@@ -151,6 +179,8 @@ class DashboardRun:
         ready = prepare(self.scenario, int(self.settings.seed), overrides=overrides,
                         warmup=bool(self.settings.warmup))
         self.params: Params = ready.params
+        #: Months of burn-in before month 0 (None for a cold start).
+        self.warmup_months: int | None = ready.warm.months if ready.warm is not None else None
         self.months = int(self.scenario.months) if self.scenario is not None else DEFAULT_MONTHS
         self.model = ready.model
         st = self.model.state
@@ -158,6 +188,7 @@ class DashboardRun:
         self.shown = sample_rows(st.n)
         self.lock = threading.RLock()
         self._segments: np.ndarray | None = None
+        self._extra: list[dict[str, float]] = [_extras(st)]
 
     @property
     def segments(self) -> np.ndarray:
@@ -185,12 +216,48 @@ class DashboardRun:
         with self.lock:
             for _ in range(months):
                 self.model.step()
+                self._extra.append(_extras(self.model.state))
+
+    def run_to(self, month: int) -> int:
+        """Simulate up to ``month`` (clipped to the run's length); return the months stepped."""
+        target = int(min(max(month, 0), self.months))
+        todo = max(0, target - self.month)
+        self.step(todo)
+        return todo
 
     # ------------------------------------------------------------------ results
     def timeseries(self) -> pd.DataFrame:
-        """The model's monthly table so far."""
+        """The model's monthly table so far, with the page's :data:`EXTRA_COLUMNS`."""
         with self.lock:
-            return self.model.timeseries()
+            ts = self.model.timeseries()
+            extra = pd.DataFrame(self._extra[: len(ts)], index=ts.index)
+            return pd.concat([ts, extra], axis=1)
+
+    def snapshot(self) -> Snapshot:
+        """Freeze this run as it is now, to pin it as run A."""
+        with self.lock:
+            return Snapshot(self.settings, self.timeseries().copy(), self.month,
+                            self.warmup_months)
+
+    def nearest_household(self, x: float, y: float, radius: float = 0.35) -> int | None:
+        """The drawn household nearest to map point ``(x, y)``, if within ``radius``."""
+        xy = self.positions[self.shown]
+        d = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
+        k = int(np.argmin(d)) if d.size else -1
+        return int(self.shown[k]) if k >= 0 and d[k] <= radius else None
+
+    def organisation_centres(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, member centres ``(k, 2)`` and member counts of the active organisations."""
+        with self.lock:
+            st = self.model.state
+            hh, org = st.members()
+            m = st.m
+            counts = np.bincount(org, minlength=m)
+            live = np.flatnonzero(st.alive[:m] & (counts > 0))
+            cx = np.bincount(org, weights=self.positions[hh, 0], minlength=m)[live]
+            cy = np.bincount(org, weights=self.positions[hh, 1], minlength=m)[live]
+            centres = np.column_stack([cx, cy]) / np.maximum(counts[live], 1)[:, None]
+            return live, centres, counts[live]
 
     def logic_model(self) -> pd.DataFrame:
         """The study's logic-model table, start versus now."""
