@@ -34,6 +34,7 @@ from oslsim.dashboard.run import (
     EXTRA_COLUMNS,
     DashboardRun,
     Settings,
+    load_scenario_or_none,
     household_layout,
     sample_rows,
 )
@@ -199,7 +200,7 @@ def test_scenario_sets_the_levers_and_installs_its_interventions():
     if "no_government" not in choices:
         pytest.skip("built-in scenario no_government is not available")
     settings = app.initial_settings("no_government", households=SMALL)
-    sc = app.load_scenario_or_none("no_government")
+    sc = load_scenario_or_none("no_government")
     expected = sc.build_params()
     for lv in LEVERS:
         assert settings.levers[lv.key] == expected.get(lv.path), lv.key
@@ -214,7 +215,7 @@ def test_a_site_keeps_its_own_size_and_a_scenario_without_one_keeps_the_choice()
                 None)
     if site is None or "baseline" not in names:
         pytest.skip("built-in sites are not available")
-    own = app.load_scenario_or_none(site).build_params().households
+    own = load_scenario_or_none(site).build_params().households
     assert app.initial_settings(site, households=500).households == own
     assert app.initial_settings("baseline", households=500).households == 500
 
@@ -612,7 +613,7 @@ def _english_words(text: str) -> set[str]:
 
 def test_indonesian_site_texts_have_no_english_words():
     for name, _ in app.scenario_choices("id"):
-        sc = app.load_scenario_or_none(name)
+        sc = load_scenario_or_none(name)
         assert _english_words(sc.title("id") + " " + sc.description("id")) == set(), name
 
 

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
-from oslsim import terms
 from oslsim.dashboard.debrief import (
     compare_html,
     csv_bytes,
@@ -29,7 +25,6 @@ from oslsim.dashboard.debrief import (
     lever_text,
     query_of,
     settings_from_query,
-    settings_text,
 )
 from oslsim.dashboard.figures import (
     COLOR_MODES,
@@ -38,237 +33,61 @@ from oslsim.dashboard.figures import (
     plots_png,
     series_svg,
 )
-from oslsim.dashboard.labels import DEFAULT_LANG, GLOSSARY, LANGS, STAGES, label
+from oslsim.dashboard.labels import LANGS, label
 from oslsim.dashboard.levers import (
-    DEFAULT_SEED,
     HOUSEHOLD_CHOICES,
     LEVERS,
     Lever,
-    clamp,
-    lever_values,
+)
+from oslsim.dashboard.page_state import (
+    COLOR_BY,
+    DEFAULT_TO_MONTH,
+    DELAY,
+    ENV_LANG,
+    ENV_SCENARIO,
+    ERROR,
+    GENERATION,
+    HOUSEHOLD,
+    LANG,
+    NOTICE,
+    ORGANISATION,
+    PINNED,
+    PLAYING,
+    PRINT,
+    SETTINGS,
+    TICK,
+    TO_MONTH,
+    _build,
+    _run_to,
+    _set_lever,
+    _set_scenario,
+    _set_setting,
+    _step,
+    initial_settings,
+)
+from oslsim.dashboard.pieces import (
+    glossary_html,
+    logic_model_html,
+    pick_in_network,
+    settings_table_html,
+    story_html,
 )
 from oslsim.dashboard.run import (
     DashboardRun,
     Settings,
-    Snapshot,
-    load_scenario_or_none,
     scenario_choices,
 )
-from oslsim.i18n import fmt_change, fmt_number, fmt_value
-from oslsim.params import Params
-from oslsim.terms import better, number_format
+from oslsim.i18n import fmt_number, fmt_value
 
 __all__ = ["Page", "ENV_LANG", "ENV_SCENARIO", "initial_settings", "logic_model_html",
            "story_html", "glossary_html", "pick_in_network"]
 
-#: Environment variables through which ``oslsim serve`` passes its options to the page.
-ENV_LANG = "OSLSIM_DASHBOARD_LANG"
-ENV_SCENARIO = "OSLSIM_DASHBOARD_SCENARIO"
 #: Bounds of the "delay between months" slider while playing (milliseconds).
 DELAY_MS = (0, 2000, 100)
-DEFAULT_DELAY_MS = 300
-#: The month "run to month N" proposes first (the lesson plan stops at month 24).
-DEFAULT_TO_MONTH = 24
-#: A click this close to a dot (pixels of the picture) picks its household.
-PICK_PX = 7.0
 HERE = Path(__file__).parent
 CSS = (HERE / "style.css").read_text(encoding="utf-8")
 
 
-def _default_scenario() -> str | None:
-    name = os.environ.get(ENV_SCENARIO) or None
-    if name is None:
-        names = [n for n, _ in scenario_choices("en")]
-        name = "baseline" if "baseline" in names else None
-    return name
-
-
-def initial_settings(scenario: str | None = None, households: int | None = None,
-                     seed: int = DEFAULT_SEED) -> Settings:
-    """Settings for a fresh page: the scenario's own lever values, or the defaults.
-
-    A scenario (a site) that sets its own number of households keeps it; otherwise
-    ``households`` (or the default) is used.
-    """
-    sc = load_scenario_or_none(scenario)
-    params = sc.build_params() if sc is not None else Params()
-    if sc is not None and "households" in sc.overrides():
-        households = params.households
-    return Settings(scenario=scenario, households=households or Settings().households,
-                    seed=seed, levers=lever_values(params))
-
-
-def _start_lang() -> str:
-    lang = os.environ.get(ENV_LANG, DEFAULT_LANG)
-    return lang if lang in LANGS else DEFAULT_LANG
-
-
-LANG = solara.reactive(_start_lang())
-SETTINGS = solara.reactive(initial_settings(_default_scenario()))
-GENERATION = solara.reactive(0)
-TICK = solara.reactive(0)
-PLAYING = solara.reactive(False)
-DELAY = solara.reactive(DEFAULT_DELAY_MS)
-COLOR_BY = solara.reactive(COLOR_MODES[0])
-HOUSEHOLD = solara.reactive(0)
-ORGANISATION = solara.reactive(-1)
-ERROR = solara.reactive("")
-TO_MONTH = solara.reactive(DEFAULT_TO_MONTH)
-PINNED: solara.Reactive[Snapshot | None] = solara.reactive(None)
-PRINT = solara.reactive(False)
-NOTICE = solara.reactive("")
-
-
-# ---------------------------------------------------------------------------- html pieces
-
-
-def logic_model_html(run: DashboardRun, lang: str) -> str:
-    """The study's logic-model table (start vs now) as an HTML table in ``lang``."""
-    table = run.logic_model()
-    # Kesetiakawanan is an outcome (HASIL); its MASUKAN row repeats the same number.
-    table = table[~((table["stage"] == "MASUKAN") & (table["indicator"] == "solidarity"))]
-    head = "".join(f"<th>{html.escape(label(k, lang))}</th>" for k in
-                   ("col_stage", "col_item", "col_indicator", "col_start", "col_now",
-                    "col_change"))
-    rows = []
-    previous = None
-    counts = table["stage"].value_counts()
-    for rec in table.itertuples(index=False):
-        kind = number_format(rec.indicator)
-        stage = ""
-        if rec.stage != previous:
-            stage = (f'<td class="stage" rowspan="{counts[rec.stage]}">'
-                     f"{html.escape(STAGES[lang][rec.stage])}</td>")
-            previous = rec.stage
-        css = ""
-        direction = better(rec.indicator)
-        if direction is not None and abs(rec.change) > 1e-12:
-            good = (rec.change < 0) == (direction == "lower")
-            css = " up" if good else " down"
-        item = rec.item_id if lang == "id" else rec.item_en
-        rows.append(
-            f"<tr>{stage}<td>{html.escape(item)}</td>"
-            f"<td>{html.escape(terms.label(rec.indicator, lang))}</td>"
-            f'<td class="num">{fmt_value(rec.start, kind, lang)}</td>'
-            f'<td class="num">{fmt_value(rec.now, kind, lang)}</td>'
-            f'<td class="num{css}">{fmt_change(rec.change, kind, lang)}</td></tr>')
-    return (f'<table class="oslsim-logic"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
-
-
-def story_html(text: str) -> str:
-    """A story from the model as HTML: its first line a paragraph, ``- `` lines a list."""
-    lines = text.splitlines()
-    out, items = [], []
-    for line in lines:
-        if line.startswith("- "):
-            items.append(f"<li>{html.escape(line[2:])}</li>")
-            continue
-        if items:
-            out.append(f"<ul>{''.join(items)}</ul>")
-            items = []
-        out.append(f"<p>{html.escape(line)}</p>")
-    if items:
-        out.append(f"<ul>{''.join(items)}</ul>")
-    return "".join(out)
-
-
-def glossary_html(lang: str) -> str:
-    """The glossary as an HTML definition list in ``lang``."""
-    body = "".join(f"<dt>{html.escape(term)}</dt><dd>{html.escape(text[lang])}</dd>"
-                   for term, text in GLOSSARY.items())
-    return f'<dl class="oslsim-glossary">{body}</dl>'
-
-
-def pick_in_network(run: DashboardRun, picture: Any, fx: float, fy: float,
-                    color_by: str) -> tuple[str, int] | None:
-    """What a click at ``(fx, fy)`` (fractions of the picture) hits, as ``(kind, row)``.
-
-    An organisation's marker (when organisations are drawn) or a household's dot; ``None``
-    for empty space.
-    """
-    w, h = picture.background.size
-    click = np.array([fx * w, fy * h])
-    if color_by == "org":
-        live, centres, counts = run.organisation_centres()
-        if live.size:
-            d = np.hypot(*(picture.to_pixels(centres) - click).T)
-            k = int(np.argmin(d))
-            if d[k] <= 3.0 + 0.8 * np.sqrt(counts[k]) + 2:
-                return "org", int(live[k])
-    pts = picture.to_pixels(run.positions[run.shown])
-    d = np.hypot(*(pts - click).T)
-    k = int(np.argmin(d))
-    if d[k] <= PICK_PX:
-        return "household", int(run.shown[k])
-    return None
-
-
-# ---------------------------------------------------------------------------- actions
-
-
-def _build(settings: Settings) -> DashboardRun | None:
-    try:
-        run = DashboardRun(settings)
-    except Exception as exc:  # noqa: BLE001 - shown on the page, the server keeps running
-        traceback.print_exc()
-        ERROR.set(" ".join(str(exc).split()))
-        return None
-    ERROR.set("")
-    return run
-
-
-def _step(run: DashboardRun, months: int = 1) -> bool:
-    try:
-        run.step(months)
-    except Exception as exc:  # noqa: BLE001 - shown on the page, the server keeps running
-        traceback.print_exc()
-        ERROR.set(" ".join(str(exc).split()))
-        PLAYING.set(False)
-        return False
-    TICK.set(TICK.value + 1)
-    return True
-
-
-def _set_lever(lv: Lever, value: Any) -> None:
-    settings = SETTINGS.value
-    value = clamp(lv, value)
-    if settings.levers.get(lv.key) == value:
-        return
-    PLAYING.set(False)
-    SETTINGS.set(settings.with_(levers={**settings.levers, lv.key: value}))
-
-
-def _set_scenario(name: str | None) -> None:
-    settings = SETTINGS.value
-    if name == settings.scenario:
-        return
-    try:
-        fresh = initial_settings(name, settings.households, settings.seed)
-    except Exception as exc:  # noqa: BLE001 - a bad scenario is shown on the page
-        ERROR.set(" ".join(str(exc).split()))
-        return
-    PLAYING.set(False)
-    SETTINGS.set(fresh)
-
-
-def _set_setting(**changes: Any) -> None:
-    settings = SETTINGS.value
-    PLAYING.set(False)
-    SETTINGS.set(settings.with_(**changes))
-
-
-# ---------------------------------------------------------------------------- components
-
-
-def _run_to(run: DashboardRun, month: int) -> None:
-    PLAYING.set(False)
-    try:
-        run.run_to(month)
-    except Exception as exc:  # noqa: BLE001 - shown on the page, the server keeps running
-        traceback.print_exc()
-        ERROR.set(" ".join(str(exc).split()))
-    TICK.set(TICK.value + 1)
 
 
 def _scenario_title(run: DashboardRun | None, settings: Settings, lang: str) -> str:
@@ -646,13 +465,6 @@ def Glossary(lang: str) -> None:
         solara.Details(summary=label("glossary", lang),
                        children=[solara.HTML(tag="div", unsafe_innerHTML=glossary_html(lang))],
                        expand=False)
-
-
-def settings_table_html(settings: Settings, lang: str, title: str) -> str:
-    """The settings of a run as a small two-column HTML table."""
-    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
-                   for k, v in settings_text(settings, lang, title))
-    return f'<table class="oslsim-logic oslsim-settings"><tbody>{rows}</tbody></table>'
 
 
 @solara.component
