@@ -34,8 +34,8 @@ from oslsim.dashboard.run import (
     EXTRA_COLUMNS,
     DashboardRun,
     Settings,
-    load_scenario_or_none,
     household_layout,
+    load_scenario_or_none,
     sample_rows,
 )
 from oslsim.i18n import fmt_change, fmt_number, fmt_value
