@@ -69,6 +69,8 @@ class RunResult:
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS),
                                  repr=False)
     warmup: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: A region's long table, one row per month and kelurahan (``None`` for one kelurahan).
+    kelurahan: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def final(self) -> pd.Series:
@@ -275,6 +277,9 @@ def simulate(
     Returns
     -------
     RunResult
+        For a region (:mod:`oslsim.region`: a built-in region's name, a region file or a
+        ``Region``), ``timeseries`` is the region's table and ``kelurahan`` the long table,
+        one row per month and kelurahan.
 
     Raises
     ------
@@ -287,6 +292,11 @@ def simulate(
     >>> len(r.timeseries)
     7
     """
+    from oslsim.region import Region, is_region, simulate_region
+
+    if is_region(scenario) or isinstance(scenario, Region):
+        return simulate_region(scenario, months, rng, overrides=overrides, progress=progress,
+                               warmup=warmup)
     p = prepare(scenario, rng, overrides=overrides, model_cls=model_cls,
                 model_kwargs=model_kwargs, warmup=warmup)
     sc, params, model, log, seed, warm, settings = (p.scenario, p.params, p.model, p.log,

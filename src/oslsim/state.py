@@ -80,6 +80,18 @@ class State:
     n_rt: int
     n_rw: int
     rt_per_rw: int = 10
+    # --- kelurahan of a region (one kelurahan unless built by :mod:`oslsim.region`)
+    n_kel: int = 1
+    kel: np.ndarray = field(default=None)  # type: ignore[assignment]  # household's kelurahan
+    rt_rw: np.ndarray = field(default=None)  # type: ignore[assignment]  # each RT's RW
+    rt_kel: np.ndarray = field(default=None)  # type: ignore[assignment]  # each RT's kelurahan
+    rw_kel: np.ndarray = field(default=None)  # type: ignore[assignment]  # each RW's kelurahan
+    #: Monthly government budget of each kelurahan (Rp), set by a region's allocation rule;
+    #: ``None`` in a single kelurahan, whose budget is ``budget_per_household`` per household.
+    kel_budget: np.ndarray | None = None
+    #: Part of ``kel_budget`` reserved for forming WKSBM (the "WKSBM formation first" rule).
+    kel_formation: np.ndarray | None = None
+    kel_formation_fund: np.ndarray | None = None  # formation money not spent yet (Rp)
     shock: np.ndarray = field(default=None)  # type: ignore[assignment]
     income: np.ndarray = field(default=None)  # type: ignore[assignment]
     consumption: np.ndarray = field(default=None)  # type: ignore[assignment]
@@ -137,8 +149,10 @@ class State:
     gov_direction: float = 0.0
     direction: float = 0.0
     training_fund: float = 0.0
+    kel_training_fund: np.ndarray | None = None  # a region's training fund by kelurahan
     gov_spending: float = 0.0
     gov_spent_referral: float = 0.0
+    kel_referral: np.ndarray | None = None  # referral spending by kelurahan this month
     gov_spending_total: float = 0.0
     referrals: int = 0
     identified_now: int = 0
@@ -163,12 +177,22 @@ class State:
             "help_received": np.zeros(n), "help_given": np.zeros(n), "aid_received": np.zeros(n),
             "cases_recovered": np.zeros(n, np.int32), "hours_used": np.zeros(n),
             "rt_fund": np.zeros(self.n_rt), "rt_hours_left": np.zeros(self.n_rt),
+            "kel": np.zeros(n, np.int32),
+            "rt_rw": (np.arange(self.n_rt) // max(self.rt_per_rw, 1)).astype(np.int32),
+            "rt_kel": np.zeros(self.n_rt, np.int32), "rw_kel": np.zeros(self.n_rw, np.int32),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
         self.degree = np.asarray(self.adjacency.sum(axis=1), dtype=np.float64).ravel()
         self.degree_rt = np.asarray(self.same_rt_tie.sum(axis=1), dtype=np.float64).ravel()
+        # Households are numbered RT by RT (and so RW by RW, kelurahan by kelurahan): the
+        # first row of each area, and one past the last.
+        self.rt_start = np.searchsorted(self.rt, np.arange(self.n_rt + 1)).astype(np.int64)
+        self.rw_start = np.searchsorted(self.rw, np.arange(self.n_rw + 1)).astype(np.int64)
+        self.kel_start = np.searchsorted(self.kel, np.arange(self.n_kel + 1)).astype(np.int64)
+        #: Government spending of each kelurahan this month (Rp).
+        self.kel_spending = np.zeros(self.n_kel)
 
     # ------------------------------------------------------------------ sizes and views
     @property
@@ -180,6 +204,17 @@ class State:
         """Return (household, organisation) of the active memberships."""
         act = self.mem_active[: self.e]
         return self.mem_hh[: self.e][act], self.mem_org[: self.e][act]
+
+    def org_kelurahan(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The kelurahan of organisations ``rows`` (all ``m`` by default), from their area."""
+        rows = np.arange(self.m) if rows is None else np.asarray(rows)
+        if self.n_kel == 1:
+            return np.zeros(rows.shape, np.int32)
+        scope, area = self.scope[rows], self.area[rows]
+        return np.select([scope == SCOPE_RT, scope == SCOPE_RW],
+                         [self.rt_kel[np.where(scope == SCOPE_RT, area, 0)],
+                          self.rw_kel[np.where(scope == SCOPE_RW, area, 0)]],
+                         area).astype(np.int32)
 
     def memberships_per_household(self) -> np.ndarray:
         """Count each household's active memberships."""
@@ -195,6 +230,7 @@ class State:
         self.month += 1
         self.ledger.reset()
         self.gov_spending = 0.0
+        self.kel_spending[:] = 0.0
         self.funds_raised = self.funds_pooled = 0.0
         self.volunteer_hours = self.coordination_hours = 0.0
 
