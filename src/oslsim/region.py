@@ -239,10 +239,16 @@ def _number(ctx: Context, where: str, value: Any, low: float, high: float, key: 
 
 
 def _site(ctx: Context, where: str, site: Any, base_dir: Path | None,
-          key: tuple[Any, ...]) -> dict[str, Any]:
+          key: tuple[Any, ...], cache: dict[str, dict[str, Any]] | None = None,
+          ) -> dict[str, Any]:
     """A kelurahan's site profile's overrides: a built-in site or a site file."""
     if not isinstance(site, str) or not site.strip():
         raise ctx.error(where, f"expected a site name or a path, got {type_name(site)}", *key)
+    if cache is not None and site in cache:
+        return cache[site]
+    if cache is not None:
+        cache[site] = _site(ctx, where, site, base_dir, key)
+        return cache[site]
     if site in SITES:
         return load_scenario(site).overrides()
     if site.endswith(".toml") or "/" in site or "\\" in site:
@@ -266,6 +272,7 @@ def _kelurahan(ctx: Context, raw: Any, base_dir: Path | None) -> tuple[Kelurahan
         raise ctx.error("[[kelurahan]]", "a region needs at least one kelurahan; add "
                         "[[kelurahan]] tables with name, site and households", "kelurahan")
     out: list[Kelurahan] = []
+    sites: dict[str, dict[str, Any]] = {}
     for i, t in enumerate(raw):
         label, key = f"kelurahan[{i + 1}]", ("kelurahan", i)
         if not isinstance(t, Mapping):
@@ -281,7 +288,7 @@ def _kelurahan(ctx: Context, raw: Any, base_dir: Path | None) -> tuple[Kelurahan
         name = t["name"]
         if not isinstance(name, str) or not name.strip():
             raise ctx.error(f"{label}.name", f"expected a name, got {type_name(name)}", *key)
-        site_params = _site(ctx, f"{label}.site", t["site"], base_dir, (*key, "site"))
+        site_params = _site(ctx, f"{label}.site", t["site"], base_dir, (*key, "site"), sites)
         households = _number(ctx, f"{label}.households", t["households"], 1, MAX_HOUSEHOLDS,
                              (*key, "households"), whole=True)
         kind = t.get("kind", "kelurahan")
@@ -628,7 +635,7 @@ class RegionModel(OSLModel):
         self.allocation_rng = np.random.default_rng(self.rng.integers(2**63))
         self._budget_total = self.region.total_budget(self.params)
         self.allocate()
-        self._households = [Household(self, row) for row in range(self.state.n)]
+        self._household_agents: list[Household] | None = None  # made when first asked for
         self._organisations: dict[int, Organisation] = {}
         self.government = LocalGovernment(self)
         self.sync_agents()
@@ -641,6 +648,24 @@ class RegionModel(OSLModel):
         self._kel_rows: list[dict[str, np.ndarray]] = []
         self._setup_extensions(schedule, reporters, False)
         self.add_hook(_reallocate)
+
+    @property
+    def _households(self) -> list[Household]:
+        """The household agents, made the first time they are asked for.
+
+        A region of a million households would spend most of its build making Mesa agents
+        nobody may look at; the phases work on the arrays, so the agents wait until a
+        notebook or table asks for them.
+        """
+        if self._household_agents is None:
+            self._household_agents = [Household(self, row) for row in range(self.state.n)]
+        return self._household_agents
+
+    @property
+    def households(self) -> mesa.agent.AgentSet:
+        """All households as a Mesa AgentSet (made on first use), indexable by row."""
+        self._households  # noqa: B018 - make them
+        return self.agents_by_type[Household]
 
     def allocate(self) -> None:
         """Share the budget by the region's rule, from what the Dinas Sosial sees now."""

@@ -135,6 +135,7 @@ class State:
     hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # volunteer hours left
     forum_effort: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
     outreach: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
+    org_kel: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # its kelurahan
     # --- memberships (edges of the household x organisation bipartite graph)
     e: int = 0
     mem_hh: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -184,6 +185,12 @@ class State:
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
+        # The phases multiply the networks by float64 vectors; a float32 matrix would be
+        # converted on every product (the same numbers, twice the time).
+        if self.adjacency.dtype != np.float64:
+            self.adjacency = self.adjacency.astype(np.float64)
+        if self.same_rt_tie.dtype != np.float64:
+            self.same_rt_tie = self.same_rt_tie.astype(np.float64)
         self.degree = np.asarray(self.adjacency.sum(axis=1), dtype=np.float64).ravel()
         self.degree_rt = np.asarray(self.same_rt_tie.sum(axis=1), dtype=np.float64).ravel()
         # Households are numbered RT by RT (and so RW by RW, kelurahan by kelurahan): the
@@ -207,14 +214,17 @@ class State:
 
     def org_kelurahan(self, rows: np.ndarray | None = None) -> np.ndarray:
         """The kelurahan of organisations ``rows`` (all ``m`` by default), from their area."""
-        rows = np.arange(self.m) if rows is None else np.asarray(rows)
+        return self.org_kel[: self.m] if rows is None else self.org_kel[np.asarray(rows)]
+
+    def _place_organisations(self, rows: slice) -> None:
+        """Record the kelurahan of new organisations (``org_kel``) from their scope and area."""
         if self.n_kel == 1:
-            return np.zeros(rows.shape, np.int32)
+            return
         scope, area = self.scope[rows], self.area[rows]
-        return np.select([scope == SCOPE_RT, scope == SCOPE_RW],
-                         [self.rt_kel[np.where(scope == SCOPE_RT, area, 0)],
-                          self.rw_kel[np.where(scope == SCOPE_RW, area, 0)]],
-                         area).astype(np.int32)
+        self.org_kel[rows] = np.select(
+            [scope == SCOPE_RT, scope == SCOPE_RW],
+            [self.rt_kel[np.where(scope == SCOPE_RT, area, 0)],
+             self.rw_kel[np.where(scope == SCOPE_RW, area, 0)]], area)
 
     def memberships_per_household(self) -> np.ndarray:
         """Count each household's active memberships."""
@@ -243,6 +253,7 @@ class State:
             arr[start:stop] = columns.get(name, fill)
             setattr(self, name, arr)
         self.m = stop
+        self._place_organisations(slice(start, stop))
         return np.arange(start, stop)
 
     def add_memberships(self, hh: np.ndarray, org: np.ndarray, tie: float = 0.0) -> None:
@@ -287,7 +298,7 @@ _ORG_COLUMNS: dict[str, float | int | bool] = {
     "capacity": 0.0, "accountability": 0.0, "vitality": 0.0, "alive": True, "wksbm": False,
     "founded": 0, "dissolved": -1, "trained": 0, "attendance": 0, "n_members": 0,
     "cases_served": 0, "services_total": 0, "grants_received": 0.0, "hours": 0.0,
-    "forum_effort": 0.0, "outreach": 0.0,
+    "forum_effort": 0.0, "outreach": 0.0, "org_kel": 0,
 }
 _MEM_COLUMNS: dict[str, float | int | bool] = {
     "mem_hh": 0, "mem_org": 0, "mem_tie": 0.0, "mem_active": False, "mem_attended": False,
