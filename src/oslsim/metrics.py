@@ -106,6 +106,11 @@ def bonding_capital(state: State) -> float:
 
 def _cross_share(state: State, org: np.ndarray) -> np.ndarray:
     """Expected share of an organisation's members living in another RT than a given member."""
+    # Worked out once per organisation, then read per membership (the same numbers).
+    return _cross_share_of(state, np.arange(state.m))[org]
+
+
+def _cross_share_of(state: State, org: np.ndarray) -> np.ndarray:
     scope = state.scope[org]
     if state.n_kel == 1:
         rts_in_rw: int | np.ndarray = min(state.rt_per_rw, state.n_rt)

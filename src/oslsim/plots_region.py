@@ -21,25 +21,27 @@ _TEXT = {
     "title": ("Beban warga per kelurahan menurut aturan alokasi anggaran",
               "Burden by kelurahan under each budget rule"),
     "y": ("Beban warga (rerata, 95% SK antar-ulangan)", "Burden (mean, 95% CI over replicates)"),
-    "x": ("Kelurahan / desa (urut menurut beban pada aturan pertama)",
-          "Kelurahan / desa (ordered by burden under the first rule)"),
+    "x": ("Kelurahan / desa (urut menurut beban pada aturan pertama di legenda)",
+          "Kelurahan / desa (ordered by burden under the first rule in the legend)"),
 }
 
 
-def burden_table_from_store(store: str | Path, month: int | None = None,
+def burden_table_from_store(store: str | Path, from_month: int | None = None,
                             region: str = "kabupaten_contoh") -> pd.DataFrame:
     """Burden by kelurahan from a sweep store: ``rule, kelurahan, name, replicate, burden``.
 
-    Reads the ``burden_kel_NN`` columns of the last kept month (or ``month``); the rule is
-    the scenario label's name (``.../kab_<rule>.toml``); names come from ``region``.
+    Each run's ``burden_kel_NN`` averaged over its kept months from ``from_month`` on (the
+    last kept month alone by default); the rule is the scenario label's name
+    (``.../kab_<rule>.toml``); kelurahan names come from ``region``.
     """
     from oslsim import load_results
 
     tables = load_results(str(store))
     ts, runs = tables["timeseries"], tables["runs"]
-    month = int(ts["month"].max()) if month is None else month
-    ts = ts[ts["month"] == month].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
+    start = int(ts["month"].max()) if from_month is None else from_month
+    ts = ts[ts["month"] >= start].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
     cols = sorted(c for c in ts.columns if c.startswith("burden_kel_"))
+    ts = ts.groupby(["scenario", "replicate"], as_index=False)[cols].mean()
     names = [k.name for k in load_region(region).kelurahan]
     long = ts.melt(id_vars=["scenario", "replicate"], value_vars=cols, var_name="col",
                    value_name="burden")
@@ -49,15 +51,19 @@ def burden_table_from_store(store: str | Path, month: int | None = None,
     return long[["rule", "kelurahan", "name", "replicate", "burden"]]
 
 
-def burden_by_kelurahan(table: pd.DataFrame, lang: str = "id") -> Figure:
+def burden_by_kelurahan(table: pd.DataFrame, lang: str = "id",
+                        reference: str | None = None) -> Figure:
     """Draw each kelurahan's burden under each rule, with 95% intervals over replicates.
 
     ``table`` has columns ``rule``, ``name`` and ``burden`` (one row per replicate), e.g.
     from :func:`burden_table_from_store`. Kelurahan are ordered by their burden under the
-    first rule listed, so the rules' effect on the worst-off places reads left to right.
+    first rule listed (or ``reference``, which is then drawn first), so the rules' effect on
+    the worst-off places reads left to right.
     """
     i = 0 if lang == "id" else 1
     rules = list(dict.fromkeys(table["rule"]))
+    if reference is not None and reference in rules:
+        rules = [reference] + [r for r in rules if r != reference]
     stat = table.groupby(["rule", "name"], sort=False)["burden"].agg(["mean", "std", "count"])
     first = stat.loc[rules[0]].sort_values("mean", ascending=False)
     order = list(first.index)
