@@ -21,6 +21,7 @@ from oslsim.founding import (
     found_organisations,
     join_propensity,
 )
+from oslsim.netgen import gnp_edges, watts_strogatz_edges
 from oslsim.params import Params
 from oslsim.pmks import CATEGORIES, category_vectors
 from oslsim.state import (
@@ -43,18 +44,17 @@ def _network(rng: np.random.Generator, params: Params, n: int, n_rt: int
         if size < 2:
             continue
         if size <= c.neighbour_degree:
-            g = nx.complete_graph(size)
-        else:
-            g = nx.watts_strogatz_graph(size, c.neighbour_degree, c.neighbour_rewire,
-                                        seed=int(rng.integers(2**31)))
-        edges = np.array(g.edges(), dtype=np.int64).reshape(-1, 2) + lo
+            edges = np.array(nx.complete_graph(size).edges(), dtype=np.int64).reshape(-1, 2)
+        else:  # networkx's watts_strogatz_graph, drawn without building its Graph
+            edges = watts_strogatz_edges(size, c.neighbour_degree, c.neighbour_rewire,
+                                         seed=int(rng.integers(2**31)))
+        edges = edges + lo
         src.append(edges[:, 0])
         dst.append(edges[:, 1])
     same_rt = _symmetric(np.concatenate(src) if src else np.zeros(0, np.int64),
                          np.concatenate(dst) if dst else np.zeros(0, np.int64), n)
-    kin = nx.fast_gnp_random_graph(n, min(1.0, c.kin_degree / max(n - 1, 1)),
-                                   seed=int(rng.integers(2**31)))
-    kin_edges = np.array(kin.edges(), dtype=np.int64).reshape(-1, 2)
+    kin_edges = gnp_edges(n, min(1.0, c.kin_degree / max(n - 1, 1)),  # fast_gnp_random_graph
+                          seed=int(rng.integers(2**31)))
     kin_m = _symmetric(kin_edges[:, 0], kin_edges[:, 1], n)
     adjacency = (same_rt + kin_m).tocsr()
     adjacency.data[:] = 1.0
