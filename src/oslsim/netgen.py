@@ -33,34 +33,50 @@ def watts_strogatz_edges(n: int, k: int, p: float, seed: int) -> np.ndarray:
     if k > n or k == n:
         return _graph_edges(nx.watts_strogatz_graph(n, k, p, seed=seed))
     rnd = random.Random(seed)
-    half = k // 2
-    adj = [set() for _ in range(n)]
-    for j in range(1, half + 1):
-        for u in range(n):
-            v = (u + j) % n
-            adj[u].add(v)
-            adj[v].add(u)
-    nodes = range(n)
     rand, choice = rnd.random, rnd.choice
+    half = k // 2
+    nodes = range(n)
+    # The ring is implicit: {u, w} is ring edge (a, j) = (u, w - u mod n) when that distance
+    # is 1..half. Only the few rewirings are kept: ring edges removed, edges added.
+    removed: set[tuple[int, int]] = set()
+    added: dict[int, set[int]] = {}
+    degree_change: dict[int, int] = {}
+    pairs: list[tuple[int, int]] = []
+
+    def has_edge(u: int, w: int) -> bool:
+        d = (w - u) % n
+        if 0 < d <= half and (u, d) not in removed:
+            return True
+        if n - d <= half and d != 0 and (w, n - d) not in removed:
+            return True
+        return w in added.get(u, ())
+
     for j in range(1, half + 1):
-        for u in range(n):
+        for u in nodes:
             if rand() < p:
-                v = (u + j) % n
-                au = adj[u]
                 w = choice(nodes)
-                while w == u or w in au:
+                while w == u or has_edge(u, w):
                     w = choice(nodes)
-                    if len(au) >= n - 1:
+                    if 2 * half + degree_change.get(u, 0) >= n - 1:
                         break
                 else:
-                    au.discard(v)
-                    adj[v].discard(u)
-                    au.add(w)
-                    adj[w].add(u)
-    src = np.repeat(np.arange(n), [len(a) for a in adj])
-    dst = np.fromiter((w for a in adj for w in a), dtype=np.int64, count=src.size)
-    keep = src < dst
-    return np.column_stack([src[keep], dst[keep]])
+                    v = (u + j) % n
+                    removed.add((u, j))
+                    added.setdefault(u, set()).add(w)
+                    added.setdefault(w, set()).add(u)
+                    degree_change[v] = degree_change.get(v, 0) - 1
+                    degree_change[w] = degree_change.get(w, 0) + 1
+                    pairs.append((u, w))
+    src = np.tile(np.arange(n, dtype=np.int64), half)
+    step = np.repeat(np.arange(1, half + 1, dtype=np.int64), n)
+    keep = np.ones(src.size, bool)
+    if removed:
+        gone = np.array(sorted(removed), dtype=np.int64)
+        keep[(gone[:, 1] - 1) * n + gone[:, 0]] = False
+    ring = np.column_stack([src[keep], (src[keep] + step[keep]) % n])
+    if not pairs:
+        return ring
+    return np.vstack([ring, np.array(pairs, dtype=np.int64)])
 
 
 def gnp_edges(n: int, p: float, seed: int) -> np.ndarray:
