@@ -30,3 +30,24 @@ def test_gnp_edges_are_networkx_edges(n, p):
         ours = gnp_edges(n, p, seed)
         theirs = edge_set(nx.fast_gnp_random_graph(n, p, seed=seed).edges())
         assert edge_set(ours) == theirs and len(ours) == len(theirs), (n, p, seed)
+
+
+def test_the_fast_path_is_in_use_and_matches_the_loops():
+    from oslsim import netgen
+
+    assert netgen._FAST  # numpy's twister reproduces Python's stream on this machine
+    for seed in range(5):
+        assert edge_set(netgen._gnp_fast(500, 0.01, seed)) == edge_set(
+            netgen._gnp_python(500, 0.01, seed))
+
+
+def test_blocks_are_each_blocks_own_graph_shifted():
+    from oslsim.netgen import watts_strogatz_blocks
+
+    starts, sizes, seeds = [0, 40, 118], [40, 78, 30], [3, 9, 27]
+    ours = edge_set(watts_strogatz_blocks(starts, sizes, 6, 0.2, seeds))
+    theirs = set()
+    for lo, n, seed in zip(starts, sizes, seeds, strict=True):
+        theirs |= {(a + lo, b + lo) for a, b in
+                   edge_set(nx.watts_strogatz_graph(n, 6, 0.2, seed=seed).edges())}
+    assert ours == theirs

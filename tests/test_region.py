@@ -193,3 +193,15 @@ def test_run_a_region_through_the_cli_writes_the_long_table(tmp_path: Path):
     long = pd.read_csv(tmp_path / "long.csv")
     assert list(long.columns[:3]) == ["month", "kelurahan", "name"]
     assert len(long) == 3 and (long["name"] == "A").all()
+
+
+def test_block_diagonal_network_is_scipys():
+    import scipy.sparse as sp
+
+    from oslsim.region import _block_diag
+
+    rng = np.random.default_rng(0)
+    blocks = [sp.random(n, n, density=0.3, format="csr", random_state=rng) for n in (3, 5, 1, 4)]
+    ours = _block_diag(blocks)
+    theirs = sp.block_diag(blocks, format="csr")
+    assert (ours != theirs).nnz == 0 and ours.shape == theirs.shape

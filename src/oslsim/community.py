@@ -21,7 +21,7 @@ from oslsim.founding import (
     found_organisations,
     join_propensity,
 )
-from oslsim.netgen import gnp_edges, watts_strogatz_edges
+from oslsim.netgen import gnp_edges, watts_strogatz_blocks
 from oslsim.params import Params
 from oslsim.pmks import CATEGORIES, category_vectors
 from oslsim.state import (
@@ -38,6 +38,7 @@ def _network(rng: np.random.Generator, params: Params, n: int, n_rt: int
     c = params.community
     src: list[np.ndarray] = []
     dst: list[np.ndarray] = []
+    ws_starts, ws_sizes, ws_seeds = [], [], []
     for r in range(n_rt):
         lo, hi = r * c.hh_per_rt, min(n, (r + 1) * c.hh_per_rt)
         size = hi - lo
@@ -45,10 +46,15 @@ def _network(rng: np.random.Generator, params: Params, n: int, n_rt: int
             continue
         if size <= c.neighbour_degree:
             edges = np.array(nx.complete_graph(size).edges(), dtype=np.int64).reshape(-1, 2)
+            src.append(edges[:, 0] + lo)
+            dst.append(edges[:, 1] + lo)
         else:  # networkx's watts_strogatz_graph, drawn without building its Graph
-            edges = watts_strogatz_edges(size, c.neighbour_degree, c.neighbour_rewire,
-                                         seed=int(rng.integers(2**31)))
-        edges = edges + lo
+            ws_starts.append(lo)
+            ws_sizes.append(size)
+            ws_seeds.append(int(rng.integers(2**31)))
+    if ws_sizes:
+        edges = watts_strogatz_blocks(np.array(ws_starts), np.array(ws_sizes),
+                                      c.neighbour_degree, c.neighbour_rewire, ws_seeds)
         src.append(edges[:, 0])
         dst.append(edges[:, 1])
     same_rt = _symmetric(np.concatenate(src) if src else np.zeros(0, np.int64),

@@ -16,28 +16,23 @@ import random
 import networkx as nx
 import numpy as np
 
-__all__ = ["gnp_edges", "watts_strogatz_edges"]
+__all__ = ["gnp_edges", "watts_strogatz_blocks", "watts_strogatz_edges"]
 
 
 def _graph_edges(g: nx.Graph) -> np.ndarray:
     return np.array(g.edges(), dtype=np.int64).reshape(-1, 2)
 
 
-def watts_strogatz_edges(n: int, k: int, p: float, seed: int) -> np.ndarray:
-    """Edges ``(m, 2)`` of ``networkx.watts_strogatz_graph(n, k, p, seed=seed)``.
+def _rewire(n: int, half: int, p: float, seed: int
+            ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Networkx's rewiring loop on the ring of ``n`` nodes and ``half`` neighbours a side.
 
-    The ring lattice of ``k // 2`` neighbours a side, then each ring edge rewired with
-    probability ``p`` to a node drawn uniformly, avoiding self-loops and double edges —
-    the same calls on the same ``random.Random(seed)`` as networkx makes.
+    Returns the ring edges removed, as ``(u, j)`` for edge ``{u, u + j mod n}``, and the
+    edges added, as ``(u, w)``. The ring is implicit; only the rewirings are stored.
     """
-    if k > n or k == n:
-        return _graph_edges(nx.watts_strogatz_graph(n, k, p, seed=seed))
     rnd = random.Random(seed)
     rand, choice = rnd.random, rnd.choice
-    half = k // 2
     nodes = range(n)
-    # The ring is implicit: {u, w} is ring edge (a, j) = (u, w - u mod n) when that distance
-    # is 1..half. Only the few rewirings are kept: ring edges removed, edges added.
     removed: set[tuple[int, int]] = set()
     added: dict[int, set[int]] = {}
     degree_change: dict[int, int] = {}
@@ -67,19 +62,49 @@ def watts_strogatz_edges(n: int, k: int, p: float, seed: int) -> np.ndarray:
                     degree_change[v] = degree_change.get(v, 0) - 1
                     degree_change[w] = degree_change.get(w, 0) + 1
                     pairs.append((u, w))
-    src = np.tile(np.arange(n, dtype=np.int64), half)
-    step = np.repeat(np.arange(1, half + 1, dtype=np.int64), n)
-    keep = np.ones(src.size, bool)
-    if removed:
-        gone = np.array(sorted(removed), dtype=np.int64)
-        keep[(gone[:, 1] - 1) * n + gone[:, 0]] = False
-    ring = np.column_stack([src[keep], (src[keep] + step[keep]) % n])
-    if not pairs:
-        return ring
-    return np.vstack([ring, np.array(pairs, dtype=np.int64)])
+    return sorted(removed), pairs
 
 
-def gnp_edges(n: int, p: float, seed: int) -> np.ndarray:
+def watts_strogatz_blocks(starts: np.ndarray, sizes: np.ndarray, k: int, p: float,
+                          seeds: list[int]) -> np.ndarray:
+    """Edges of one Watts-Strogatz graph per block of rows (each block larger than ``k``).
+
+    Block ``b`` covers rows ``starts[b] .. starts[b] + sizes[b] - 1`` and is
+    ``networkx.watts_strogatz_graph(sizes[b], k, p, seed=seeds[b])`` shifted there. The
+    rings of all blocks are laid out at once; only the rewiring loop runs per block.
+    """
+    starts = np.asarray(starts, np.int64)
+    sizes = np.asarray(sizes, np.int64)
+    half = k // 2
+    total = int(sizes.sum())
+    offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    block = np.repeat(np.arange(sizes.size), sizes)
+    local = np.arange(total, dtype=np.int64) - offset[block]
+    keep = np.ones(half * total, bool)
+    extra: list[np.ndarray] = []
+    for b in range(sizes.size):
+        removed, pairs = _rewire(int(sizes[b]), half, p, int(seeds[b]))
+        if removed:
+            gone = np.array(removed, dtype=np.int64)
+            keep[(gone[:, 1] - 1) * total + offset[b] + gone[:, 0]] = False
+        if pairs:
+            extra.append(np.array(pairs, dtype=np.int64) + starts[b])
+    j = np.repeat(np.arange(1, half + 1, dtype=np.int64), total)
+    u = np.tile(local, half)
+    blk = np.tile(block, half)
+    src = starts[blk] + u
+    dst = starts[blk] + (u + j) % sizes[blk]
+    ring = np.column_stack([src[keep], dst[keep]])
+    return np.vstack([ring, *extra]) if extra else ring
+
+
+def _watts_strogatz_python(n: int, k: int, p: float, seed: int) -> np.ndarray:
+    if k > n or k == n:
+        return _graph_edges(nx.watts_strogatz_graph(n, k, p, seed=seed))
+    return watts_strogatz_blocks(np.array([0]), np.array([n]), k, p, [seed])
+
+
+def _gnp_python(n: int, p: float, seed: int) -> np.ndarray:
     """Edges ``(m, 2)`` of ``networkx.fast_gnp_random_graph(n, p, seed=seed)`` (undirected).
 
     networkx walks the lower triangle of the adjacency matrix in geometric skips; the walk's
@@ -107,3 +132,94 @@ def gnp_edges(n: int, p: float, seed: int) -> np.ndarray:
     v += (v * (v + 1) // 2) <= pos
     w = pos - v * (v - 1) // 2
     return np.column_stack([v, w])
+
+
+# --------------------------------------------------------------------------- the fast path
+#
+# Python's random.Random is a Mersenne Twister: random() is two 32-bit words, (a >> 5,
+# b >> 6) put together into 53 bits; choice(range(n)) draws getrandbits(n.bit_length())
+# (one word, shifted) until it is below n. numpy's MT19937, given the same state, gives the
+# same words (``random_raw``), so whole runs of draws can be made at once. A check at import
+# compares both on a sample and falls back to the loops above if they ever differ.
+
+_TWO53 = 1.0 / 9007199254740992.0
+
+
+def _twister(seed: int) -> np.random.MT19937:
+    """A numpy MT19937 in the state ``random.Random(seed)`` starts from."""
+    state = random.Random(seed).getstate()[1]
+    bg = np.random.MT19937(0)
+    bg.state = {"bit_generator": "MT19937",
+                "state": {"key": np.array(state[:624], dtype=np.uint32), "pos": state[624]}}
+    return bg
+
+
+def _doubles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """random() from word pairs (a, b), as CPython builds it."""
+    return ((a >> 5).astype(np.float64) * 67108864.0 + (b >> 6).astype(np.float64)) * _TWO53
+
+
+def _gnp_fast(n: int, p: float, seed: int) -> np.ndarray:
+    bg = _twister(seed)
+    lp = math.log(1.0 - p)
+    end = n * (n - 1) // 2
+    chunk = int(end * p * 1.05) + 64
+    found: list[np.ndarray] = []
+    f = -1
+    while True:
+        raw = bg.random_raw(2 * chunk)
+        r = _doubles(raw[0::2], raw[1::2])
+        one = 1.0 - r
+        q = np.log(one) / lp
+        # numpy's log may differ from libm's in the last bit; where that could move the
+        # whole part, take Python's own.
+        near = np.flatnonzero(np.abs(q - np.rint(q)) <= 1e-9 * np.maximum(q, 1.0))
+        for i in near:
+            q[i] = math.log(float(one[i])) / lp
+        pos = f + np.cumsum(1 + q.astype(np.int64))
+        stop = int(np.searchsorted(pos, end))
+        found.append(pos[:stop])
+        if stop < pos.size:
+            break
+        f = int(pos[-1])
+    pos = np.concatenate(found)
+    v = ((1.0 + np.sqrt(1.0 + 8.0 * pos.astype(np.float64))) // 2).astype(np.int64)
+    v -= (v * (v - 1) // 2) > pos
+    v += (v * (v + 1) // 2) <= pos
+    return np.column_stack([v, pos - v * (v - 1) // 2])
+
+
+def _same_stream() -> bool:
+    """Whether numpy's twister reproduces Python's random() and choice() here."""
+    py, bg = random.Random(20240601), _twister(20240601)
+    raw = bg.random_raw(8)
+    ok = list(_doubles(raw[0:4:2], raw[1:4:2])) == [py.random(), py.random()]
+    bits = (1000).bit_length()
+    words = [int(x) >> (32 - bits) for x in raw[4:]]
+    expected = next((x for x in words if x < 1000), None)
+    return ok and (expected is None or py.choice(range(1000)) == expected)
+
+
+_FAST = _same_stream()
+
+
+def watts_strogatz_edges(n: int, k: int, p: float, seed: int) -> np.ndarray:
+    """Edges ``(m, 2)`` of ``networkx.watts_strogatz_graph(n, k, p, seed=seed)``.
+
+    The ring lattice of ``k // 2`` neighbours a side, then each ring edge rewired with
+    probability ``p`` to a node drawn uniformly, avoiding self-loops and double edges —
+    the same draws from the same ``random.Random(seed)`` stream as networkx makes.
+    """
+    return _watts_strogatz_python(n, k, p, seed)
+
+
+def gnp_edges(n: int, p: float, seed: int) -> np.ndarray:
+    """Edges ``(m, 2)`` of ``networkx.fast_gnp_random_graph(n, p, seed=seed)`` (undirected).
+
+    networkx walks the lower triangle of the adjacency matrix in geometric skips; the walk's
+    position ``f = v (v - 1) / 2 + w`` is all it keeps, so the skips are drawn at once and
+    the positions turned into node pairs with integer arithmetic.
+    """
+    if p <= 0 or p >= 1 or n < 2 or not _FAST:
+        return _gnp_python(n, p, seed)
+    return _gnp_fast(n, p, seed)

@@ -502,6 +502,19 @@ def _cross_kin(rng: np.random.Generator, kel: np.ndarray, degree: float) -> sp.c
     return m
 
 
+def _block_diag(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """The block-diagonal CSR matrix of square CSR blocks (their rows and columns offset)."""
+    sizes = np.array([b.shape[0] for b in blocks], np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    nnz = np.concatenate([[0], np.cumsum([b.nnz for b in blocks])])
+    indptr = np.concatenate([[0]] + [b.indptr[1:] + nnz[i] for i, b in enumerate(blocks)])
+    indices = np.concatenate([b.indices.astype(np.int64) + offsets[i]
+                              for i, b in enumerate(blocks)])
+    data = np.concatenate([b.data for b in blocks])
+    n = int(sizes.sum())
+    return sp.csr_matrix((data, indices, indptr), shape=(n, n))
+
+
 def build_region(region: Region, rng: np.random.Generator,
                  overrides: Mapping[str, Any] | None = None) -> State:
     """Build every kelurahan with its own parameters and join them into one State.
@@ -518,10 +531,10 @@ def build_region(region: Region, rng: np.random.Generator,
     hh = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _HH}
     hh["rt"] = np.concatenate([p.rt + rt_off[i] for i, p in enumerate(parts)]).astype(np.int32)
     hh["rw"] = np.concatenate([p.rw + rw_off[i] for i, p in enumerate(parts)]).astype(np.int32)
-    own = sp.block_diag([p.adjacency for p in parts], format="csr")
+    own = _block_diag([p.adjacency for p in parts])
     adjacency = (own + _cross_kin(rng, kel, region.cross_kin_degree)).tocsr()
     adjacency.data[:] = 1.0
-    same_rt = sp.block_diag([p.same_rt_tie for p in parts], format="csr")
+    same_rt = _block_diag([p.same_rt_tie for p in parts])
     st = State(
         **{k: hh[k] for k in _HH}, adjacency=adjacency, same_rt_tie=same_rt,
         n_rt=int(rt_off[-1]), n_rw=int(rw_off[-1]), rt_per_rw=parts[0].rt_per_rw,
