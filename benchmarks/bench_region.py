@@ -71,6 +71,10 @@ def main() -> None:
                                   str(args.months), str(r)],
                                  check=True, capture_output=True, text=True).stdout
             results.append(json.loads(out))
+            x = results[-1]
+            print(f"  repeat {r + 1}: build {x['build']:.2f} s, run {x['run']:.2f} s, peak "
+                  f"{x['peak_mib']:.0f} MiB, load {os.getloadavg()[0]:.2f}", file=sys.stderr,
+                  flush=True)
         build = statistics.median(x["build"] for x in results)
         run = statistics.median(x["run"] for x in results)
         peak = statistics.median(x["peak_mib"] for x in results)

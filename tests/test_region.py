@@ -205,3 +205,13 @@ def test_block_diagonal_network_is_scipys():
     ours = _block_diag(blocks)
     theirs = sp.block_diag(blocks, format="csr")
     assert (ours != theirs).nnz == 0 and ours.shape == theirs.shape
+
+
+def test_scenarios_list_and_show_name_the_regions():
+    listed = subprocess.run([*MODULE, "scenarios", "list"], capture_output=True, text=True,
+                            timeout=300)
+    assert listed.returncode == 0 and "kabupaten_contoh" in listed.stdout
+    shown = subprocess.run([*MODULE, "scenarios", "show", "kota_contoh"], capture_output=True,
+                           text=True, timeout=300)
+    assert shown.returncode == 0 and "150,000 households in 15 kelurahan" in shown.stdout
+    assert shown.stdout.count("klender") == 5

@@ -214,6 +214,12 @@ def prepare(
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(
         DEFAULT_SCENARIO if scenario is None else scenario)
+    from oslsim.region import Region, RegionError
+
+    if isinstance(sc, Region):  # a region runs through simulate(), not one OSLModel
+        raise RegionError(f"{sc.source}: is a region of {len(sc.kelurahan)} kelurahan; run it "
+                          "with oslsim run / oslsim.simulate (the teaching page and warm "
+                          "starts take one kelurahan)")
     params = sc.build_params(overrides)
     if not (isinstance(model_cls, type) and issubclass(model_cls, OSLModel)):
         raise TypeError(f"model_cls must be OSLModel or a subclass of it, got {model_cls!r}")
