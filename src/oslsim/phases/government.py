@@ -160,7 +160,8 @@ def grant(state: State, rows: np.ndarray, amounts: np.ndarray | float) -> float:
     total = float(amounts.sum())
     state.ledger.grants += total
     account(state, total)
-    np.add.at(state.kel_spending, state.org_kelurahan(rows), amounts)
+    if state.kel_budget is not None:  # a region books spending kelurahan by kelurahan
+        np.add.at(state.kel_spending, state.org_kelurahan(rows), amounts)
     return total
 
 
@@ -176,7 +177,8 @@ def train(state: State, params: Params, rows: np.ndarray, gain: float | None = N
     state.trained[rows] += 1
     cost = rows.size * g.training_cost
     account(state, cost)
-    np.add.at(state.kel_spending, state.org_kelurahan(rows), g.training_cost)
+    if state.kel_budget is not None:
+        np.add.at(state.kel_spending, state.org_kelurahan(rows), g.training_cost)
     return cost
 
 
