@@ -21,6 +21,7 @@ from oslsim.founding import (
     found_organisations,
     join_propensity,
 )
+from oslsim.netgen import gnp_edges, watts_strogatz_blocks
 from oslsim.params import Params
 from oslsim.pmks import CATEGORIES, category_vectors
 from oslsim.state import (
@@ -37,24 +38,29 @@ def _network(rng: np.random.Generator, params: Params, n: int, n_rt: int
     c = params.community
     src: list[np.ndarray] = []
     dst: list[np.ndarray] = []
+    ws_starts, ws_sizes, ws_seeds = [], [], []
     for r in range(n_rt):
         lo, hi = r * c.hh_per_rt, min(n, (r + 1) * c.hh_per_rt)
         size = hi - lo
         if size < 2:
             continue
         if size <= c.neighbour_degree:
-            g = nx.complete_graph(size)
-        else:
-            g = nx.watts_strogatz_graph(size, c.neighbour_degree, c.neighbour_rewire,
-                                        seed=int(rng.integers(2**31)))
-        edges = np.array(g.edges(), dtype=np.int64).reshape(-1, 2) + lo
+            edges = np.array(nx.complete_graph(size).edges(), dtype=np.int64).reshape(-1, 2)
+            src.append(edges[:, 0] + lo)
+            dst.append(edges[:, 1] + lo)
+        else:  # networkx's watts_strogatz_graph, drawn without building its Graph
+            ws_starts.append(lo)
+            ws_sizes.append(size)
+            ws_seeds.append(int(rng.integers(2**31)))
+    if ws_sizes:
+        edges = watts_strogatz_blocks(np.array(ws_starts), np.array(ws_sizes),
+                                      c.neighbour_degree, c.neighbour_rewire, ws_seeds)
         src.append(edges[:, 0])
         dst.append(edges[:, 1])
     same_rt = _symmetric(np.concatenate(src) if src else np.zeros(0, np.int64),
                          np.concatenate(dst) if dst else np.zeros(0, np.int64), n)
-    kin = nx.fast_gnp_random_graph(n, min(1.0, c.kin_degree / max(n - 1, 1)),
-                                   seed=int(rng.integers(2**31)))
-    kin_edges = np.array(kin.edges(), dtype=np.int64).reshape(-1, 2)
+    kin_edges = gnp_edges(n, min(1.0, c.kin_degree / max(n - 1, 1)),  # fast_gnp_random_graph
+                          seed=int(rng.integers(2**31)))
     kin_m = _symmetric(kin_edges[:, 0], kin_edges[:, 1], n)
     adjacency = (same_rt + kin_m).tocsr()
     adjacency.data[:] = 1.0

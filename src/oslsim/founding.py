@@ -38,15 +38,16 @@ def beta_draw(rng: np.random.Generator, mean: float, sd: float, size: int) -> np
 
 
 def area_bounds(state: State, params: Params, scope: int, area: int) -> tuple[int, int]:
-    """Return the [first, last) household rows of an RT, an RW or the whole kelurahan."""
-    c = params.community
+    """Return the [first, last) household rows of an RT, an RW or a kelurahan.
+
+    Households are numbered RT by RT, so each area is a block of rows (``state.rt_start``,
+    ``rw_start``, ``kel_start``); in a region each kelurahan has its own layout.
+    """
     if scope == SCOPE_RT:
-        lo = area * c.hh_per_rt
-        return lo, min(state.n, lo + c.hh_per_rt)
+        return int(state.rt_start[area]), int(state.rt_start[area + 1])
     if scope == SCOPE_RW:
-        lo = area * c.rt_per_rw * c.hh_per_rt
-        return lo, min(state.n, lo + c.rt_per_rw * c.hh_per_rt)
-    return 0, state.n
+        return int(state.rw_start[area]), int(state.rw_start[area + 1])
+    return int(state.kel_start[area]), int(state.kel_start[area + 1])
 
 
 def join_propensity(state: State, params: Params) -> np.ndarray:
@@ -65,8 +66,9 @@ def join_propensity(state: State, params: Params) -> np.ndarray:
 class CoverIndex:
     """The living organisations that cover each RT, indexed by level.
 
-    An RT is covered by its own RT-level groups, its RW's groups and the kelurahan-wide
-    groups. ``pick`` draws one covering organisation uniformly for each household.
+    An RT is covered by its own RT-level groups, its RW's groups and its kelurahan's
+    kelurahan-wide groups. ``pick`` draws one covering organisation uniformly for each
+    household.
     """
 
     rt_offsets: np.ndarray
@@ -75,16 +77,20 @@ class CoverIndex:
     rw_offsets: np.ndarray
     rw_counts: np.ndarray
     rw_orgs: np.ndarray
+    kel_offsets: np.ndarray
+    kel_counts: np.ndarray
     kel_orgs: np.ndarray
+    rt_kel: np.ndarray
 
     def counts(self, rt: np.ndarray, rw: np.ndarray) -> np.ndarray:
         """Number of organisations covering households in (rt, rw)."""
-        return self.rt_counts[rt] + self.rw_counts[rw] + self.kel_orgs.size
+        return self.rt_counts[rt] + self.rw_counts[rw] + self.kel_counts[self.rt_kel[rt]]
 
     def pick(self, rt: np.ndarray, rw: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Draw one covering organisation per household from uniforms ``u``; -1 if none."""
         c_rt, c_rw = self.rt_counts[rt], self.rw_counts[rw]
-        total = c_rt + c_rw + self.kel_orgs.size
+        kel = self.rt_kel[rt]
+        total = c_rt + c_rw + self.kel_counts[kel]
         x = np.minimum((u * total).astype(np.int64), np.maximum(total - 1, 0))
         out = np.full(rt.size, -1, np.int64)
         at = (x < c_rt) & (total > 0)
@@ -92,7 +98,7 @@ class CoverIndex:
         at = (x >= c_rt) & (x < c_rt + c_rw)
         out[at] = self.rw_orgs[self.rw_offsets[rw[at]] + x[at] - c_rt[at]]
         at = (x >= c_rt + c_rw) & (total > 0)
-        out[at] = self.kel_orgs[x[at] - c_rt[at] - c_rw[at]]
+        out[at] = self.kel_orgs[self.kel_offsets[kel[at]] + x[at] - c_rt[at] - c_rw[at]]
         return out
 
 
@@ -110,9 +116,10 @@ def covering_index(state: State, mask: np.ndarray | None = None) -> CoverIndex:
     rows = np.flatnonzero(alive)
     scope, area = state.scope[rows], state.area[rows].astype(np.int64)
     at_rt, at_rw = scope == SCOPE_RT, scope == SCOPE_RW
+    at_kel = scope == SCOPE_KELURAHAN
     return CoverIndex(*_grouped(area[at_rt], rows[at_rt], state.n_rt),
                       *_grouped(area[at_rw], rows[at_rw], state.n_rw),
-                      rows[scope == SCOPE_KELURAHAN])
+                      *_grouped(area[at_kel], rows[at_kel], state.n_kel), state.rt_kel)
 
 
 def _draw_kinds(rng: np.random.Generator, params: Params, count: int) -> np.ndarray:
@@ -157,8 +164,10 @@ def found_organisations(
     scopes = _draw_scopes(rng, params, kinds) if scope is None else np.broadcast_to(scope, count)
     scopes = np.asarray(scopes, np.int8)
     if area is None:
+        # In a region a kelurahan-wide group serves the kelurahan of an RT drawn at random.
+        kel = 0 if state.n_kel == 1 else state.rt_kel[rng.integers(0, state.n_rt, count)]
         areas = np.where(scopes == SCOPE_RT, rng.integers(0, state.n_rt, count),
-                         np.where(scopes == SCOPE_RW, rng.integers(0, state.n_rw, count), 0))
+                         np.where(scopes == SCOPE_RW, rng.integers(0, state.n_rw, count), kel))
     else:
         areas = np.broadcast_to(area, count)
     bonus = o.government_capacity_bonus if origin == GOVERNMENT else 0.0

@@ -69,6 +69,8 @@ class RunResult:
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS),
                                  repr=False)
     warmup: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: A region's long table, one row per month and kelurahan (``None`` for one kelurahan).
+    kelurahan: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def final(self) -> pd.Series:
@@ -212,6 +214,12 @@ def prepare(
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(
         DEFAULT_SCENARIO if scenario is None else scenario)
+    from oslsim.region import Region, RegionError
+
+    if isinstance(sc, Region):  # a region runs through simulate(), not one OSLModel
+        raise RegionError(f"{sc.source}: is a region of {len(sc.kelurahan)} kelurahan; run it "
+                          "with oslsim run / oslsim.simulate (the teaching page and warm "
+                          "starts take one kelurahan)")
     params = sc.build_params(overrides)
     if not (isinstance(model_cls, type) and issubclass(model_cls, OSLModel)):
         raise TypeError(f"model_cls must be OSLModel or a subclass of it, got {model_cls!r}")
@@ -275,6 +283,9 @@ def simulate(
     Returns
     -------
     RunResult
+        For a region (:mod:`oslsim.region`: a built-in region's name, a region file or a
+        ``Region``), ``timeseries`` is the region's table and ``kelurahan`` the long table,
+        one row per month and kelurahan.
 
     Raises
     ------
@@ -287,6 +298,11 @@ def simulate(
     >>> len(r.timeseries)
     7
     """
+    from oslsim.region import Region, is_region, simulate_region
+
+    if is_region(scenario) or isinstance(scenario, Region):
+        return simulate_region(scenario, months, rng, overrides=overrides, progress=progress,
+                               warmup=warmup)
     p = prepare(scenario, rng, overrides=overrides, model_cls=model_cls,
                 model_kwargs=model_kwargs, warmup=warmup)
     sc, params, model, log, seed, warm, settings = (p.scenario, p.params, p.model, p.log,

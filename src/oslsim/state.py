@@ -80,6 +80,18 @@ class State:
     n_rt: int
     n_rw: int
     rt_per_rw: int = 10
+    # --- kelurahan of a region (one kelurahan unless built by :mod:`oslsim.region`)
+    n_kel: int = 1
+    kel: np.ndarray = field(default=None)  # type: ignore[assignment]  # household's kelurahan
+    rt_rw: np.ndarray = field(default=None)  # type: ignore[assignment]  # each RT's RW
+    rt_kel: np.ndarray = field(default=None)  # type: ignore[assignment]  # each RT's kelurahan
+    rw_kel: np.ndarray = field(default=None)  # type: ignore[assignment]  # each RW's kelurahan
+    #: Monthly government budget of each kelurahan (Rp), set by a region's allocation rule;
+    #: ``None`` in a single kelurahan, whose budget is ``budget_per_household`` per household.
+    kel_budget: np.ndarray | None = None
+    #: Part of ``kel_budget`` reserved for forming WKSBM (the "WKSBM formation first" rule).
+    kel_formation: np.ndarray | None = None
+    kel_formation_fund: np.ndarray | None = None  # formation money not spent yet (Rp)
     shock: np.ndarray = field(default=None)  # type: ignore[assignment]
     income: np.ndarray = field(default=None)  # type: ignore[assignment]
     consumption: np.ndarray = field(default=None)  # type: ignore[assignment]
@@ -123,6 +135,7 @@ class State:
     hours: np.ndarray = field(default_factory=lambda: np.zeros(0))  # volunteer hours left
     forum_effort: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
     outreach: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
+    org_kel: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # its kelurahan
     # --- memberships (edges of the household x organisation bipartite graph)
     e: int = 0
     mem_hh: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -137,8 +150,10 @@ class State:
     gov_direction: float = 0.0
     direction: float = 0.0
     training_fund: float = 0.0
+    kel_training_fund: np.ndarray | None = None  # a region's training fund by kelurahan
     gov_spending: float = 0.0
     gov_spent_referral: float = 0.0
+    kel_referral: np.ndarray | None = None  # referral spending by kelurahan this month
     gov_spending_total: float = 0.0
     referrals: int = 0
     identified_now: int = 0
@@ -163,12 +178,28 @@ class State:
             "help_received": np.zeros(n), "help_given": np.zeros(n), "aid_received": np.zeros(n),
             "cases_recovered": np.zeros(n, np.int32), "hours_used": np.zeros(n),
             "rt_fund": np.zeros(self.n_rt), "rt_hours_left": np.zeros(self.n_rt),
+            "kel": np.zeros(n, np.int32),
+            "rt_rw": (np.arange(self.n_rt) // max(self.rt_per_rw, 1)).astype(np.int32),
+            "rt_kel": np.zeros(self.n_rt, np.int32), "rw_kel": np.zeros(self.n_rw, np.int32),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:
                 setattr(self, name, value)
+        # The phases multiply the networks by float64 vectors; a float32 matrix would be
+        # converted on every product (the same numbers, twice the time).
+        if self.adjacency.dtype != np.float64:
+            self.adjacency = self.adjacency.astype(np.float64)
+        if self.same_rt_tie.dtype != np.float64:
+            self.same_rt_tie = self.same_rt_tie.astype(np.float64)
         self.degree = np.asarray(self.adjacency.sum(axis=1), dtype=np.float64).ravel()
         self.degree_rt = np.asarray(self.same_rt_tie.sum(axis=1), dtype=np.float64).ravel()
+        # Households are numbered RT by RT (and so RW by RW, kelurahan by kelurahan): the
+        # first row of each area, and one past the last.
+        self.rt_start = np.searchsorted(self.rt, np.arange(self.n_rt + 1)).astype(np.int64)
+        self.rw_start = np.searchsorted(self.rw, np.arange(self.n_rw + 1)).astype(np.int64)
+        self.kel_start = np.searchsorted(self.kel, np.arange(self.n_kel + 1)).astype(np.int64)
+        #: Government spending of each kelurahan this month (Rp).
+        self.kel_spending = np.zeros(self.n_kel)
 
     # ------------------------------------------------------------------ sizes and views
     @property
@@ -180,6 +211,20 @@ class State:
         """Return (household, organisation) of the active memberships."""
         act = self.mem_active[: self.e]
         return self.mem_hh[: self.e][act], self.mem_org[: self.e][act]
+
+    def org_kelurahan(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The kelurahan of organisations ``rows`` (all ``m`` by default), from their area."""
+        return self.org_kel[: self.m] if rows is None else self.org_kel[np.asarray(rows)]
+
+    def _place_organisations(self, rows: slice) -> None:
+        """Record the kelurahan of new organisations (``org_kel``) from their scope and area."""
+        if self.n_kel == 1:
+            return
+        scope, area = self.scope[rows], self.area[rows]
+        self.org_kel[rows] = np.select(
+            [scope == SCOPE_RT, scope == SCOPE_RW],
+            [self.rt_kel[np.where(scope == SCOPE_RT, area, 0)],
+             self.rw_kel[np.where(scope == SCOPE_RW, area, 0)]], area)
 
     def memberships_per_household(self) -> np.ndarray:
         """Count each household's active memberships."""
@@ -195,6 +240,7 @@ class State:
         self.month += 1
         self.ledger.reset()
         self.gov_spending = 0.0
+        self.kel_spending[:] = 0.0
         self.funds_raised = self.funds_pooled = 0.0
         self.volunteer_hours = self.coordination_hours = 0.0
 
@@ -207,6 +253,7 @@ class State:
             arr[start:stop] = columns.get(name, fill)
             setattr(self, name, arr)
         self.m = stop
+        self._place_organisations(slice(start, stop))
         return np.arange(start, stop)
 
     def add_memberships(self, hh: np.ndarray, org: np.ndarray, tie: float = 0.0) -> None:
@@ -251,7 +298,7 @@ _ORG_COLUMNS: dict[str, float | int | bool] = {
     "capacity": 0.0, "accountability": 0.0, "vitality": 0.0, "alive": True, "wksbm": False,
     "founded": 0, "dissolved": -1, "trained": 0, "attendance": 0, "n_members": 0,
     "cases_served": 0, "services_total": 0, "grants_received": 0.0, "hours": 0.0,
-    "forum_effort": 0.0, "outreach": 0.0,
+    "forum_effort": 0.0, "outreach": 0.0, "org_kel": 0,
 }
 _MEM_COLUMNS: dict[str, float | int | bool] = {
     "mem_hh": 0, "mem_org": 0, "mem_tie": 0.0, "mem_active": False, "mem_attended": False,

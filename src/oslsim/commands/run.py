@@ -106,8 +106,14 @@ def run(args: argparse.Namespace) -> int:
               f"({man['months']}) and was not reached", file=sys.stderr)
     with pd.option_context("display.float_format", "{:,.4g}".format):
         print(summary_table(df).to_string())
+        if result.kelurahan is not None:  # a region: the last month, kelurahan by kelurahan
+            last = result.kelurahan[result.kelurahan["month"] == result.kelurahan["month"].max()]
+            print(last[["kelurahan", "name", "households", "burden", "coverage",
+                        "wksbm_count", "budget"]].to_string(index=False))
     if args.out:
-        write_table(df, args.out)
+        # A region writes its long table (month x kelurahan); the region's rows are the
+        # household-weighted means of it.
+        write_table(df if result.kelurahan is None else result.kelurahan, args.out)
         print(f"wrote {args.out}")
     if args.plot:
         from oslsim.plots import run_figure, save_figure

@@ -58,7 +58,33 @@ def list_command(args: argparse.Namespace) -> int:
         for s in items:
             print(f"  {s.name:<{width}}{s.title('id')}")
             print(f"  {'':<{width}}{s.title('en')}")
+    from oslsim.region import load_region, region_names
+
+    print("\nWilayah (kabupaten/kota) / Regions (docs/regions.md):")
+    for name in region_names():
+        r = load_region(name)
+        print(f"  {name:<{width}}{r.title('id')}")
+        print(f"  {'':<{width}}{r.title('en')}")
     print("\nMore: oslsim scenarios show NAME; run: oslsim run --scenario NAME")
+    return 0
+
+
+def _show_region(sc, args: argparse.Namespace) -> int:  # noqa: ANN001 - a Region
+    """Explain a region: its title, budget rule and kelurahan."""
+    if args.toml:
+        path = Path(sc.source)
+        if not path.is_file():
+            path = Path(str(resources.files("oslsim.scenarios") / "regions" / f"{sc.name}.toml"))
+        print(path.read_text(encoding="utf-8"), end="")
+        return 0
+    b = sc.budget
+    total = "budget_per_household x households" if b.total is None else f"Rp {b.total:,.0f}"
+    print(f"{sc.name}: {sc.title('en')}\n  {sc.households:,} households in "
+          f"{len(sc.kelurahan)} kelurahan/desa; {sc.months} months\n  budget {total} a month, "
+          f"rule {b.rule} {dict(b.params)}, reallocated every {b.every} months")
+    for k in sc.kelurahan:
+        own = ", ".join(f"{key}={value}" for key, value in k.params.items())
+        print(f"  {k.name:<28} {k.kind:<9} {k.site:<14} {k.households:>8,}  {own}")
     return 0
 
 
@@ -77,6 +103,10 @@ def _param_line(path: str, value: object) -> str:
 def show_command(args: argparse.Namespace) -> int:
     """Explain one scenario: texts, site, months, overrides and interventions."""
     sc = load_scenario(args.scenario)
+    from oslsim.region import Region
+
+    if isinstance(sc, Region):
+        return _show_region(sc, args)
     if args.toml:
         print(_toml_text(sc, args.scenario), end="")
         return 0

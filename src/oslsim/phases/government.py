@@ -20,14 +20,39 @@ def active(state: State) -> bool:
 
 
 def budget(state: State, params: Params) -> float:
-    """The monthly social-welfare budget (Rp): ``budget_per_household`` per household."""
-    return params.government.budget_per_household * state.n if active(state) else 0.0
+    """The monthly social-welfare budget (Rp): ``budget_per_household`` per household.
+
+    In a region it is the Dinas Sosial budget its allocation rule shared among the
+    kelurahan (``state.kel_budget``, see :mod:`oslsim.allocation`).
+    """
+    if not active(state):
+        return 0.0
+    if state.kel_budget is not None:
+        return float(state.kel_budget.sum())
+    return params.government.budget_per_household * state.n
 
 
-def referral_budget(state: State, params: Params) -> float:
-    """This month's budget for Dinas Sosial service of registered and referred cases (Rp)."""
+def kelurahan_budget(state: State) -> np.ndarray:
+    """Each kelurahan's monthly budget for grants, training and referral (Rp).
+
+    What a region's rule reserved for forming WKSBM (``state.kel_formation``) is not in it.
+    """
+    if not active(state) or state.kel_budget is None:
+        return np.zeros(state.n_kel)
+    formation = 0.0 if state.kel_formation is None else state.kel_formation
+    return np.maximum(state.kel_budget - formation, 0.0)
+
+
+def referral_budget(state: State, params: Params) -> float | np.ndarray:
+    """This month's budget for Dinas Sosial service of registered and referred cases (Rp).
+
+    One number for a kelurahan; in a region, an array with one budget per kelurahan.
+    """
     g = params.government
-    return max(0.0, 1.0 - g.grant_share - g.training_share) * budget(state, params)
+    share = max(0.0, 1.0 - g.grant_share - g.training_share)
+    if state.kel_budget is not None:
+        return share * kelurahan_budget(state)
+    return share * budget(state, params)
 
 
 def set_policy(state: State, mode: str, direction: float) -> None:
@@ -62,8 +87,13 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
     g = params.government
     m = state.m
     account(state, state.gov_spent_referral)
+    if state.kel_referral is not None:
+        state.kel_spending += state.kel_referral
     if not active(state):
         state.direction = 0.0
+        return
+    if state.kel_budget is not None:
+        _by_kelurahan(state, params, rng)
         return
     money = budget(state, params)
 
@@ -75,8 +105,7 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
     state.training_fund += g.training_share * money
     slots = int(state.training_fund // g.training_cost)
     if slots > 0:
-        first = ~state.wksbm[living] if g.training_wksbm_first else np.zeros(living.size, bool)
-        order = np.lexsort((state.capacity[living], first))
+        order = training_order(state, params, living)
         state.training_fund -= train(state, params, living[order[:slots]])
 
     state.direction = directed(state)
@@ -87,6 +116,49 @@ def government(state: State, params: Params, rng: np.random.Generator) -> None:
                             wksbm=True)
 
 
+def _by_kelurahan(state: State, params: Params, rng: np.random.Generator) -> None:
+    """A region's month: the same grants and training, each kelurahan within its own budget.
+
+    Grants are shared among a kelurahan's living organisations as in :func:`government`;
+    each kelurahan keeps its own training fund (``state.kel_training_fund``) and trains in
+    the same order. Direction and directive founding are the region's.
+    """
+    g = params.government
+    m = state.m
+    money = kelurahan_budget(state)
+    if state.kel_training_fund is None:
+        state.kel_training_fund = np.zeros(state.n_kel)
+    living = np.flatnonzero(state.alive[:m])
+    kel = state.org_kelurahan(living)
+    weight = state.cases_served[living] * (1.0 + g.grant_wksbm_priority * state.wksbm[living])
+    per_kel = np.bincount(kel, weights=weight, minlength=state.n_kel)
+    paid = per_kel[kel] > 0
+    if paid.any() and g.grant_share > 0:
+        grant(state, living[paid],
+              g.grant_share * money[kel[paid]] * weight[paid] / per_kel[kel[paid]])
+    state.kel_training_fund += g.training_share * money
+    for k in np.flatnonzero(state.kel_training_fund >= g.training_cost):
+        rows = living[kel == k]
+        slots = int(state.kel_training_fund[k] // g.training_cost)
+        order = training_order(state, params, rows)
+        state.kel_training_fund[k] -= train(state, params, rows[order[:slots]])
+    state.training_fund = float(state.kel_training_fund.sum())
+
+    state.direction = directed(state)
+    if state.gov_mode == "directive":
+        expected = g.founding_rate * state.n / 1000 / 12
+        count = int(rng.poisson(expected))
+        found_organisations(state, params, rng, count, origin=GOVERNMENT, scope=SCOPE_RW,
+                            wksbm=True)
+
+
+def training_order(state: State, params: Params, rows: np.ndarray) -> np.ndarray:
+    """Who of ``rows`` is trained first: WKSBM first (``training_wksbm_first``), least able."""
+    first = (~state.wksbm[rows] if params.government.training_wksbm_first
+             else np.zeros(rows.size, bool))
+    return np.lexsort((state.capacity[rows], first))
+
+
 def grant(state: State, rows: np.ndarray, amounts: np.ndarray | float) -> float:
     """Pay grants into the treasuries of ``rows``; the money enters the community."""
     amounts = np.broadcast_to(np.asarray(amounts, np.float64), rows.shape)
@@ -95,6 +167,8 @@ def grant(state: State, rows: np.ndarray, amounts: np.ndarray | float) -> float:
     total = float(amounts.sum())
     state.ledger.grants += total
     account(state, total)
+    if state.kel_budget is not None:  # a region books spending kelurahan by kelurahan
+        np.add.at(state.kel_spending, state.org_kelurahan(rows), amounts)
     return total
 
 
@@ -110,6 +184,8 @@ def train(state: State, params: Params, rows: np.ndarray, gain: float | None = N
     state.trained[rows] += 1
     cost = rows.size * g.training_cost
     account(state, cost)
+    if state.kel_budget is not None:
+        np.add.at(state.kel_spending, state.org_kelurahan(rows), g.training_cost)
     return cost
 
 

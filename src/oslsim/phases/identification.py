@@ -34,9 +34,17 @@ def forum_work(state: State, params: Params) -> None:
     if not forum.any() or not params.organisations.forum_enabled:
         return
     hours = state.hours[:m]
-    need = t.forum_hours + t.forum_hours_per_member * (int(forum.sum()) - 1)
-    given = np.where(forum, np.minimum(hours, need), 0.0)
-    state.forum_effort[:m] = np.where(forum, given / need if need > 0 else 1.0, 0.0)
+    if state.n_kel == 1:
+        need = t.forum_hours + t.forum_hours_per_member * (int(forum.sum()) - 1)
+        given = np.where(forum, np.minimum(hours, need), 0.0)
+        state.forum_effort[:m] = np.where(forum, given / need if need > 0 else 1.0, 0.0)
+    else:  # each kelurahan of a region has its own forum
+        kel = state.org_kelurahan()
+        size = np.bincount(kel[forum], minlength=state.n_kel)[kel]
+        need = t.forum_hours + t.forum_hours_per_member * (size - 1.0)
+        given = np.where(forum, np.minimum(hours, need), 0.0)
+        state.forum_effort[:m] = np.where(
+            forum, np.where(need > 0, given / np.maximum(need, 1e-12), 1.0), 0.0)
     hours -= given
     state.coordination_hours += float(given.sum())
     out = np.where(forum, np.minimum(hours, t.outreach_hours), 0.0)
@@ -78,7 +86,11 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     miss_rt = np.bincount(area[at], weights=reach[at], minlength=state.n_rt)
     at = scope == SCOPE_RW
     miss_rw = np.bincount(area[at], weights=reach[at], minlength=state.n_rw)
-    miss_kel = reach[scope == SCOPE_KELURAHAN].sum()
+    at = scope == SCOPE_KELURAHAN
+    if state.n_kel == 1:
+        miss_kel = reach[at].sum()
+    else:  # a kelurahan-wide WKSBM reaches its own kelurahan
+        miss_kel = np.bincount(area[at], weights=reach[at], minlength=state.n_kel)[state.kel]
     bias = np.where(state.income_rank < 0.5, 1.0 - o.exclusivity * o.elite_reach_bias, 1.0)
     miss_forum += (miss_rt[state.rt] + miss_rw[state.rw] + miss_kel) * bias
 

@@ -39,8 +39,10 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     # One threshold per cell: the onset hazard where inactive, the recovery where active.
     table = np.stack([v.onset, v.onset * v.poverty_ratio,
                       v.recovery * v.nonpoor_recovery_ratio, v.recovery]).astype(np.float32)
+    # Index the flattened (category, code) table: one gather, faster than 2-D indexing.
     code = active * np.int8(2) + state.poor[:, None].astype(np.int8)
-    threshold = table[code, np.arange(table.shape[1])]
+    code += (4 * np.arange(table.shape[1])).astype(np.int8 if table.shape[1] < 32 else np.int16)
+    threshold = table.T.ravel()[code]
     threshold *= np.where(active, np.float32(1.0), personal[:, None])
     threshold += state.served * (v.served_recovery.astype(np.float32) * state.quality)
     flip = (rng.random(active.shape, dtype=np.float32) < threshold) & state.eligible

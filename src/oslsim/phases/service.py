@@ -53,6 +53,7 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     state.aid_received[:] = 0.0
     state.cases_served[:m] = 0
     state.gov_spent_referral = 0.0
+    state.kel_referral = np.zeros(state.n_kel)
     state.referrals = 0
     o = params.organisations
     if not o.service_enabled:
@@ -190,17 +191,20 @@ def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Gene
         return
     # Which RTs the forum covers: their kas joins the pool.
     covered = np.zeros(state.n_rt, bool)
-    for level, key in ((SCOPE_RT, np.arange(state.n_rt)), (SCOPE_RW, np.arange(state.n_rt)
-                                                           // state.rt_per_rw)):
+    for level, key in ((SCOPE_RT, np.arange(state.n_rt)), (SCOPE_RW, state.rt_rw),
+                       (SCOPE_KELURAHAN, state.rt_kel)):
         areas = state.area[members[state.scope[members] == level]]
         covered |= np.isin(key, areas)
-    if (state.scope[members] == SCOPE_KELURAHAN).any():
-        covered[:] = True
     org_in = np.zeros(m)
     org_in[members] = f.pool_share * money[members] * state.forum_effort[members]
     rt_in = np.where(covered, f.pool_share * rt_money, 0.0)
-    pool = float(org_in.sum() + rt_in.sum())
-    if pool <= 0:
+    # One pool per kelurahan: its forum's members and the RTs they cover.
+    if state.n_kel == 1:
+        pool = np.array([float(org_in.sum() + rt_in.sum())])
+    else:
+        pool = (np.bincount(state.org_kelurahan(), weights=org_in, minlength=state.n_kel)
+                + np.bincount(state.rt_kel, weights=rt_in, minlength=state.n_kel))
+    if pool.max() <= 0:
         return
 
     server = _forum_servers(state, v, rng, members, case_hh, case_cat, hours)
@@ -214,10 +218,11 @@ def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Gene
     # Hours are the servers'; money is the forum's one pool.
     by_hours = greedy(srv, np.zeros(hh.size), score, np.zeros(m), hours.copy(),
                       params.time.case_hours)
-    pool_left = np.array([pool])
+    pool_left = pool.copy()
     done = by_hours.copy()
-    done[by_hours] = greedy(np.zeros(int(by_hours.sum()), np.int64), cost[by_hours],
-                            score[by_hours], pool_left, np.array([np.inf]), 0.0)
+    kel = state.kel[hh[by_hours]].astype(np.int64)
+    done[by_hours] = greedy(kel, cost[by_hours], score[by_hours], pool_left,
+                            np.full(state.n_kel, np.inf), 0.0)
     h, c, g = hh[done], cat[done], srv[done]
     np.subtract.at(hours, g, params.time.case_hours)
     paid = v.cost[c]
@@ -226,11 +231,17 @@ def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Gene
     state.cases_served[:m] += count
     state.services_total[:m] += count
     spent = float(cost[done].sum())
-    share = spent / pool
-    state.treasury[:m] -= org_in * share
-    money -= org_in * share
-    state.rt_fund -= rt_in * share
-    rt_money -= rt_in * share
+    if state.n_kel == 1:
+        share: float | np.ndarray = spent / pool[0]
+        org_share, rt_share = share, share
+    else:
+        by_kel = np.bincount(state.kel[h], weights=cost[done], minlength=state.n_kel)
+        share = np.where(pool > 0, by_kel / np.maximum(pool, 1e-300), 0.0)
+        org_share, rt_share = share[state.org_kelurahan()], share[state.rt_kel]
+    state.treasury[:m] -= org_in * org_share
+    money -= org_in * org_share
+    state.rt_fund -= rt_in * rt_share
+    rt_money -= rt_in * rt_share
     state.ledger.forum_costs += spent - float(paid.sum())
     state.funds_pooled += spent
 
@@ -245,7 +256,7 @@ def _forum_servers(state: State, v: CategoryVectors, rng: np.random.Generator,
     server = np.full(hh.size, -1, np.int64)
     able = members[hours[members] > 0]
     for level, home in ((SCOPE_RT, state.rt), (SCOPE_RW, state.rw),
-                        (SCOPE_KELURAHAN, np.zeros(state.n, np.int32))):
+                        (SCOPE_KELURAHAN, state.kel)):
         rows = able[state.scope[able] == level]
         todo = np.flatnonzero(server < 0)
         if rows.size == 0 or todo.size == 0:
@@ -267,7 +278,7 @@ def _government(state: State, params: Params, v: CategoryVectors,
                 rng: np.random.Generator) -> None:
     g = params.government
     budget = referral_budget(state, params)
-    if budget <= 0:
+    if np.max(budget) <= 0:
         return
     rows = np.flatnonzero(row_any(state.active & ~state.served))
     known = (state.identified[rows] & (KNOWN_FORUM | KNOWN_REGISTER)) > 0
@@ -280,10 +291,13 @@ def _government(state: State, params: Params, v: CategoryVectors,
                          g.register_targeting)
     score = targeting * need / need.max() + (1.0 - targeting) * rng.random(hh.size)
     cost = v.cost[cat] * g.referral_cost_ratio
-    done = greedy(np.zeros(hh.size, np.int64), cost, score, np.array([budget]),
-                  np.array([np.inf]), 0.0)
+    # A region's Dinas Sosial serves each kelurahan from that kelurahan's referral budget.
+    holder = np.zeros(hh.size, np.int64) if state.n_kel == 1 else state.kel[hh].astype(np.int64)
+    done = greedy(holder, cost, score, np.array(budget, np.float64).reshape(-1),
+                  np.full(state.n_kel, np.inf), 0.0)
     h, c = hh[done], cat[done]
     _deliver(state, h, c, cost[done], np.float32(g.service_quality), SERVED_GOV)
     total = float(cost[done].sum())
     state.gov_spent_referral = total
+    state.kel_referral = np.bincount(state.kel[h], weights=cost[done], minlength=state.n_kel)
     state.ledger.gov_aid += total

@@ -556,6 +556,9 @@ def _replace_source(sc: Scenario, source: str) -> Scenario:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load a built-in scenario by name, or a scenario file by path, and validate it.
 
+    A region (a built-in region's name, or a file with ``[region]`` or ``[[kelurahan]]``)
+    loads as an :class:`oslsim.region.Region`.
+
     Raises :class:`ScenarioError` (one line) for an unknown name, a missing file, malformed
     TOML or any invalid key or value.
 
@@ -564,6 +567,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     >>> load_scenario("diklat_pdps").interventions[0].action
     'train_pengurus'
     """
+    from oslsim.region import is_region, load_region  # a region imports this module
+
+    if is_region(name_or_path):
+        return load_region(name_or_path)  # type: ignore[return-value]
     if isinstance(name_or_path, Path):
         return _load(str(name_or_path))
     if not isinstance(name_or_path, str):

@@ -1,0 +1,86 @@
+"""Figures of a region: burden by kelurahan under each allocation rule.
+
+Kept apart from :mod:`oslsim.plots` (figures of one kelurahan) so the two grow separately.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from oslsim.region import load_region
+
+__all__ = ["burden_by_kelurahan", "burden_table_from_store"]
+
+_TEXT = {
+    "title": ("Beban warga per kelurahan menurut aturan alokasi anggaran",
+              "Burden by kelurahan under each budget rule"),
+    "y": ("Beban warga (rerata, 95% SK antar-ulangan)", "Burden (mean, 95% CI over replicates)"),
+    "x": ("Kelurahan / desa (urut menurut beban pada aturan pertama di legenda)",
+          "Kelurahan / desa (ordered by burden under the first rule in the legend)"),
+}
+
+
+def burden_table_from_store(store: str | Path, from_month: int | None = None,
+                            region: str = "kabupaten_contoh") -> pd.DataFrame:
+    """Burden by kelurahan from a sweep store: ``rule, kelurahan, name, replicate, burden``.
+
+    Each run's ``burden_kel_NN`` averaged over its kept months from ``from_month`` on (the
+    last kept month alone by default); the rule is the scenario label's name
+    (``.../kab_<rule>.toml``); kelurahan names come from ``region``.
+    """
+    from oslsim import load_results
+
+    tables = load_results(str(store))
+    ts, runs = tables["timeseries"], tables["runs"]
+    start = int(ts["month"].max()) if from_month is None else from_month
+    ts = ts[ts["month"] >= start].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
+    cols = sorted(c for c in ts.columns if c.startswith("burden_kel_"))
+    ts = ts.groupby(["scenario", "replicate"], as_index=False)[cols].mean()
+    names = [k.name for k in load_region(region).kelurahan]
+    long = ts.melt(id_vars=["scenario", "replicate"], value_vars=cols, var_name="col",
+                   value_name="burden")
+    long["kelurahan"] = long["col"].str[-2:].astype(int)
+    long["name"] = [names[i - 1] if i <= len(names) else str(i) for i in long["kelurahan"]]
+    long["rule"] = long["scenario"].map(lambda s: Path(str(s)).stem.removeprefix("kab_"))
+    return long[["rule", "kelurahan", "name", "replicate", "burden"]]
+
+
+def burden_by_kelurahan(table: pd.DataFrame, lang: str = "id",
+                        reference: str | None = None) -> Figure:
+    """Draw each kelurahan's burden under each rule, with 95% intervals over replicates.
+
+    ``table`` has columns ``rule``, ``name`` and ``burden`` (one row per replicate), e.g.
+    from :func:`burden_table_from_store`. Kelurahan are ordered by their burden under the
+    first rule listed (or ``reference``, which is then drawn first), so the rules' effect on
+    the worst-off places reads left to right.
+    """
+    i = 0 if lang == "id" else 1
+    rules = list(dict.fromkeys(table["rule"]))
+    if reference is not None and reference in rules:
+        rules = [reference] + [r for r in rules if r != reference]
+    stat = table.groupby(["rule", "name"], sort=False)["burden"].agg(["mean", "std", "count"])
+    first = stat.loc[rules[0]].sort_values("mean", ascending=False)
+    order = list(first.index)
+    fig, ax = plt.subplots(figsize=(max(8.0, 0.45 * len(order) + 3), 4.8))
+    x = np.arange(len(order))
+    width = 0.8 / len(rules)
+    for j, rule in enumerate(rules):
+        s = stat.loc[rule].reindex(order)
+        t = stats.t.ppf(0.975, np.maximum(s["count"] - 1, 1))
+        half = np.where(s["count"] > 1, t * s["std"] / np.sqrt(s["count"]), 0.0)
+        ax.errorbar(x - 0.4 + width * (j + 0.5), s["mean"], yerr=half, fmt="o", ms=4,
+                    capsize=2, label=rule)
+    ax.set_xticks(x, order, rotation=60, ha="right", fontsize=8)
+    ax.set_ylabel(_TEXT["y"][i])
+    ax.set_xlabel(_TEXT["x"][i])
+    ax.set_title(_TEXT["title"][i])
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
