@@ -198,7 +198,7 @@ def test_run_a_region_through_the_cli_writes_the_long_table(tmp_path: Path):
 def test_block_diagonal_network_is_scipys():
     import scipy.sparse as sp
 
-    from oslsim.region import _block_diag
+    from oslsim.region.build import _block_diag
 
     rng = np.random.default_rng(0)
     blocks = [sp.random(n, n, density=0.3, format="csr", random_state=rng) for n in (3, 5, 1, 4)]
