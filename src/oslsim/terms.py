@@ -116,6 +116,16 @@ _ROWS: tuple[Term, ...] = (
        "OSL yang bekerja sebagai WKSBM", "Organisations working as WKSBM",
        "OSL yang melayani wilayahnya dan bergabung dalam forum WKSBM kelurahan.",
        "Organisations serving their area and taking part in the kelurahan's WKSBM forum."),
+    _t("burden_gini", "Gini 0-1", "index", "lower",
+       "Ketimpangan beban antarkelurahan (Gini)", "Inequality of burden across kelurahan (Gini)",
+       "Koefisien Gini beban warga antarkelurahan/desa di satu wilayah: 0 sama rata, 1 "
+       "seluruh beban di satu tempat.",
+       "Gini coefficient of burden across the kelurahan/desa of a region: 0 even, 1 all the "
+       "burden in one place."),
+    _t("burden_max_min", "ratio", "index", "lower",
+       "Rasio beban tertinggi/terendah antarkelurahan", "Highest/lowest burden across kelurahan",
+       "Beban warga kelurahan/desa yang paling berat dibagi yang paling ringan.",
+       "Burden of the heaviest kelurahan/desa divided by that of the lightest."),
     _t("gov_spending", "Rp per month", "rupiah", None,
        "Belanja pemerintah (Rp/bulan)", "Government spending (Rp/month)",
        "Rupiah yang dibelanjakan pemerintah bulan ini: hibah, pelatihan, rujukan.",
