@@ -658,7 +658,9 @@ def calibrate(out: str | Path = "calibration", *, quick: bool = False,
     seeds = replicate_seeds(cfg.seed, cfg.draws)
     post_run = PosteriorRun(tuple(draws[list(cfg.parameters)].to_dict("records")),
                             tuple(seeds), run=run_patterns)
-    after, _ = measure_table(cfg, store, f"patterns_posterior_{fingerprint[:8]}", cfg.draws,
+    # named after the draws: a resumed calibration with a new posterior is a new experiment
+    digest = hashlib.sha256(draws.to_csv(index=False).encode()).hexdigest()[:8]
+    after, _ = measure_table(cfg, store, f"patterns_posterior_{digest}", cfg.draws,
                              post_run, workers=workers, scheduler=scheduler, resume=resume,
                              progress=progress)
     paths["before"] = _write(folder / "patterns_before.csv", before)
