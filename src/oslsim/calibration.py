@@ -567,8 +567,11 @@ def calibrate(out: str | Path = "calibration", *, quick: bool = False,
                          cfg.warmup_months, cfg.seed)
     distance = PatternDistance(cfg.calibrated, dict(cfg.weights))
     np.random.seed(cfg.seed % 2**32)  # pyabc draws its proposals from numpy's global state
+    # A new calibration starts from a prior sample (tolerance infinite); a resumed one takes
+    # the median distance of its last stored generation, as an uninterrupted run would.
+    first = "from_sample" if resume else np.inf
     abc = pyabc.ABCSMC(model, prior, distance, population_size=cfg.population,
-                       eps=pyabc.QuantileEpsilon(initial_epsilon=np.inf, alpha=0.5),
+                       eps=pyabc.QuantileEpsilon(initial_epsilon=first, alpha=0.5),
                        sampler=_sampler(workers, scheduler))
     db = f"sqlite:///{db_path.resolve()}"
     if resume:
