@@ -15,13 +15,15 @@ from oslsim import __version__
 from oslsim.errors import InputError
 
 #: Subcommands, in the order ``oslsim --help`` lists them.
-COMMANDS = ("run", "scenarios", "sweep", "results", "export", "hypothesis", "serve")
+COMMANDS = ("run", "scenarios", "sweep", "results", "export", "hypothesis", "calibrate",
+            "serve")
 
 EPILOG = """examples:
   oslsim run --households 5000 --months 120 --seed 42 --out run.csv
   oslsim run --set organisations.capacity_mean=0.6 --set government.mode=none
   oslsim scenarios list
   oslsim hypothesis --quick --out report/
+  oslsim calibrate --quick --out calibration/
   oslsim serve --lang id
 """
 

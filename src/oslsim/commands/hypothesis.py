@@ -20,6 +20,7 @@ EPILOG = """examples:
   oslsim hypothesis --scheduler tcp://10.0.0.5:8786   # on a Dask cluster
   oslsim hypothesis --resume                # finish an interrupted run from its store
   oslsim hypothesis --report-only           # the report from what the store has, running nothing
+  oslsim hypothesis --quick --posterior calibration/   # replicates at posterior draws
 """
 
 
@@ -49,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--update-docs", type=Path, metavar="FILE",
                    help="also rewrite the marked result section of FILE "
                         "(docs/hypothesis.md)")
+    p.add_argument("--posterior", type=Path, metavar="DIR",
+                   help="the --out folder of 'oslsim calibrate': replicate r of every "
+                        "condition runs at draw r of its draws.csv, so the verdict carries "
+                        "parameter uncertainty (Sobol and overlap are left out)")
     p.add_argument("--no-progress", action="store_true", help="do not show progress bars")
     p.set_defaults(func=run)
 
@@ -66,14 +71,21 @@ def run(args: argparse.Namespace) -> int:
     if args.report_only and not (args.out / STORE_NAME).is_file():
         raise InputError(f"--out {args.out}: no {STORE_NAME} there; --report-only writes the "
                          "report from a store the experiment already filled")
+    posterior = getattr(args, "posterior", None)
+    if posterior is not None:
+        from oslsim.study.posterior import load_draws
+
+        load_draws(posterior)  # a bad folder or file is refused before any run
     again = " ".join(["oslsim hypothesis", *(["--quick"] if args.quick else []),
                       *([f"--experiments {args.experiments}"] if args.experiments else []),
+                      *([f"--posterior {posterior}"] if posterior is not None else []),
                       f"--out {args.out}", "--resume"])
     try:
         done = run_hypothesis(args.out, quick=args.quick, workers=args.workers,
                               scheduler=args.scheduler, resume=args.resume,
                               experiments=args.experiments, progress=not args.no_progress,
-                              update_docs_path=args.update_docs, run=not args.report_only)
+                              update_docs_path=args.update_docs, run=not args.report_only,
+                              posterior=posterior)
     except KeyboardInterrupt as stop:
         report = getattr(stop, "report", None)
         term = getattr(report, "stopped_by", None) == "SIGTERM"

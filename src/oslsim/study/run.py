@@ -87,6 +87,7 @@ def run_hypothesis(
     n_boot: int = N_BOOT,
     log: Callable[[str], None] | None = None,
     run: bool = True,
+    posterior: str | Path | None = None,
 ) -> HypothesisRun:
     """Run the hypothesis experiment, analyse it and write the report into ``out``.
 
@@ -117,6 +118,10 @@ def run_hypothesis(
         Receives one line per step (default: print to stderr).
     run : bool
         False runs nothing and analyses the runs already in the store (``--report-only``).
+    posterior : path, optional
+        The folder of an ``oslsim calibrate`` run: replicate *r* of every condition runs at
+        draw *r* of its ``draws.csv`` (:mod:`oslsim.study.posterior`); the Sobol and overlap
+        experiments are left out.
     """
     from tqdm import tqdm
 
@@ -126,6 +131,13 @@ def run_hypothesis(
     started = time.perf_counter()
     load = _load_average()
     plan = load_plan(experiments, quick=quick)
+    draws = None
+    if posterior is not None:
+        from oslsim.study.posterior import load_draws, posterior_plan
+
+        draws = load_draws(posterior)
+        plan, post_run = posterior_plan(plan, draws)
+        run_fn = run_fn or post_run
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / STORE_NAME
@@ -168,6 +180,7 @@ def run_hypothesis(
         "seconds": time.perf_counter() - started, "sweep_seconds": swept,
         "store": str(store), "runs_planned": plan.runs(),
         "warmup": getattr(plan.reference, "warmup", None),
+        **({"posterior": str(posterior), "posterior_draws": len(draws)} if draws else {}),
     }
     bar = (lambda it: tqdm(it, desc="analysis", unit="test", file=sys.stderr, leave=False)) \
         if progress else None
