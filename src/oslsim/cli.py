@@ -15,7 +15,7 @@ from oslsim import __version__
 from oslsim.errors import InputError
 
 #: Subcommands, in the order ``oslsim --help`` lists them.
-COMMANDS = ("run", "scenarios", "sweep", "results", "export", "hypothesis", "serve")
+COMMANDS = ("run", "scenarios", "sweep", "results", "export", "hypothesis", "serve", "kelas")
 
 EPILOG = """examples:
   oslsim run --households 5000 --months 120 --seed 42 --out run.csv

@@ -35,11 +35,13 @@ def forum_work(state: State, params: Params) -> None:
         return
     hours = state.hours[:m]
     need = t.forum_hours + t.forum_hours_per_member * (int(forum.sum()) - 1)
-    given = np.where(forum, np.minimum(hours, need), 0.0)
+    # A pengurus' own split (NaN: the rule above) caps forum and outreach hours.
+    chosen_forum, chosen_out = state.forum_share[:m] * hours, state.outreach_share[:m] * hours
+    given = np.where(forum, np.minimum(hours, np.fmin(need, chosen_forum)), 0.0)
     state.forum_effort[:m] = np.where(forum, given / need if need > 0 else 1.0, 0.0)
     hours -= given
     state.coordination_hours += float(given.sum())
-    out = np.where(forum, np.minimum(hours, t.outreach_hours), 0.0)
+    out = np.where(forum, np.minimum(hours, np.fmin(t.outreach_hours, chosen_out)), 0.0)
     state.outreach[:m] = np.where(forum, out / t.outreach_hours if t.outreach_hours > 0 else 1.0,
                                   0.0)
     hours -= out
