@@ -74,7 +74,8 @@ def test_an_hours_split_caps_forum_and_outreach_hours():
 
 def test_a_service_share_of_zero_stops_an_osls_own_service():
     def month(share):
-        w = KelasWorld(site="baseline", seed=3, households=600, round_months=3)
+        w = KelasWorld(site="baseline", seed=3, households=600, round_months=3,
+                       warmup=False)
         st = w.model.state
         rows = np.flatnonzero(st.alive[: st.m] & ~st.wksbm[: st.m])
         m0 = st.m
@@ -96,8 +97,8 @@ def test_a_service_share_of_zero_stops_an_osls_own_service():
 
 def test_decisions_reach_only_their_own_osl_and_replay_exactly(tmp_path):
     w = KelasWorld(site="baseline", seed=5, households=800, round_months=2,
-                   log_path=tmp_path / "log.json")
-    alone = KelasWorld(site="baseline", seed=5, households=800, round_months=2)
+                   log_path=tmp_path / "log.json", warmup=False)
+    alone = KelasWorld(site="baseline", seed=5, households=800, round_months=2, warmup=False)
     a = w.join(w.code, "Sari")
     b = w.join(w.code, "Budi")
     w.decide(a.token, {"dues": 12_345.0, "service_share": 0.6, "forum_share": 0.2})
@@ -123,7 +124,7 @@ def test_decisions_reach_only_their_own_osl_and_replay_exactly(tmp_path):
 
 
 def test_a_wrong_code_and_an_unknown_token_are_refused():
-    w = KelasWorld(site="baseline", seed=1, households=300)
+    w = KelasWorld(site="baseline", seed=1, households=300, warmup=False)
     with pytest.raises(PermissionError):
         w.join("0000" if w.code != "0000" else "1111", "X")
     with pytest.raises(PermissionError):
@@ -148,6 +149,20 @@ def test_bad_options_are_one_line_and_exit_2(args, words, capsys, tmp_path, monk
     assert main(["kelas", "--port", "0", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err and "Traceback" not in err
+
+
+def test_a_busy_port_is_one_line_and_exit_2(capsys, tmp_path, monkeypatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        assert main(["kelas", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "already in use" in err and "\n" not in err
+    assert list(tmp_path.iterdir()) == []  # refused before any world or log was made
 
 
 def test_a_bad_log_is_one_line_and_exit_2(tmp_path, capsys):
@@ -189,10 +204,13 @@ def running_kelas(*args: str, cwd=None) -> Iterator[dict[str, str]]:
             except queue.Empty:
                 raise AssertionError(f"no start message in {START_TIMEOUT_S} s: {seen}") from None
         text = "".join(seen)
-        info = {"url": re.search(r"(http://[\d.]+:\d+)/\?kunci=", text).group(1),
-                "code": re.search(r"Kode sesi: (\d{4})", text).group(1),
-                "key": re.search(r"kunci=([\w-]+)", text).group(1),
-                "log": re.search(r"Log sesi \(session log\): (\S+)", text).group(1),
+
+        def find(pattern: str) -> str | None:
+            found = re.search(pattern, text)
+            return found.group(1) if found else None
+
+        info = {"url": find(r"(http://[\d.]+:\d+)"), "code": find(r"Kode sesi: (\d{4})"),
+                "key": find(r"kunci=([\w-]+)"), "log": find(r"Log sesi \(session log\): (\S+)"),
                 "output": text}
         for _ in range(100):  # wait until it answers
             try:
@@ -292,6 +310,11 @@ def test_forty_trainees_three_rounds_on_loopback(tmp_path):
             url + "/export.csv", timeout=REQUEST_TIMEOUT_S).read()))
         log_path = tmp_path / s["log"]
 
+        # Ten wrong codes from one client (one was sent above), then even the right one waits.
+        for _ in range(9):
+            assert call(url + "/api/gabung", {"kode": wrong, "nama": "Tebak"})[0] == 403
+        assert call(url + "/api/gabung", {"kode": code, "nama": "Tebak"})[0] == 429
+
     assert list(live["month"]) == list(range(7))
     # Each decision reached only its own OSL: the log and the debrief list, for each row,
     # exactly the numbers its own trainee sent.
@@ -326,3 +349,13 @@ def test_forty_trainees_three_rounds_on_loopback(tmp_path):
     out = tmp_path / "again.csv"
     assert main(["kelas", "--replay", str(log_path), "--timeseries", str(out)]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(out), live)
+
+    # The replay serves the same session read-only.
+    with running_kelas("--replay", str(log_path), cwd=tmp_path) as r:
+        assert "Putar ulang" in r["output"] and r["code"] is None
+        status, board = call(r["url"] + "/api/papan")
+        assert status == 200 and board["replay"] and board["round"] == 3
+        assert call(r["url"] + "/api/ronde", {})[0] == 409
+        again = pd.read_csv(io.BytesIO(urllib.request.urlopen(
+            r["url"] + "/timeseries.csv", timeout=REQUEST_TIMEOUT_S).read()))
+        pd.testing.assert_frame_equal(again, live)

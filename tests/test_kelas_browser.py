@@ -29,7 +29,7 @@ def test_trainee_phone_and_trainer_screen(tmp_path):
     from playwright.sync_api import sync_playwright
 
     shots = Path(os.environ.get("OSLSIM_SHOT_DIR", tmp_path))
-    with running_kelas("--households", "1200", "--months", "3", "--seed", "2",
+    with running_kelas("--households", "1200", "--months", "3", "--seed", "2", "--cold",
                        cwd=tmp_path) as s, sync_playwright() as p:
         url = s["url"]
         local = urlparse(url).netloc

@@ -43,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="months per round, 1-24 (default 12; the trainer can change it)")
     p.add_argument("--seed", type=seed_int, default=None,
                    help="the world's seed (default: drawn and written in the log)")
+    p.add_argument("--cold", action="store_true",
+                   help="start from a new community at month 0 instead of a warmed-up one "
+                        "(faster to start; the first rounds then show the community settling)")
     p.add_argument("--log", type=Path, default=None, metavar="FILE",
                    help="session log (JSON), saved after every change (default "
                         "kelas-CODE-DATE.json here)")
@@ -86,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 
     sock = bind(args.host, args.port)  # a busy port fails before the world is built
     world = KelasWorld(site=args.site, seed=args.seed, households=args.households,
-                       round_months=args.months)
+                       round_months=args.months, warmup=not args.cold)
     log = args.log or Path(f"kelas-{world.code}-{time.strftime('%Y%m%d-%H%M%S')}.json")
     if args.log is None:
         check_file_destination("--log", log)

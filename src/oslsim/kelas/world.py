@@ -126,11 +126,16 @@ class KelasWorld:
         The 4-digit session code; drawn when not given.
     log_path : path, optional
         Where the session log is saved after every change (JSON); nothing saved when None.
+    warmup : bool
+        Start from a warmed-up community (burn-in until burden is stationary, as the
+        hypothesis experiment does), so what trainees see follows their choices rather than
+        the first years' settling; False starts at month 0 of a new community.
     """
 
     def __init__(self, site: str = "surosutan", seed: int | None = None,
                  households: int | None = None, round_months: int = 12,
-                 code: str | None = None, log_path: str | Path | None = None) -> None:
+                 code: str | None = None, log_path: str | Path | None = None,
+                 warmup: bool = True) -> None:
         try:
             sc = load_scenario(site)
         except ValueError as exc:
@@ -142,8 +147,9 @@ class KelasWorld:
         self.code = code or f"{secrets.randbelow(9000) + 1000}"
         self.trainer_key = secrets.token_urlsafe(12)
         self.log_path = Path(log_path) if log_path is not None else None
+        self.warmup = bool(warmup)
         self.run = DashboardRun(Settings(scenario=site, households=self.households,
-                                         seed=self.seed))
+                                         seed=self.seed, warmup=self.warmup))
         self.model = self.run.model
         self.lock = self.run.lock
         #: Guards what trainees and the trainer send between rounds, so they never wait for one.
@@ -401,7 +407,7 @@ class KelasWorld:
 
         return {"format": LOG_FORMAT, "version": LOG_VERSION, "oslsim": __version__,
                 "site": self.site, "seed": self.seed, "households": self.households,
-                "round_months": self.round_months, "code": self.code,
+                "round_months": self.round_months, "code": self.code, "warmup": self.warmup,
                 "trainees": [{"name": t.name, "row": t.row, "joined_round": t.joined_round}
                              for t in self.trainees.values()],
                 "rounds": self.rounds, "pending_events": list(self.pending_events)}
@@ -419,7 +425,8 @@ class KelasWorld:
         """Rebuild a session from its log: same seed, same decisions, same months."""
         data = load_log(log) if not isinstance(log, Mapping) else log
         world = cls(site=data["site"], seed=data["seed"], households=data["households"],
-                    round_months=data["round_months"], code=data.get("code"))
+                    round_months=data["round_months"], code=data.get("code"),
+                    warmup=data.get("warmup", False))
         for t in data["trainees"]:
             tr = Trainee(t["name"], int(t["row"]), secrets.token_urlsafe(18),
                          int(t.get("joined_round", 0)))
@@ -458,6 +465,8 @@ def load_log(path: str | Path) -> dict[str, Any]:
                       ("round_months", int), ("trainees", list), ("rounds", list)):
         if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
             raise _bad(p, key, f"missing or not {kind.__name__}")
+    if not isinstance(data.get("warmup", False), bool):
+        raise _bad(p, "warmup", "true or false")
     for i, t in enumerate(data["trainees"]):
         if not (isinstance(t, dict) and isinstance(t.get("name"), str)
                 and isinstance(t.get("row"), int)):
