@@ -34,10 +34,12 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=40)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, running_kelas(
             "--households", str(args.households), "--months", str(args.months),
             "--seed", "1", cwd=tmp) as s:
         url, code, key = s["url"], s["code"], s["key"]
+        print(f"start (build, warm-up, serve): {time.perf_counter() - started:.1f} s")
         raw = urllib.request.urlopen(url + "/ikut", timeout=30).read()
         with ThreadPoolExecutor(8) as pool:
             joined = list(pool.map(lambda i: call(url + "/api/gabung",

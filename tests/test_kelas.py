@@ -309,6 +309,8 @@ def test_forty_trainees_three_rounds_on_loopback(tmp_path):
         debrief = pd.read_csv(io.BytesIO(urllib.request.urlopen(
             url + "/export.csv", timeout=REQUEST_TIMEOUT_S).read()))
         log_path = tmp_path / s["log"]
+        shown = urllib.request.urlopen(url + "/debrief", timeout=REQUEST_TIMEOUT_S).read().decode()
+        assert shown.count("<tr>") == 1 + 3 * TRAINEES and "Peserta 39" in shown
 
         # Ten wrong codes from one client (one was sent above), then even the right one waits.
         for _ in range(9):

@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
     from oslsim.dashboard.server import bind
 
     sock = bind(args.host, args.port)  # a busy port fails before the world is built
+    print("oslsim kelas: menyiapkan kelurahan"
+          f"{'' if args.cold else ' (pemanasan hingga stabil, sekitar setengah menit)'}... "
+          f"(building the kelurahan{'' if args.cold else ', warming up'})", flush=True)
     world = KelasWorld(site=args.site, seed=args.seed, households=args.households,
                        round_months=args.months, warmup=not args.cold)
     log = args.log or Path(f"kelas-{world.code}-{time.strftime('%Y%m%d-%H%M%S')}.json")

@@ -290,6 +290,8 @@ def _debrief_html(world: KelasWorld) -> str:
     """The end-of-session debrief: each OSL's choices round by round and what followed."""
     import html
 
+    from oslsim.i18n import fmt_number, fmt_rupiah
+
     with world.lock:
         df = world.debrief_frame()
     cols = [("round", "Ronde"), ("trainee", "Peserta"), ("osl", "OSL"), ("dues", "Iuran"),
@@ -307,9 +309,9 @@ def _debrief_html(world: KelasWorld) -> str:
         if key in ("forum_share", "outreach_share", "service_share"):
             return f"{100 * float(v):.0f}%"
         if key in ("dues", "treasury"):
-            return f"Rp {float(v):,.0f}".replace(",", ".")
+            return fmt_rupiah(float(v))
         if key in ("capacity", "burden"):
-            return f"{float(v):.3f}"
+            return fmt_number(float(v), 3)
         return html.escape(str(v))
 
     head = "".join(f"<th>{t}</th>" for _, t in cols)
