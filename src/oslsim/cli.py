@@ -16,7 +16,7 @@ from oslsim.errors import InputError
 
 #: Subcommands, in the order ``oslsim --help`` lists them.
 COMMANDS = ("run", "scenarios", "sweep", "results", "export", "hypothesis", "calibrate",
-            "serve")
+            "serve", "kelas")
 
 EPILOG = """examples:
   oslsim run --households 5000 --months 120 --seed 42 --out run.csv

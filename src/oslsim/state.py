@@ -136,6 +136,11 @@ class State:
     forum_effort: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
     outreach: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 0-1, this month
     org_kel: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # its kelurahan
+    # Pengurus' own choices (the classroom, ``oslsim.kelas``); NaN follows the model's rule:
+    # shares of volunteer hours for forum work and outreach, share of treasury for service.
+    forum_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    outreach_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    service_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # --- memberships (edges of the household x organisation bipartite graph)
     e: int = 0
     mem_hh: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -299,6 +304,7 @@ _ORG_COLUMNS: dict[str, float | int | bool] = {
     "founded": 0, "dissolved": -1, "trained": 0, "attendance": 0, "n_members": 0,
     "cases_served": 0, "services_total": 0, "grants_received": 0.0, "hours": 0.0,
     "forum_effort": 0.0, "outreach": 0.0, "org_kel": 0,
+    "forum_share": np.nan, "outreach_share": np.nan, "service_share": np.nan,
 }
 _MEM_COLUMNS: dict[str, float | int | bool] = {
     "mem_hh": 0, "mem_org": 0, "mem_tie": 0.0, "mem_active": False, "mem_attended": False,

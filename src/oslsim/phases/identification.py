@@ -36,18 +36,21 @@ def forum_work(state: State, params: Params) -> None:
     hours = state.hours[:m]
     if state.n_kel == 1:
         need = t.forum_hours + t.forum_hours_per_member * (int(forum.sum()) - 1)
-        given = np.where(forum, np.minimum(hours, need), 0.0)
-        state.forum_effort[:m] = np.where(forum, given / need if need > 0 else 1.0, 0.0)
     else:  # each kelurahan of a region has its own forum
         kel = state.org_kelurahan()
         size = np.bincount(kel[forum], minlength=state.n_kel)[kel]
         need = t.forum_hours + t.forum_hours_per_member * (size - 1.0)
-        given = np.where(forum, np.minimum(hours, need), 0.0)
+    # A pengurus' own split (NaN: the rule above) caps forum and outreach hours.
+    chosen_forum, chosen_out = state.forum_share[:m] * hours, state.outreach_share[:m] * hours
+    given = np.where(forum, np.minimum(hours, np.fmin(need, chosen_forum)), 0.0)
+    if state.n_kel == 1:
+        state.forum_effort[:m] = np.where(forum, given / need if need > 0 else 1.0, 0.0)
+    else:
         state.forum_effort[:m] = np.where(
             forum, np.where(need > 0, given / np.maximum(need, 1e-12), 1.0), 0.0)
     hours -= given
     state.coordination_hours += float(given.sum())
-    out = np.where(forum, np.minimum(hours, t.outreach_hours), 0.0)
+    out = np.where(forum, np.minimum(hours, np.fmin(t.outreach_hours, chosen_out)), 0.0)
     state.outreach[:m] = np.where(forum, out / t.outreach_hours if t.outreach_hours > 0 else 1.0,
                                   0.0)
     hours -= out

@@ -59,7 +59,9 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     if not o.service_enabled:
         return
     alive = state.alive[:m]
-    money = np.where(alive, o.service_budget_share * np.maximum(state.treasury[:m], 0.0), 0.0)
+    share = np.where(np.isnan(state.service_share[:m]), o.service_budget_share,
+                     state.service_share[:m])  # NaN: the parameter; else the pengurus' choice
+    money = np.where(alive, share * np.maximum(state.treasury[:m], 0.0), 0.0)
     hours = np.where(alive, state.hours[:m], 0.0)
     quality = o.serve_quality_floor + (1.0 - o.serve_quality_floor) * state.capacity[:m]
 
