@@ -243,6 +243,32 @@ class Context:
 # --------------------------------------------------------------------------- parameters
 
 
+def head_table(ctx: Context, data: Any, top_keys: Iterable[str], head: str,
+               head_keys: Iterable[str], where: Callable[[str], str] | None = None,
+               ) -> Mapping[str, Any]:
+    """Check a file's tables and its ``[head]`` table's keys; return the head table.
+
+    Unknown tables and keys are one-line errors that list the allowed ones and suggest a
+    close match; ``where(key)`` names a key of the head in messages (default ``[head] key``).
+    """
+    top_keys, head_keys = tuple(top_keys), tuple(head_keys)
+    name = where or (lambda key: f"[{head}] {key}")
+    if not isinstance(data, Mapping):
+        raise ctx.error("(file)", f"expected a table, got {type_name(data)}")
+    for key in data:
+        if key not in top_keys:
+            raise ctx.error(f"[{key}]", f"unknown table; allowed: {', '.join(top_keys)}"
+                            f"{suggest(str(key), top_keys)}", key)
+    table = data.get(head, {})
+    if not isinstance(table, Mapping):
+        raise ctx.error(f"[{head}]", f"expected a table, got {type_name(table)}", head)
+    for key in table:
+        if key not in head_keys:
+            raise ctx.error(name(key), f"unknown key; allowed: {', '.join(head_keys)}"
+                            f"{suggest(str(key), head_keys)}", head, key)
+    return table
+
+
 def find_param(path: str) -> Any:
     """Return parameter ``path``'s definition (:class:`oslsim.params.ParamInfo`).
 

@@ -22,6 +22,7 @@ from oslsim.tomlcheck import (
     Context,
     check_param,
     flatten,
+    head_table,
     loads,
     read_text,
     suggest,
@@ -302,19 +303,7 @@ def parse_region(data: Any, source: str = "<dict>", text: str | None = None,
                  _chain: tuple[str, ...] = ()) -> Region:
     """Validate region data (as ``tomllib`` gives it); raises :class:`RegionError`."""
     ctx = _ctx(source, text)
-    if not isinstance(data, Mapping):
-        raise ctx.error("(file)", f"expected a table, got {type_name(data)}")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise ctx.error(f"[{key}]", f"unknown table; allowed: {', '.join(TOP_KEYS)}"
-                            f"{suggest(str(key), TOP_KEYS)}", key)
-    head = data.get("region", {})
-    if not isinstance(head, Mapping):
-        raise ctx.error("[region]", f"expected a table, got {type_name(head)}", "region")
-    for key in head:
-        if key not in REGION_KEYS:
-            raise ctx.error(f"region.{key}", f"unknown key; allowed: {', '.join(REGION_KEYS)}"
-                            f"{suggest(str(key), REGION_KEYS)}", "region", key)
+    head = head_table(ctx, data, TOP_KEYS, "region", REGION_KEYS, lambda key: f"region.{key}")
     base: Region | None = None
     if "base" in head:
         ref = head["base"]

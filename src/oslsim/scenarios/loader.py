@@ -23,6 +23,7 @@ from oslsim.tomlcheck import (
     Context,
     check_param,
     flatten,
+    head_table,
     loads,
     read_text,
     strip_key,
@@ -423,20 +424,7 @@ def parse_scenario(data: Any, source: str = "<dict>", text: str | None = None,
     names none. Raises :class:`ScenarioError`.
     """
     ctx = _context(source, text)
-    if not isinstance(data, Mapping):
-        raise ctx.error("(file)", f"expected a table, got {type_name(data)}")
-    for key in data:
-        if key not in TOP_KEYS:
-            raise ctx.error(f"[{key}]", f"unknown table; allowed: {', '.join(TOP_KEYS)}"
-                            f"{suggest(str(key), TOP_KEYS)}", key)
-    head = data.get("scenario", {})
-    if not isinstance(head, Mapping):
-        raise ctx.error("[scenario]", f"expected a table, got {type_name(head)}", "scenario")
-    for key in head:
-        if key not in SCENARIO_KEYS:
-            raise ctx.error(f"[scenario] {key}", f"unknown key; allowed: "
-                            f"{', '.join(SCENARIO_KEYS)}{suggest(str(key), SCENARIO_KEYS)}",
-                            "scenario", key)
+    head = head_table(ctx, data, TOP_KEYS, "scenario", SCENARIO_KEYS)
     texts: dict[str, str] = {}
     for key in ("name", "title_id", "title_en", "description_id", "description_en", "site"):
         value = head.get(key)
