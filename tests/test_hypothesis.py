@@ -81,6 +81,26 @@ def test_real_experiment_files_share_one_design():
     assert plan.sensitivity is not None and plan.sensitivity.design == "sobol"
 
 
+def test_directive_condition_holds_the_dose():
+    """At coverage 0 the directive condition has no WKSBM: government founds none of its own.
+
+    With the default founding rate (0.5 per 1,000 households a year) a kelurahan of 2,000
+    households expects 5 government WKSBM in five years, so the check can fail.
+    """
+    from oslsim import simulate
+
+    plan = hy.load_plan(EXPERIMENTS)
+    directive = dict(next(e for c, e in plan.conditions if c.name == "directive").params)
+    directive.update({"households": 2000, "organisations.wksbm_coverage": 0.0})
+    held = simulate("klender", months=60, rng=3, overrides=directive).timeseries
+    assert (held["wksbm_count"] == 0).all()
+    assert held["wksbm_coverage"].max() == 0.0
+    founding = dict(directive)
+    founding.pop("government.founding_rate")
+    grown = simulate("klender", months=60, rng=3, overrides=founding).timeseries
+    assert grown["wksbm_count"].iloc[-1] > 0  # the default rate founds some: the test can fail
+
+
 def test_quick_plan_is_the_same_structure_at_a_smaller_size():
     full, quick = hy.load_plan(EXPERIMENTS), hy.load_plan(EXPERIMENTS, quick=True)
     assert quick.reference.replicates == hy.QUICK_REPLICATES < full.reference.replicates

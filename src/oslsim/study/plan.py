@@ -79,8 +79,10 @@ CONDITIONS: tuple[Condition, ...] = (
               "hanya separuh warga yang lebih mampu boleh menjadi anggota",
               "only the better-off half of households may join"),
     Condition("directive", "wksbm_directive.toml", "Pengarahan dari atas", "Top-down direction",
-              "pemerintah mengarahkan dan membentuk kelompok sendiri",
-              "government directs and founds its own groups"),
+              "pemerintah mengarahkan dan menggeser upaya sukarela (tanpa membentuk WKSBM sendiri, "
+              "agar dosisnya tetap)",
+              "government directs and crowds out voluntary effort (founding no WKSBM of its own, "
+              "so that the dose holds)"),
     Condition("no_government", "wksbm_no_government.toml", "Tanpa pemerintah", "No government",
               "tanpa anggaran, hibah, diklat dan rujukan pemerintah",
               "no government budget, grants, training or referral"),
