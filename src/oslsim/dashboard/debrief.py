@@ -150,6 +150,8 @@ def query_of(settings: Settings, lang: str) -> str:
     data: dict[str, Any] = {"lang": lang}
     if settings.scenario:
         data["site"] = settings.scenario
+    if settings.kelurahan is not None:  # a region: which kelurahan, from 1
+        data["kel"] = settings.kelurahan + 1
     data.update({"kk": settings.households, "seed": settings.seed,
                  "warm": int(bool(settings.warmup))})
     for lv in LEVERS:
@@ -169,14 +171,17 @@ def settings_from_query(search: str, base: Any) -> tuple[Settings | None, str | 
     if not query:
         return None, None
     lang = query.get("lang") if query.get("lang") in ("id", "en") else None
+    kel = query.get("kel", "")
     try:
-        settings = base(query.get("site") or None)
+        settings = base(query.get("site") or None, kelurahan=int(kel) - 1) \
+            if kel.isdigit() and int(kel) >= 1 else base(query.get("site") or None)
     except Exception:  # noqa: BLE001 - an unknown site in a shared link: the default page
         settings = base(None)
     changes: dict[str, Any] = {}
     try:
         kk = int(query["kk"])
-        if min(HOUSEHOLD_CHOICES) <= kk <= max(HOUSEHOLD_CHOICES):
+        if min(HOUSEHOLD_CHOICES) <= kk <= max(HOUSEHOLD_CHOICES) and \
+                settings.kelurahan is None:  # a region's file sets its sizes
             changes["households"] = kk
     except (KeyError, ValueError):
         pass
