@@ -98,7 +98,7 @@ def test_the_page_shows_one_kelurahan_while_the_whole_region_runs(region_file):
 
 
 def test_the_page_on_a_region_draws_reports_and_exports(region_file):
-    from oslsim.dashboard.debrief import csv_bytes, query_of, settings_from_query
+    from oslsim.dashboard.debrief import compare_html, csv_bytes, query_of, settings_from_query
     from oslsim.dashboard.figures import network_png
     from oslsim.dashboard.page_state import initial_settings
     from oslsim.dashboard.pieces import kelurahan_items, logic_model_html, region_note
@@ -118,6 +118,14 @@ def test_the_page_on_a_region_draws_reports_and_exports(region_file):
         "1. Desa Satu (500 households)", "2. Kelurahan Dua (900 households)",
         "3. Kampung Tiga (400 households)"]
     assert csv_bytes(run, None, "en").count(b"\n") >= 2
+    # Pinned as A against another kelurahan of the region: the table compares what both
+    # have (no empty numbers for what the region counts only whole) and names the change.
+    other = DashboardRun(initial_settings(region_file, kelurahan=0))
+    other.step(1)
+    html_ab = compare_html(run.snapshot(), other, "en")
+    cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', html_ab)
+    assert cells and not [c for c in cells if "nan" in c.lower()]
+    assert "3. Kampung Tiga → 1. Desa Satu" in html_ab
     # A shared link keeps the kelurahan.
     back, _ = settings_from_query(query_of(settings, "id"), initial_settings)
     assert back.kelurahan == 2 and back.scenario == region_file
