@@ -200,7 +200,8 @@ def found_organisations(
     return rows
 
 
-def assign_wksbm(state: State, params: Params, rng: np.random.Generator) -> None:
+def assign_wksbm(state: State, params: Params, rng: np.random.Generator,
+                 rws: np.ndarray | None = None) -> None:
     """Choose the WKSBM: coverage of RW first, then overlap inside the covered RW.
 
     Called when a community is built, and again after a warm start's burn-in
@@ -212,9 +213,18 @@ def assign_wksbm(state: State, params: Params, rng: np.random.Generator) -> None
     the extra ones are spread evenly over the covered RW, each drawn at random among the
     RW's other RW-level groups (so 2.5 per 1,000 on RW of 400 households is one per RW, 5 is
     two, 7.5 three).
+
+    ``rws`` (a region's warm start, one kelurahan at a time) limits the choice to those RW,
+    and ``wksbm_per_1000`` counts their households; None is every RW (the same draws).
     """
     o = params.organisations
-    covered = rng.permutation(state.n_rw)[: int(round(o.wksbm_coverage * state.n_rw))]
+    if rws is None:
+        covered = rng.permutation(state.n_rw)[: int(round(o.wksbm_coverage * state.n_rw))]
+        households = state.n
+    else:
+        rws = np.asarray(rws)
+        covered = rws[rng.permutation(rws.size)[: int(round(o.wksbm_coverage * rws.size))]]
+        households = int(np.isin(state.rw, rws).sum())
     living = np.flatnonzero(state.alive[: state.m] & (state.scope[: state.m] == SCOPE_RW)
                             & ~state.wksbm[: state.m])
     by_rw = {int(rw): living[state.area[living] == rw] for rw in covered}
@@ -230,7 +240,7 @@ def assign_wksbm(state: State, params: Params, rng: np.random.Generator) -> None
         if state.month == 0:  # an initial condition; later, money is never made
             state.treasury[rows] = (o.initial_treasury_months * state.dues[rows]
                                     * state.n_members[rows])
-    extra = int(round(o.wksbm_per_1000 * state.n / 1000)) - covered.size
+    extra = int(round(o.wksbm_per_1000 * households / 1000)) - covered.size
     if extra <= 0 or covered.size == 0:
         return
     # Spread the extra WKSBM evenly over the covered RW (the remainder to RW drawn at

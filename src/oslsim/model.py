@@ -18,6 +18,7 @@ from oslsim.agents import Household, LocalGovernment, Organisation
 from oslsim.community import build_community
 from oslsim.founding import assign_wksbm
 from oslsim.metrics import logic_model, outcomes
+from oslsim.numbering import rt_numbers, rw_numbers
 from oslsim.params import Params
 from oslsim.phases import PHASES
 from oslsim.phases.government import directed, set_policy
@@ -334,8 +335,8 @@ class OSLModel(mesa.Model):
     # ------------------------------------------------------------------ tables
     def _numbers(self, rt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """RT numbers within their RW and RW numbers, both from 1, as residents say them."""
-        per = self.state.rt_per_rw
-        return rt % per + 1, rt // per + 1
+        st = self.state  # from the layout, so each kelurahan of a region keeps its own
+        return rt_numbers(st, rt), rw_numbers(st, st.rt_rw[rt])
 
     def households_frame(self) -> pd.DataFrame:
         """One row per household: place, size, money, solidarity, PMKS flags, memberships.
@@ -373,7 +374,8 @@ class OSLModel(mesa.Model):
         rt_number = pd.array(np.where(scope == SCOPE_RT, rt_n, 0), dtype="Int64")
         rt_number[scope != SCOPE_RT] = pd.NA
         rw_number = pd.array(np.select([scope == SCOPE_RT, scope == SCOPE_RW],
-                                       [rw_of_rt, area + 1], 0), dtype="Int64")
+                                       [rw_of_rt, rw_numbers(st, np.minimum(area, st.n_rw - 1))],
+                                       0), dtype="Int64")
         rw_number[(scope != SCOPE_RT) & (scope != SCOPE_RW)] = pd.NA
         _, org = st.members()
         agents = [self._organisations[r] for r in range(m)]

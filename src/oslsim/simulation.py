@@ -218,8 +218,8 @@ def prepare(
 
     if isinstance(sc, Region):  # a region runs through simulate(), not one OSLModel
         raise RegionError(f"{sc.source}: is a region of {len(sc.kelurahan)} kelurahan; run it "
-                          "with oslsim run / oslsim.simulate (the teaching page and warm "
-                          "starts take one kelurahan)")
+                          "with oslsim run / oslsim.simulate (warm starts too), or show one "
+                          "kelurahan of it with oslsim serve --scenario NAME --kelurahan K")
     params = sc.build_params(overrides)
     if not (isinstance(model_cls, type) and issubclass(model_cls, OSLModel)):
         raise TypeError(f"model_cls must be OSLModel or a subclass of it, got {model_cls!r}")

@@ -22,7 +22,7 @@ import numpy as np
 from oslsim.model import OSLModel
 from oslsim.params import Params
 
-__all__ = ["WarmUp", "warm_start", "stationary", "BURN_IN", "WARMUP_DEFAULTS"]
+__all__ = ["WarmUp", "warm_start", "burn_in", "stationary", "BURN_IN", "WARMUP_DEFAULTS"]
 
 #: What the burn-in holds: no WKSBM and nobody joins the forum.
 BURN_IN = {"organisations.wksbm_coverage": 0.0, "organisations.wksbm_per_1000": 0.0,
@@ -83,13 +83,7 @@ def warm_start(params: Params, rng: int | np.random.Generator | None = None, *,
     coverage, overlap and joining), the WKSBM are chosen, and the month counter restarts at 0;
     the burn-in's rows are kept in ``model.warmup_timeseries()``.
     """
-    if isinstance(max_months, bool) or not isinstance(max_months, int) or max_months < 36:
-        raise ValueError(f"warmup.max_months: {max_months!r} is not allowed; use a whole number "
-                         "of months of at least 36 (three years)")
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
-            or not 0 < tolerance <= 1:
-        raise ValueError(f"warmup.tolerance: {tolerance!r} is not allowed; use a number in "
-                         "(0, 1], the yearly change allowed as a share of the mean")
+    check_settings(max_months, tolerance)
     burn = params.with_overrides(BURN_IN)
     key = _cache_key(burn, rng, max_months, tolerance, model_cls, model_kwargs)
     if key is not None and key in _burn_ins:
@@ -110,6 +104,28 @@ def _burn_in(burn: Params, rng: Any, max_months: int, tolerance: float,
              ) -> tuple[OSLModel, bool, float]:
     """Run the burn-in: yearly checks of stationarity until it holds or ``max_months``."""
     model = model_cls(burn, rng=rng, **dict(model_kwargs or {}))
+    ok, slope = burn_in(model, max_months, tolerance)
+    return model, ok, slope
+
+
+def check_settings(max_months: Any, tolerance: Any) -> None:
+    """Reject a warm start's ``max_months`` or ``tolerance`` that is not allowed (ValueError)."""
+    if isinstance(max_months, bool) or not isinstance(max_months, int) or max_months < 36:
+        raise ValueError(f"warmup.max_months: {max_months!r} is not allowed; use a whole number "
+                         "of months of at least 36 (three years)")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
+            or not 0 < tolerance <= 1:
+        raise ValueError(f"warmup.tolerance: {tolerance!r} is not allowed; use a number in "
+                         "(0, 1], the yearly change allowed as a share of the mean")
+
+
+def burn_in(model: OSLModel, max_months: int, tolerance: float) -> tuple[bool, float]:
+    """Run a built model a year at a time until its burden is stationary or ``max_months``.
+
+    At least :data:`WINDOW_YEARS` years (three when ``max_months`` is shorter); returns
+    whether it became stationary and the last slope (:func:`stationary`). A region's warm
+    start (:func:`oslsim.region.warm.warm_start_region`) uses it too.
+    """
     years = max(3, min(WINDOW_YEARS, max_months // 12))
     ok, slope = False, float("nan")
     while model.month < max_months:
@@ -119,7 +135,7 @@ def _burn_in(burn: Params, rng: Any, max_months: int, tolerance: float,
             ok, slope = stationary(burden, tolerance, years)
             if ok:
                 break
-    return model, ok, slope
+    return ok, slope
 
 
 def _cache_key(burn: Params, rng: Any, max_months: int, tolerance: float,

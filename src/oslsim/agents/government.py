@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mesa
@@ -11,7 +12,7 @@ import pandas as pd
 from oslsim.founding import found_organisations
 from oslsim.phases.government import budget, grant, set_policy, train
 from oslsim.pmks import CODES, KINDS
-from oslsim.state import GOVERNMENT, KNOWN_FORUM, KNOWN_REGISTER, SCOPE_RW
+from oslsim.state import GOVERNMENT, KNOWN_FORUM, KNOWN_REGISTER, SCOPE_RT, SCOPE_RW
 
 if TYPE_CHECKING:
     from oslsim.model import OSLModel
@@ -65,11 +66,12 @@ class LocalGovernment(mesa.Agent):
 
     # ------------------------------------------------------------------ interventions
     def train_pengurus(self, share: float = 1.0, gain: float | None = None,
-                       who: str = "wksbm") -> int:
+                       who: str = "wksbm", kelurahan: Sequence[int] | None = None) -> int:
         """Diklat / PDPS: train the pengurus of ``share`` of the organisations in ``who``.
 
         ``who`` is ``"wksbm"``, ``"all"``, ``"natural"`` or ``"government"``; the least able
-        are trained first. Returns how many organisations were trained.
+        are trained first. ``kelurahan`` (0-based, in a region) limits it to the
+        organisations serving those kelurahan. Returns how many organisations were trained.
         """
         st = self._state
         m = st.m
@@ -77,46 +79,69 @@ class LocalGovernment(mesa.Agent):
                  "natural": st.origin[:m] != GOVERNMENT, "government": st.origin[:m] == GOVERNMENT}
         if who not in masks:
             raise ValueError(f"who: {who!r} is not allowed; use one of {', '.join(masks)}")
-        rows = np.flatnonzero(st.alive[:m] & masks[who])
+        rows = self._in_kelurahan(np.flatnonzero(st.alive[:m] & masks[who]), kelurahan)
         count = int(round(share * rows.size))
         chosen = rows[np.argsort(st.capacity[rows], kind="stable")[:count]]
         train(st, self.model.params, chosen, gain)
         return int(chosen.size)
 
-    def grant(self, amount: float, to: str = "wksbm") -> None:
-        """Give ``amount`` Rp, shared equally, to the WKSBM (or ``"all"``) organisations."""
+    def grant(self, amount: float, to: str = "wksbm",
+              kelurahan: Sequence[int] | None = None) -> None:
+        """Give ``amount`` Rp, shared equally, to the WKSBM (or ``"all"``) organisations.
+
+        ``kelurahan`` (0-based, in a region) limits it to the organisations serving them.
+        """
         if to not in ("wksbm", "all"):
             raise ValueError(f"to: {to!r} is not allowed; use one of wksbm, all")
         st = self._state
         m = st.m
         mask = st.alive[:m] & (st.wksbm[:m] if to == "wksbm" else True)
-        rows = np.flatnonzero(mask)
+        rows = self._in_kelurahan(np.flatnonzero(mask), kelurahan)
         if rows.size == 0 or amount <= 0:
             return
         grant(st, rows, amount / rows.size)
 
-    def form_wksbm(self, count: int) -> int:
-        """Forum drive: bring ``count`` able organisations into WKSBM (found new if too few)."""
+    def form_wksbm(self, count: int, kelurahan: Sequence[int] | None = None) -> int:
+        """Forum drive: bring ``count`` able organisations into WKSBM (found new if too few).
+
+        ``kelurahan`` (0-based, in a region) limits the drive to those kelurahan.
+        """
         st = self._state
         m = st.m
-        rows = np.flatnonzero(st.alive[:m] & ~st.wksbm[:m])
+        rows = self._in_kelurahan(np.flatnonzero(st.alive[:m] & ~st.wksbm[:m]), kelurahan)
         chosen = rows[np.argsort(-st.capacity[rows], kind="stable")[:count]]
         st.wksbm[chosen] = True
         missing = count - chosen.size
         if missing > 0:
-            self.found_organisations(missing, wksbm=True)
+            self.found_organisations(missing, wksbm=True, kelurahan=kelurahan)
         self.model.sync_agents()
         return int(count)
 
     def found_organisations(self, count: int, kind: str | None = None, wksbm: bool = False,
-                            scope: int = SCOPE_RW) -> None:
-        """Initiate ``count`` organisations (prakarsa pemerintah) of ``kind`` (any if None)."""
+                            scope: int = SCOPE_RW, kelurahan: Sequence[int] | None = None,
+                            ) -> None:
+        """Initiate ``count`` organisations (prakarsa pemerintah) of ``kind`` (any if None).
+
+        ``kelurahan`` (0-based, in a region) places them in those kelurahan: each serves an
+        RT, an RW or a kelurahan drawn at random among theirs.
+        """
         if kind is not None and kind not in KINDS:
             raise ValueError(f"kind: {kind!r} is not allowed; use one of {', '.join(KINDS)}")
-        found_organisations(self._state, self.model.params, self.model.rng, count,
+        st, rng = self._state, self.model.rng
+        area = None
+        if kelurahan is not None and count > 0:
+            owner = {SCOPE_RT: st.rt_kel, SCOPE_RW: st.rw_kel}.get(scope, np.arange(st.n_kel))
+            area = rng.choice(np.flatnonzero(np.isin(owner, kelurahan)), size=count)
+        found_organisations(st, self.model.params, rng, count,
                             kind=None if kind is None else KINDS.index(kind),
-                            origin=GOVERNMENT, scope=scope, wksbm=wksbm)
+                            origin=GOVERNMENT, scope=scope, area=area, wksbm=wksbm)
         self.model.sync_agents()
+
+    def _in_kelurahan(self, rows: np.ndarray, kelurahan: Sequence[int] | None) -> np.ndarray:
+        """The organisation ``rows`` that serve one of ``kelurahan`` (all of them if None)."""
+        if kelurahan is None:
+            return rows
+        return rows[np.isin(self._state.org_kelurahan(rows), np.asarray(kelurahan))]
 
     def withdraw(self) -> None:
         """Stop all support: no budget, grants, training or referral (the study's question)."""

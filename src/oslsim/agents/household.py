@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 
 from oslsim.i18n import fmt_number, fmt_rupiah, rt_rw
+from oslsim.numbering import rt_numbers, rw_numbers
 from oslsim.pmks import CATEGORIES, CODES
 from oslsim.state import SERVED_GOV, SERVED_NONE, SERVED_RT
 
@@ -41,7 +42,7 @@ class Household(mesa.Agent):
     @property
     def rt_number(self) -> int:
         """The RT's number within its RW, from 1, as residents say it ("RT 03 / RW 05")."""
-        return self.rt % self._state.rt_per_rw + 1
+        return int(rt_numbers(self._state, self.rt))
 
     @property
     def number(self) -> int:
@@ -51,7 +52,7 @@ class Household(mesa.Agent):
     @property
     def rw_number(self) -> int:
         """The RW's number within the kelurahan, from 1."""
-        return self.rw + 1
+        return int(rw_numbers(self._state, self.rw))
 
     @property
     def size(self) -> int:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from oslsim.i18n import fmt_number, fmt_rupiah, rt_rw
+from oslsim.numbering import rt_numbers, rw_numbers
 from oslsim.pmks import KIND_NAMES, KINDS
 from oslsim.state import ORIGIN_NAMES, SCOPE_NAMES
 
@@ -112,9 +113,10 @@ class Organisation(mesa.Agent):
     def name(self, lang: str = "id") -> str:
         """A short readable name, e.g. ``"Karang taruna RW 3"``."""
         label = KIND_NAMES[self.kind][0 if lang == "id" else 1]
-        per = self._state.rt_per_rw  # RT are numbered within their RW, as residents do
-        where = {"rt": rt_rw(self.area % per + 1, self.area // per + 1),
-                 "rw": f"RW {self.area + 1:02d}", "kelurahan": "kelurahan"}[self.scope]
+        st, area = self._state, self.area  # RT within their RW, RW within the kelurahan
+        where = {"rt": lambda: rt_rw(rt_numbers(st, area), rw_numbers(st, st.rt_rw[area])),
+                 "rw": lambda: f"RW {int(rw_numbers(st, area)):02d}",
+                 "kelurahan": lambda: "kelurahan"}[self.scope]()
         return f"{label} {where} (#{self.row})"
 
     def enrol(self, household: Household) -> None:

@@ -21,6 +21,7 @@ from oslsim.commands.common import (
 from oslsim.errors import InputError
 from oslsim.seeds import fresh_seed
 from oslsim.simulation import DEFAULT_SCENARIO, simulate
+from oslsim.warmup import WINDOW_YEARS
 
 SUMMARY = ("burden", "pmks_prevalence", "poverty_rate", "coverage", "solidarity",
            "bonding_capital", "bridging_capital", "linking_capital", "osl_count", "wksbm_count",
@@ -99,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
         w = man["warmup"]
         state = "stationary" if w["stationary"] else "NOT stationary (reached max_months)"
         print(f"warm start: {w['months']} months without WKSBM, burden {state} "
-              f"({100 * w['slope']:+.1f}% a year over the last three years)")
+              f"({100 * w['slope']:+.1f}% a year over its last "
+              f"{max(3, min(WINDOW_YEARS, w['max_months'] // 12))} years)")
     for spec in man["not_reached"]:
         when = spec.get("month", spec.get("from"))
         print(f"note: {spec['action']} at month {when} is after the last month "

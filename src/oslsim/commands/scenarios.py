@@ -85,6 +85,11 @@ def _show_region(sc, args: argparse.Namespace) -> int:  # noqa: ANN001 - a Regio
     for k in sc.kelurahan:
         own = ", ".join(f"{key}={value}" for key, value in k.params.items())
         print(f"  {k.name:<28} {k.kind:<9} {k.site:<14} {k.households:>8,}  {own}")
+    names = [k.name for k in sc.kelurahan]
+    for iv in sc.interventions:  # dated interventions: the whole region or named kelurahan
+        where = iv.args.get("_kelurahan")
+        on = "whole region" if where is None else ", ".join(names[i] for i in where)
+        print(f"  intervention: {iv.describe('en')} - on {on}")
     return 0
 
 

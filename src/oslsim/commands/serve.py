@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n  oslsim serve                     # http://127.0.0.1:8765, "
                "Bahasa Indonesia\n  oslsim serve --lang en\n  oslsim serve --scenario "
                "no_government --port 8800\n  oslsim serve --host 0.0.0.0        # share "
-               "with the classroom network",
+               "with the classroom network\n  oslsim serve --scenario kabupaten_contoh "
+               "--kelurahan 'Desa Mekarwangi'   # one desa of a region",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--lang", default="id", metavar="id|en",
@@ -35,7 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--scenario", default=None, metavar="NAME",
                    help="built-in scenario or site to show first (see 'oslsim scenarios "
-                        "list'), or a scenario .toml file")
+                        "list'), or a scenario .toml file; a region (kabupaten_contoh, "
+                        "kota_contoh or a region file) runs whole and the page shows one "
+                        "kelurahan of it")
+    p.add_argument("--kelurahan", default=None, metavar="NAME|N",
+                   help="with a region --scenario: the kelurahan the page shows first, by "
+                        "name or number from 1 (default the first; the page can switch)")
     p.set_defaults(func=run)
 
 
@@ -43,4 +49,5 @@ def run(args: argparse.Namespace) -> int:
     """Check the options, bind the port and serve until Ctrl+C."""
     from oslsim.dashboard.server import serve
 
-    return serve(host=args.host, port=args.port, lang=args.lang, scenario=args.scenario)
+    return serve(host=args.host, port=args.port, lang=args.lang, scenario=args.scenario,
+                 kelurahan=args.kelurahan)

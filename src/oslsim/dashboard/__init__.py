@@ -14,8 +14,8 @@ __all__ = ["GLOSSARY", "LABELS", "LANGS", "LEVERS", "DashboardRun", "Lever", "Se
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "id",
-          scenario: str | None = None) -> int:
+          scenario: str | None = None, kelurahan: str | None = None) -> int:
     """Serve the page until interrupted (see :func:`oslsim.dashboard.server.serve`)."""
     from oslsim.dashboard.server import serve as _serve
 
-    return _serve(host=host, port=port, lang=lang, scenario=scenario)
+    return _serve(host=host, port=port, lang=lang, scenario=scenario, kelurahan=kelurahan)

@@ -59,6 +59,7 @@ from oslsim.dashboard.page_state import (
     TO_MONTH,
     _build,
     _run_to,
+    _set_kelurahan,
     _set_lever,
     _set_scenario,
     _set_setting,
@@ -67,8 +68,10 @@ from oslsim.dashboard.page_state import (
 )
 from oslsim.dashboard.pieces import (
     glossary_html,
+    kelurahan_items,
     logic_model_html,
     pick_in_network,
+    region_note,
     settings_table_html,
     story_html,
 )
@@ -168,11 +171,14 @@ def Controls(lang: str) -> None:
                       v_model=settings.scenario or "", dense=True,
                       on_v_model=lambda v: _set_scenario(v or None),
                       class_="oslsim-scenario")
-        with solara.Tooltip(label("tip_households", lang)):
+        region = settings.kelurahan is not None
+        if region:
+            KelurahanSelect(settings, lang)
+        with solara.Tooltip(label("region_households" if region else "tip_households", lang)):
             sizes = sorted({*HOUSEHOLD_CHOICES, settings.households})
             rv.Select(label=label("households", lang),
                       items=[{"text": fmt_number(n, 0, lang), "value": n} for n in sizes],
-                      v_model=settings.households, dense=True,
+                      v_model=settings.households, dense=True, disabled=region,
                       on_v_model=lambda v: _set_setting(households=int(v)),
                       class_="oslsim-households")
         with solara.Tooltip(label("tip_seed", lang)):
@@ -189,6 +195,20 @@ def Controls(lang: str) -> None:
             else:
                 LeverSlider(lv, value, lang)
         solara.Text(label("levers_note", lang), classes=["oslsim-note"])
+        if region:
+            solara.Text(label("region_levers_note", lang),
+                        classes=["oslsim-note", "oslsim-region-levers-note"])
+
+
+@solara.component
+def KelurahanSelect(settings: Settings, lang: str) -> None:
+    """For a region: which of its kelurahan the page shows (the whole region runs)."""
+    choices = solara.use_memo(lambda: kelurahan_items(settings.scenario, lang),
+                              [settings.scenario, lang])
+    with solara.Tooltip(label("tip_kelurahan", lang)):
+        rv.Select(label=label("kelurahan", lang), items=choices, v_model=settings.kelurahan,
+                  dense=True, on_v_model=lambda v: _set_kelurahan(int(v)),
+                  class_="oslsim-kelurahan")
 
 
 @solara.component
@@ -284,6 +304,8 @@ def RunBar(run: DashboardRun | None, tick: int, lang: str) -> None:
                         classes=["oslsim-note", "oslsim-warm-note"])
         else:
             solara.Text(label("cold_note", lang), classes=["oslsim-note", "oslsim-warm-note"])
+        if run.region is not None:
+            solara.Text(region_note(run, lang), classes=["oslsim-note", "oslsim-region-note"])
         if run.scenario is not None and run.scenario.description(lang):
             solara.Text(run.scenario.description(lang), classes=["oslsim-note"])
     if ERROR.value:
@@ -418,8 +440,8 @@ def LogicModel(run: DashboardRun, tick: int, lang: str) -> None:
 @solara.component
 def Stories(run: DashboardRun, tick: int, lang: str) -> None:
     """Pick a household (numbered from 1) or an organisation and read its story."""
-    last = run.n_households - 1
-    row = min(max(HOUSEHOLD.value, 0), last)
+    first, last = run.first_row, run.end_row - 1  # a region's kelurahan: its own rows
+    row = min(max(HOUSEHOLD.value, first), last)
     orgs = run.organisation_rows()
     org = ORGANISATION.value if ORGANISATION.value in orgs else (orgs[0] if orgs else -1)
 
@@ -436,10 +458,11 @@ def Stories(run: DashboardRun, tick: int, lang: str) -> None:
             solara.Text(label("household_story", lang), classes=["oslsim-card-title"])
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 with solara.Tooltip(label("tip_pick_household", lang,
+                                          first=fmt_number(first + 1, 0, lang),
                                           last=fmt_number(last + 1, 0, lang))):
                     solara.InputInt(label("pick_household", lang), value=row + 1, dense=True,
                                     on_value=lambda v: HOUSEHOLD.set(
-                                        min(max(int(v or 1) - 1, 0), last)),
+                                        min(max(int(v or 1) - 1, first), last)),
                                     style={"max-width": "170px"})
                 with solara.Tooltip(label("tip_next_unserved", lang)):
                     solara.Button(label("next_unserved", lang), icon_name="mdi-magnify",

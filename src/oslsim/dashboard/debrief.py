@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import io
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -64,6 +65,9 @@ def settings_text(settings: Settings, lang: str, scenario_title: str | None = No
     """The settings as ``(name, value)`` pairs in ``lang``, for the summary and the tables."""
     rows = [(label("scenario", lang), scenario_title or settings.scenario
              or label("scenario_default", lang)),
+            *([(label("kelurahan", lang), _kelurahan_name(settings.scenario,
+                                                           settings.kelurahan))]
+              if settings.kelurahan is not None else []),
             (label("households", lang), fmt_number(settings.households, 0, lang)),
             (label("seed", lang), str(settings.seed)),
             (_short(label("warmup", lang)),
@@ -72,6 +76,15 @@ def settings_text(settings: Settings, lang: str, scenario_title: str | None = No
         if lv.key in settings.levers:
             rows.append((_short(label(lv.label, lang)), lever_text(settings.levers[lv.key], lang)))
     return rows
+
+
+@lru_cache(maxsize=64)
+def _kelurahan_name(scenario: str | None, k: int) -> str:
+    """The name of kelurahan ``k`` (0-based) of a region scenario, numbered from 1."""
+    from oslsim.dashboard.run import load_scenario_or_none
+
+    region = load_scenario_or_none(scenario)
+    return f"{k + 1}. {region.kelurahan[k].name}"
 
 
 def settings_changes(a: Settings, b: Settings, lang: str) -> list[str]:
@@ -91,7 +104,8 @@ def compare_rows(a: Snapshot, run: DashboardRun) -> tuple[int, pd.DataFrame]:
                           "a": [float(row_a[c]) for c in COMPARE],
                           "b": [float(row_b[c]) for c in COMPARE]})
     table["diff"] = table["b"] - table["a"]
-    return month, table
+    # A region's kelurahan has no numbers of its own for what the region counts only whole.
+    return month, table[table["a"].notna() & table["b"].notna()].reset_index(drop=True)
 
 
 def compare_html(a: Snapshot, run: DashboardRun, lang: str) -> str:
@@ -150,6 +164,8 @@ def query_of(settings: Settings, lang: str) -> str:
     data: dict[str, Any] = {"lang": lang}
     if settings.scenario:
         data["site"] = settings.scenario
+    if settings.kelurahan is not None:  # a region: which kelurahan, from 1
+        data["kel"] = settings.kelurahan + 1
     data.update({"kk": settings.households, "seed": settings.seed,
                  "warm": int(bool(settings.warmup))})
     for lv in LEVERS:
@@ -169,14 +185,17 @@ def settings_from_query(search: str, base: Any) -> tuple[Settings | None, str | 
     if not query:
         return None, None
     lang = query.get("lang") if query.get("lang") in ("id", "en") else None
+    kel = query.get("kel", "")
     try:
-        settings = base(query.get("site") or None)
+        settings = base(query.get("site") or None, kelurahan=int(kel) - 1) \
+            if kel.isdigit() and int(kel) >= 1 else base(query.get("site") or None)
     except Exception:  # noqa: BLE001 - an unknown site in a shared link: the default page
         settings = base(None)
     changes: dict[str, Any] = {}
     try:
         kk = int(query["kk"])
-        if min(HOUSEHOLD_CHOICES) <= kk <= max(HOUSEHOLD_CHOICES):
+        if min(HOUSEHOLD_CHOICES) <= kk <= max(HOUSEHOLD_CHOICES) and \
+                settings.kelurahan is None:  # a region's file sets its sizes
             changes["households"] = kk
     except (KeyError, ValueError):
         pass

@@ -122,7 +122,8 @@ def network_picture(run: DashboardRun, lang: str = "id", color_by: str = "pmks",
     if color_by not in COLOR_MODES:
         raise ValueError(f"color_by: {color_by!r} is not allowed; use one of "
                          f"{', '.join(COLOR_MODES)}")
-    xy = run.positions
+    rows = run.view_rows  # all households, or the shown kelurahan's of a region
+    xy = run.positions[rows]
     (x0, y0), (x1, y1) = xy.min(axis=0) - 0.6, xy.max(axis=0) + 0.6
     width = 7.0
     map_height = width * 0.94 * float(np.clip((y1 - y0) / max(x1 - x0, 1e-9), 0.35, 1.2))
@@ -133,9 +134,10 @@ def network_picture(run: DashboardRun, lang: str = "id", color_by: str = "pmks",
     ax = fig.add_axes((0.03, (legend_height + 0.05) / total, 0.94, map_height / total))
     ax.add_collection(LineCollection(run.segments, colors="#90a4ae", linewidths=0.35,
                                      alpha=0.35, zorder=1))
-    st = run.model.state
-    for w in range(int(st.rw.max()) + 1):
-        block = xy[st.rw == w]
+    rw = run.model.state.rw[rows]
+    rw = rw - rw.min()  # RW numbered within the kelurahan
+    for w in range(int(rw.max()) + 1):
+        block = xy[rw == w]
         ax.text(block[:, 0].min(), block[:, 1].max() + 0.45, f"RW {w + 1:02d}", fontsize=7.5,
                 color="#546e7a", va="bottom")
     ax.set_xlim(x0, x1)

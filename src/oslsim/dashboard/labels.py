@@ -62,6 +62,17 @@ LABELS: dict[str, dict[str, str]] = {
         "tip_shock": "Krisis yang mengenai seluruh kelurahan: 0,2 berarti setiap rumah tangga "
                      "kehilangan 20% pendapatannya setiap bulan.",
         "levers_note": "Mengubah lokasi atau tuas memulai ulang simulasi dari bulan 0.",
+        "kelurahan": "Kelurahan / desa yang ditampilkan",
+        "tip_kelurahan": "Seluruh wilayah berjalan bersama: satu anggaran Dinas Sosial dibagi "
+                         "dengan aturan alokasinya. Halaman ini menampilkan satu kelurahan; "
+                         "memilih yang lain memulai ulang dari bulan 0.",
+        "kelurahan_item": "{number}. {name} ({households} KK)",
+        "region_note": "Wilayah {region}: menampilkan {name}, kelurahan {number} dari {count} "
+                       "({households} dari {total} KK). Aturan anggaran: {rule}; bagian "
+                       "kelurahan ini {budget} sebulan.",
+        "region_levers_note": "Di wilayah, tuas WKSBM mengubah kelurahan ini saja; tuas lain "
+                              "berlaku untuk seluruh wilayah (satu Dinas Sosial).",
+        "region_households": "Jumlah KK ditetapkan oleh berkas wilayah.",
         "play": "Jalankan",
         "pause": "Hentikan sementara",
         "step": "Maju 1 bulan",
@@ -178,8 +189,8 @@ LABELS: dict[str, dict[str, str]] = {
         "col_change": "Perubahan",
         "stories": "Cerita warga dan organisasi",
         "pick_household": "Nomor rumah tangga",
-        "tip_pick_household": "Ketik nomor rumah tangga (1 sampai {last}) atau klik titiknya di "
-                              "jaringan warga untuk membaca "
+        "tip_pick_household": "Ketik nomor rumah tangga ({first} sampai {last}) atau klik "
+                              "titiknya di jaringan warga untuk membaca "
                               "ceritanya.",
         "next_unserved": "Cari KK berikutnya yang belum terlayani",
         "tip_next_unserved": "Lompat ke rumah tangga berikutnya yang punya masalah PMKS "
@@ -237,6 +248,17 @@ LABELS: dict[str, dict[str, str]] = {
         "tip_shock": "A crisis hitting the whole kelurahan: 0.2 means every household loses "
                      "20% of its income every month.",
         "levers_note": "Changing the site or a lever restarts the simulation at month 0.",
+        "kelurahan": "Kelurahan / desa shown",
+        "tip_kelurahan": "The whole region runs together: one Dinas Sosial budget shared by its "
+                         "allocation rule. The page shows one kelurahan; choosing another "
+                         "restarts at month 0.",
+        "kelurahan_item": "{number}. {name} ({households} households)",
+        "region_note": "Region {region}: showing {name}, kelurahan {number} of {count} "
+                       "({households} of {total} households). Budget rule: {rule}; this "
+                       "kelurahan's part {budget} a month.",
+        "region_levers_note": "In a region the WKSBM lever changes this kelurahan only; the "
+                              "other levers apply to the whole region (one Dinas Sosial).",
+        "region_households": "The region file sets the number of households.",
         "play": "Play",
         "pause": "Pause",
         "step": "Step 1 month",
@@ -349,7 +371,7 @@ LABELS: dict[str, dict[str, str]] = {
         "col_change": "Change",
         "stories": "Stories of households and organisations",
         "pick_household": "Household number",
-        "tip_pick_household": "Type a household number (1 to {last}) or click its dot in the "
+        "tip_pick_household": "Type a household number ({first} to {last}) or click its dot in the "
                               "network to read its story.",
         "next_unserved": "Find the next household not yet served",
         "tip_next_unserved": "Jump to the next household with a PMKS condition nobody serves.",

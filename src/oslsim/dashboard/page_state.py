@@ -21,6 +21,7 @@ from oslsim.dashboard.run import (
     DashboardRun,
     Settings,
     Snapshot,
+    is_region,
     load_scenario_or_none,
     scenario_choices,
 )
@@ -29,6 +30,8 @@ from oslsim.params import Params
 #: Environment variables through which ``oslsim serve`` passes its options to the page.
 ENV_LANG = "OSLSIM_DASHBOARD_LANG"
 ENV_SCENARIO = "OSLSIM_DASHBOARD_SCENARIO"
+#: The kelurahan of a region to show first, 0-based (``oslsim serve --kelurahan``).
+ENV_KELURAHAN = "OSLSIM_DASHBOARD_KELURAHAN"
 DEFAULT_DELAY_MS = 300
 #: The month "run to month N" proposes first (the lesson plan stops at month 24).
 DEFAULT_TO_MONTH = 24
@@ -43,13 +46,21 @@ def _default_scenario() -> str | None:
 
 
 def initial_settings(scenario: str | None = None, households: int | None = None,
-                     seed: int = DEFAULT_SEED) -> Settings:
+                     seed: int = DEFAULT_SEED, kelurahan: int | str | None = None) -> Settings:
     """Settings for a fresh page: the scenario's own lever values, or the defaults.
 
     A scenario (a site) that sets its own number of households keeps it; otherwise
-    ``households`` (or the default) is used.
+    ``households`` (or the default) is used. A region shows ``kelurahan`` (an index from 0,
+    a name or a number from 1 as text; the first when None), with its own size and WKSBM
+    lever, and starts cold: warming up a whole region takes minutes.
     """
     sc = load_scenario_or_none(scenario)
+    if is_region(sc):
+        from oslsim.dashboard.region import region_lever_values, resolve_kelurahan
+
+        k = resolve_kelurahan(sc, kelurahan)
+        return Settings(scenario=scenario, households=sc.kelurahan[k].households, seed=seed,
+                        levers=region_lever_values(sc, k), warmup=False, kelurahan=k)
     params = sc.build_params() if sc is not None else Params()
     if sc is not None and "households" in sc.overrides():
         households = params.households
@@ -63,7 +74,12 @@ def _start_lang() -> str:
 
 
 LANG = solara.reactive(_start_lang())
-SETTINGS = solara.reactive(initial_settings(_default_scenario()))
+def _start_settings() -> Settings:
+    kel = os.environ.get(ENV_KELURAHAN)
+    return initial_settings(_default_scenario(), kelurahan=int(kel) if kel else None)
+
+
+SETTINGS = solara.reactive(_start_settings())
 GENERATION = solara.reactive(0)
 TICK = solara.reactive(0)
 PLAYING = solara.reactive(False)
@@ -124,6 +140,20 @@ def _set_scenario(name: str | None) -> None:
         return
     PLAYING.set(False)
     SETTINGS.set(fresh)
+
+
+def _set_kelurahan(k: int) -> None:
+    """Show another kelurahan of the region: its own size and levers, from month 0."""
+    settings = SETTINGS.value
+    if k == settings.kelurahan:
+        return
+    try:
+        fresh = initial_settings(settings.scenario, seed=settings.seed, kelurahan=k)
+    except Exception as exc:  # noqa: BLE001 - shown on the page
+        ERROR.set(" ".join(str(exc).split()))
+        return
+    PLAYING.set(False)
+    SETTINGS.set(fresh.with_(warmup=settings.warmup))
 
 
 def _set_setting(**changes: Any) -> None:

@@ -16,11 +16,11 @@ from oslsim import terms
 from oslsim.dashboard.debrief import settings_text
 from oslsim.dashboard.labels import GLOSSARY, STAGES, label
 from oslsim.dashboard.run import DashboardRun, Settings
-from oslsim.i18n import fmt_change, fmt_value
+from oslsim.i18n import fmt_change, fmt_number, fmt_rupiah, fmt_value
 from oslsim.terms import better, number_format
 
-__all__ = ["PICK_PX", "glossary_html", "logic_model_html", "pick_in_network",
-           "settings_table_html", "story_html"]
+__all__ = ["PICK_PX", "glossary_html", "kelurahan_items", "logic_model_html",
+           "pick_in_network", "region_note", "settings_table_html", "story_html"]
 
 #: A click this close to a dot (pixels of the picture) picks its household.
 PICK_PX = 7.0
@@ -113,3 +113,28 @@ def settings_table_html(settings: Settings, lang: str, title: str) -> str:
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
                    for k, v in settings_text(settings, lang, title))
     return f'<table class="oslsim-logic oslsim-settings"><tbody>{rows}</tbody></table>'
+
+
+def kelurahan_items(scenario: str | None, lang: str) -> list[dict[str, Any]]:
+    """The kelurahan selector's items for a region scenario: ``{"text", "value"}`` each."""
+    from oslsim.dashboard.region import kelurahan_choices
+    from oslsim.dashboard.run import is_region, load_scenario_or_none
+
+    region = load_scenario_or_none(scenario)
+    if not is_region(region):
+        return []
+    return [{"text": label("kelurahan_item", lang, number=i + 1, name=name,
+                           households=fmt_number(n, 0, lang)), "value": i}
+            for i, name, n in kelurahan_choices(region)]
+
+
+def region_note(run: DashboardRun, lang: str) -> str:
+    """One line on the region a run shows a kelurahan of: which one, its size, its budget."""
+    region, k = run.region, run.kelurahan
+    st = run.model.state
+    budget = 0.0 if st.kel_budget is None else float(st.kel_budget[k])
+    return label("region_note", lang, region=region.title(lang), name=region.kelurahan[k].name,
+                 number=k + 1, count=len(region.kelurahan),
+                 households=fmt_number(run.n_households, 0, lang),
+                 total=fmt_number(region.households, 0, lang), rule=region.budget.rule,
+                 budget=fmt_rupiah(budget, lang))

@@ -19,6 +19,7 @@ import pandas as pd
 from oslsim.dashboard.labels import check_lang
 from oslsim.dashboard.levers import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, overrides_from
 from oslsim.errors import InputError
+from oslsim.metrics import logic_model
 from oslsim.params import Params
 from oslsim.simulation import prepare
 
@@ -46,12 +47,22 @@ def _scenarios_module() -> Any:
 
 
 def scenario_choices(lang: str = "id") -> list[tuple[str, str]]:
-    """Built-in scenarios and sites as ``(name, title)``: recommendations first, then sites."""
+    """Built-in scenarios as ``(name, title)``: recommendations, then sites, then regions."""
     check_lang(lang)
     mod = _scenarios_module()
     if mod is None:
         return []
-    return [(sc.name, sc.title(lang)) for sc in mod.list_scenarios()]
+    from oslsim.region import load_region, region_names
+
+    return [(sc.name, sc.title(lang)) for sc in mod.list_scenarios()] + \
+        [(name, load_region(name).title(lang)) for name in region_names()]
+
+
+def is_region(scenario: Any) -> bool:
+    """Whether a loaded scenario is a region (:class:`oslsim.region.Region`)."""
+    from oslsim.region import Region
+
+    return isinstance(scenario, Region)
 
 
 def load_scenario_or_none(name: str | None) -> Any:
@@ -77,17 +88,20 @@ class Settings:
     seed: int = DEFAULT_SEED
     levers: Mapping[str, Any] = field(default_factory=dict)
     warmup: bool = True
+    #: The kelurahan shown when the scenario is a region (0-based; None for one kelurahan).
+    kelurahan: int | None = None
 
     def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
         data = {"scenario": self.scenario, "households": self.households, "seed": self.seed,
-                "levers": dict(self.levers), "warmup": self.warmup}
+                "levers": dict(self.levers), "warmup": self.warmup,
+                "kelurahan": self.kelurahan}
         data.update(changes)
         return Settings(**data)
 
     def __hash__(self) -> int:
         return hash((self.scenario, self.households, self.seed,
-                     tuple(sorted(self.levers.items())), self.warmup))
+                     tuple(sorted(self.levers.items())), self.warmup, self.kelurahan))
 
 
 def household_layout(rt: np.ndarray, rw: np.ndarray, rt_per_rw: int) -> np.ndarray:
@@ -170,6 +184,16 @@ class DashboardRun:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.scenario = load_scenario_or_none(self.settings.scenario)
+        #: The region shown (a kelurahan of it) and that kelurahan (0-based), or None.
+        self.region: Any = None
+        self.kelurahan: int | None = None
+        #: Household rows the page shows: all of them, or one kelurahan's of a region.
+        self.first_row, self.end_row = 0, 0
+        self.lock = threading.RLock()
+        self._segments: np.ndarray | None = None
+        if is_region(self.scenario):
+            self._start_region()
+            return
         overrides = {"households": int(self.settings.households),
                      **overrides_from(dict(self.settings.levers))}
         # The page starts its run the way simulate and the sweeps do; no scenario is the
@@ -184,11 +208,20 @@ class DashboardRun:
         self.months = int(self.scenario.months) if self.scenario is not None else DEFAULT_MONTHS
         self.model = ready.model
         st = self.model.state
+        self.end_row = st.n
         self.positions = household_layout(st.rt, st.rw, st.rt_per_rw)
         self.shown = sample_rows(st.n)
-        self.lock = threading.RLock()
-        self._segments: np.ndarray | None = None
         self._extra: list[dict[str, float]] = [_extras(st)]
+
+    def _start_region(self) -> None:
+        """Build the whole region and show one kelurahan of it (:mod:`oslsim.dashboard.region`).
+
+        The region runs whole (its budget rule shares the Dinas Sosial budget among all its
+        kelurahan); each month the page measures the chosen kelurahan alone.
+        """
+        from oslsim.dashboard.region import start_region
+
+        start_region(self)
 
     @property
     def segments(self) -> np.ndarray:
@@ -211,12 +244,21 @@ class DashboardRun:
         """Whether the run reached its planned length (playing stops there)."""
         return self.model.month >= self.months
 
+    def _view_row(self) -> dict[str, float]:
+        """This month's row of the shown kelurahan of a region."""
+        from oslsim.dashboard.region import view_row
+
+        return view_row(self)
+
     def step(self, months: int = 1) -> None:
         """Simulate ``months`` more months."""
         with self.lock:
             for _ in range(months):
                 self.model.step()
-                self._extra.append(_extras(self.model.state))
+                if self.region is None:
+                    self._extra.append(_extras(self.model.state))
+                else:
+                    self._view_rows.append(self._view_row())
 
     def run_to(self, month: int) -> int:
         """Simulate up to ``month`` (clipped to the run's length); return the months stepped."""
@@ -227,8 +269,13 @@ class DashboardRun:
 
     # ------------------------------------------------------------------ results
     def timeseries(self) -> pd.DataFrame:
-        """The model's monthly table so far, with the page's :data:`EXTRA_COLUMNS`."""
+        """The model's monthly table so far, with the page's :data:`EXTRA_COLUMNS`.
+
+        For a region, the chosen kelurahan's own table (its households and organisations).
+        """
         with self.lock:
+            if self.region is not None:
+                return pd.DataFrame(self._view_rows)
             ts = self.model.timeseries()
             extra = pd.DataFrame(self._extra[: len(ts)], index=ts.index)
             return pd.concat([ts, extra], axis=1)
@@ -253,7 +300,7 @@ class DashboardRun:
             hh, org = st.members()
             m = st.m
             counts = np.bincount(org, minlength=m)
-            live = np.flatnonzero(st.alive[:m] & (counts > 0))
+            live = np.flatnonzero(st.alive[:m] & (counts > 0) & self._shown_orgs())
             cx = np.bincount(org, weights=self.positions[hh, 0], minlength=m)[live]
             cy = np.bincount(org, weights=self.positions[hh, 1], minlength=m)[live]
             centres = np.column_stack([cx, cy]) / np.maximum(counts[live], 1)[:, None]
@@ -262,16 +309,30 @@ class DashboardRun:
     def logic_model(self) -> pd.DataFrame:
         """The study's logic-model table, start versus now."""
         with self.lock:
+            if self.region is not None:  # without the rows the region counts only whole
+                table = logic_model(self.timeseries())
+                return table[table["now"].notna()].reset_index(drop=True)
             return self.model.logic_model()
 
     @property
     def n_households(self) -> int:
-        """Households in the community."""
-        return self.model.state.n
+        """Households on the page: the community's, or the shown kelurahan's."""
+        return self.end_row - self.first_row
+
+    @property
+    def view_rows(self) -> np.ndarray:
+        """Rows of the households on the page (all, or the shown kelurahan's)."""
+        return np.arange(self.first_row, self.end_row)
+
+    def _shown_orgs(self) -> np.ndarray | bool:
+        """Which organisations are on the page: all, or those serving the shown kelurahan."""
+        if self.region is None:
+            return True
+        return self.model.state.org_kelurahan() == self.kelurahan
 
     def household_story(self, row: int, lang: str = "id") -> str:
-        """The story of household ``row`` (clipped to the valid rows) in plain words."""
-        row = int(min(max(row, 0), self.n_households - 1))
+        """The story of household ``row`` (clipped to the rows on the page) in plain words."""
+        row = int(min(max(row, self.first_row), self.end_row - 1))
         with self.lock:
             return self.model.households[row].story(check_lang(lang))
 
@@ -279,7 +340,7 @@ class DashboardRun:
         """Rows of the living organisations, WKSBM members first."""
         with self.lock:
             st = self.model.state
-            alive = np.flatnonzero(st.alive[: st.m])
+            alive = np.flatnonzero(st.alive[: st.m] & self._shown_orgs())
             return sorted((int(r) for r in alive), key=lambda r: (not st.wksbm[r], r))
 
     def organisation_story(self, row: int, lang: str = "id") -> str:
@@ -295,7 +356,8 @@ class DashboardRun:
         """The next household after ``after`` (wrapping) with an active condition nobody serves."""
         st = self.model.state
         with self.lock:
-            unserved = np.flatnonzero((st.active & ~st.served).any(axis=1))
+            lo, hi = self.first_row, self.end_row
+            unserved = lo + np.flatnonzero((st.active[lo:hi] & ~st.served[lo:hi]).any(axis=1))
         if unserved.size == 0:
             return None
         later = unserved[unserved > after]

@@ -27,20 +27,38 @@ APP = "oslsim.dashboard.app:Page"
 GRACEFUL_SHUTDOWN_S = 2
 
 
-def check_options(lang: str, port: int, scenario: str | None) -> None:
-    """Reject a language, port or scenario that is not allowed, with one line naming it."""
+def check_options(lang: str, port: int, scenario: str | None,
+                  kelurahan: str | None = None) -> int | None:
+    """Reject a language, port, scenario or kelurahan that is not allowed, in one line.
+
+    Returns the kelurahan's 0-based index when the scenario is a region (the first when
+    ``kelurahan`` is None), else None.
+    """
     if lang not in LANGS:
         raise InputError(f"--lang {lang!r} is not available; use one of {', '.join(LANGS)}")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise InputError(f"--port {port!r} is not allowed; use a whole number from 1 to 65535 "
                          "(0: any free port)")
+    sc = None
     if scenario is not None:
         from oslsim.dashboard.run import load_scenario_or_none
 
         try:
-            load_scenario_or_none(scenario)
+            sc = load_scenario_or_none(scenario)
         except ValueError as exc:
             raise InputError(f"--scenario: {' '.join(str(exc).split())}") from None
+    from oslsim.dashboard.run import is_region
+
+    if not is_region(sc):
+        if kelurahan is not None:
+            from oslsim.region import region_names
+
+            raise InputError(f"--kelurahan {kelurahan!r}: needs a region as --scenario "
+                             f"({', '.join(region_names())} or a region file)")
+        return None
+    from oslsim.dashboard.region import resolve_kelurahan
+
+    return resolve_kelurahan(sc, kelurahan)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -97,10 +115,15 @@ def _say(text: str) -> None:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = DEFAULT_LANG,
-          scenario: str | None = None, say: Callable[[str], None] | None = None) -> int:
-    """Serve the page until interrupted; return 0. Bad options raise InputError first."""
+          scenario: str | None = None, say: Callable[[str], None] | None = None,
+          kelurahan: str | None = None) -> int:
+    """Serve the page until interrupted; return 0. Bad options raise InputError first.
+
+    ``kelurahan`` (a name or a number from 1) picks the kelurahan of a region scenario the
+    page shows first.
+    """
     say = say or _say
-    check_options(lang, port, scenario)
+    kel = check_options(lang, port, scenario, kelurahan)
     sock = bind(host, port)
     from oslsim.dashboard.assets import BundledOnly, configure_offline, missing_assets
 
@@ -111,6 +134,10 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = DEFAUL
         os.environ["OSLSIM_DASHBOARD_SCENARIO"] = scenario
     else:
         os.environ.pop("OSLSIM_DASHBOARD_SCENARIO", None)
+    if kel is not None:
+        os.environ["OSLSIM_DASHBOARD_KELURAHAN"] = str(kel)
+    else:
+        os.environ.pop("OSLSIM_DASHBOARD_KELURAHAN", None)
     url = url_of(sock, host)
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(sock.getsockname()[1])

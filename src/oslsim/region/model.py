@@ -65,12 +65,8 @@ class RegionModel(OSLModel):
         self._organisations: dict[int, Organisation] = {}
         self.government = LocalGovernment(self)
         self.sync_agents()
-        b = self.region.budget
-        schedule = tuple(PHASES if phases is None else phases)
-        if b.rule == "wksbm_formation_first":
-            i = schedule.index(PHASES[7]) + 1 if PHASES[7] in schedule else len(schedule)
-            schedule = (*schedule[:i], partial(form_wksbm, cost=b.params["formation_cost"]),
-                        *schedule[i:])
+        schedule = with_formation(tuple(PHASES if phases is None else phases),
+                                  self.region.budget)
         self._kel_rows: list[dict[str, np.ndarray]] = []
         self._setup_extensions(schedule, reporters, False)
         self.add_hook(_reallocate)
@@ -114,6 +110,21 @@ class RegionModel(OSLModel):
         for i, b in enumerate(burden):
             row[f"burden_kel_{i + 1:02d}"] = float(b)
 
+    def households_frame(self) -> pd.DataFrame:
+        """One row per household (see :meth:`OSLModel.households_frame`), with its kelurahan.
+
+        ``kelurahan`` counts from 1 in file order and ``kelurahan_name`` names it; RT are
+        numbered within their RW and RW within their kelurahan, each kelurahan on its own
+        site's layout.
+        """
+        return _with_kelurahan(super().households_frame(), self.state.kel, self.region)
+
+    def organisations_frame(self) -> pd.DataFrame:
+        """One row per organisation ever founded, with the kelurahan it serves."""
+        rows = np.arange(self.state.m)
+        return _with_kelurahan(super().organisations_frame(), self.state.org_kelurahan(rows),
+                               self.region)
+
     def kelurahan_timeseries(self) -> pd.DataFrame:
         """The long table: one row per month and kelurahan (:data:`KELURAHAN_COLUMNS`)."""
         k = self.state.n_kel
@@ -125,6 +136,25 @@ class RegionModel(OSLModel):
         for col in ("households", "osl_count", "wksbm_count"):
             out[col] = out[col].astype(np.int64)
         return out
+
+
+def with_formation(schedule: tuple[Callable[..., None], ...], budget: Any,
+                   ) -> tuple[Callable[..., None], ...]:
+    """The schedule, with WKSBM formation after organisation life under that rule's budget."""
+    if budget.rule != "wksbm_formation_first":
+        return schedule
+    i = schedule.index(PHASES[7]) + 1 if PHASES[7] in schedule else len(schedule)
+    return (*schedule[:i], partial(form_wksbm, cost=budget.params["formation_cost"]),
+            *schedule[i:])
+
+
+def _with_kelurahan(frame: pd.DataFrame, kel: np.ndarray, region: Region) -> pd.DataFrame:
+    """``frame`` with ``kelurahan`` (from 1) and ``kelurahan_name`` after its ``row`` column."""
+    names = np.array([k.name for k in region.kelurahan], dtype=object)
+    at = frame.columns.get_loc("row") + 1
+    frame.insert(at, "kelurahan", np.asarray(kel, np.int64) + 1)
+    frame.insert(at + 1, "kelurahan_name", names[kel])
+    return frame
 
 
 def _reallocate(model: OSLModel) -> None:
@@ -140,33 +170,62 @@ def simulate_region(region: Region | str | Path, months: int | None = None,
                     warmup: Any = False, **_: Any) -> Any:
     """Run a region; returns a :class:`~oslsim.simulation.RunResult` with ``kelurahan`` set.
 
-    ``timeseries`` is the region's monthly table; ``kelurahan`` the long table.
+    ``timeseries`` is the region's monthly table; ``kelurahan`` the long table. ``warmup``
+    is :func:`oslsim.simulate`'s: a warm start (:func:`oslsim.region.warm.warm_start_region`)
+    whose burn-in rows are in ``RunResult.warmup``; the region file's dated interventions are
+    counted from the measured period's start.
     """
+    import pandas as pd
+
     from oslsim.seeds import fresh_seed
-    from oslsim.simulation import RunResult, checkout, seed_summary, versions
+    from oslsim.simulation import (
+        EVENT_COLUMNS,
+        RunResult,
+        _event_records,
+        _warmup_settings,
+        checkout,
+        seed_summary,
+        versions,
+    )
 
     reg = load_region(region) if not isinstance(region, Region) else region
-    if warmup:
-        raise RegionError(f"{reg.source}: warmup: a warm start is not available for a region "
-                          "yet; run without it")
+    try:
+        settings = _warmup_settings(warmup)
+    except (TypeError, ValueError) as exc:
+        raise RegionError(f"{reg.source}: {exc}") from None
     run_months = reg.months if months is None else months
-    reg.check_months(run_months)
-    reg.build_params(overrides)
+    not_reached = reg.check_months(run_months)
+    params = reg.build_params(overrides)
     seed = as_seed(fresh_seed() if rng is None else rng)
     seed_info = seed_summary(seed) if isinstance(seed, np.random.Generator) else seed
     if isinstance(seed, np.random.SeedSequence):
         seed_info = {"entropy": seed.entropy, "spawn_key": list(seed.spawn_key)}
-    model = RegionModel(reg, rng=seed, overrides=overrides)
+    warm = None
+    if settings is None:
+        model = RegionModel(reg, rng=seed, overrides=overrides)
+    else:
+        from oslsim.region.warm import warm_start_region
+
+        model, warm = warm_start_region(reg, seed, overrides=overrides, **settings)
+    log = reg.install(model)
     model.run(run_months, progress=progress)
+    happened, planned = _event_records(reg, log, not_reached)  # type: ignore[arg-type]
     manifest = {
         "scenario": reg.name, "source": reg.source, "site": None, "months": int(run_months),
         "seed": seed_info, "overrides": dict(overrides or {}),
-        "params": model.params.to_dict(), "region": reg.to_dict(),
-        "budget_total": model._budget_total, "interventions": [], "not_reached": [],
-        "events": [], "param_changes": [],
-        "model": f"{RegionModel.__module__}.{RegionModel.__qualname__}", "warmup": None,
+        "params": params.to_dict(), "region": reg.to_dict(),
+        "budget_total": model._budget_total,
+        "interventions": [dict(iv.spec) for iv in reg.interventions],
+        "not_reached": [dict(iv.spec) for iv in not_reached], "events": planned,
+        "param_changes": list(model.param_changes),
+        "model": f"{RegionModel.__module__}.{RegionModel.__qualname__}",
+        "warmup": None if warm is None else {**settings, "months": warm.months,
+                                             "stationary": warm.stationary,
+                                             "slope": float(warm.slope)},
         "versions": versions(), **checkout(),
     }
     return RunResult(timeseries=model.timeseries(), logic_model=model.logic_model(),
                      manifest=manifest, model=model, scenario=reg,
+                     events=pd.DataFrame(happened, columns=list(EVENT_COLUMNS)),
+                     warmup=model.warmup_timeseries(),
                      kelurahan=model.kelurahan_timeseries())

@@ -16,6 +16,8 @@ from oslsim.allocation import RULES, check_rule_params
 from oslsim.model import OSLModel
 from oslsim.params import Params
 from oslsim.scenarios import SITES, ScenarioError, load_scenario
+from oslsim.scenarios.actions import TARGETABLE
+from oslsim.scenarios.loader import Intervention, _parse_intervention, install_interventions
 from oslsim.tomlcheck import (
     MAX_MONTHS,
     NAME,
@@ -29,7 +31,7 @@ from oslsim.tomlcheck import (
     type_name,
 )
 
-TOP_KEYS = ("region", "params", "budget", "kelurahan")
+TOP_KEYS = ("region", "params", "budget", "kelurahan", "interventions")
 REGION_KEYS = ("name", "title_id", "title_en", "description_id", "description_en", "months",
                "base", "cross_kin_degree")
 BUDGET_KEYS = ("total", "rule", "every", "params")
@@ -125,17 +127,25 @@ class Region:
             return float(self.budget.total)
         return params.government.budget_per_household * self.households
 
-    def check_months(self, months: Any) -> list[Any]:
-        """Reject a run length that is not allowed (a region has no dated interventions)."""
+    def check_months(self, months: Any) -> list[Intervention]:
+        """Reject a run length that is not allowed; return the interventions it cuts off."""
         if isinstance(months, bool) or not isinstance(months, int) or not \
                 1 <= months <= MAX_MONTHS:
             raise RegionError(f"{self.source}: months: {months!r} is not allowed; use a whole "
                               f"number from 1 to {MAX_MONTHS}")
-        return []
+        return [iv for iv in self.interventions if iv.start > months]
 
     def install(self, model: OSLModel) -> list[dict[str, Any]]:
-        """Regions have no dated interventions; nothing to install."""
-        return []
+        """Register the region's dated interventions as a model hook; return their log."""
+        return install_interventions(self.interventions, model)
+
+    def kelurahan_index(self, name: str) -> int:
+        """The 0-based index of the kelurahan called ``name``; one-line error if none is."""
+        names = [k.name for k in self.kelurahan]
+        if name not in names:
+            raise RegionError(f"{self.source}: kelurahan {name!r} is not in this region; use "
+                              f"one of {', '.join(names)}{suggest(name, names)}")
+        return names.index(name)
 
     def with_rule(self, rule: str, **params: float) -> Region:
         """The same region under another allocation rule (parameters checked)."""
@@ -156,11 +166,24 @@ class Region:
                        "every": self.budget.every, "params": dict(self.budget.params)},
             "kelurahan": [{"name": k.name, "site": k.site, "households": k.households,
                            "kind": k.kind, "params": dict(k.params)} for k in self.kelurahan],
+            # Only when there are some, so a region without them keeps its stored identity.
+            **({"interventions": [dict(iv.spec) for iv in self.interventions]}
+               if self.interventions else {}),
         }
 
     def title(self, lang: str = "en") -> str:
         """The title in Bahasa Indonesia (``"id"``) or English, falling back to the name."""
         return (self.title_id if lang == "id" else self.title_en) or self.name
+
+    def description(self, lang: str = "en") -> str:
+        """The description in Bahasa Indonesia (``"id"``) or English."""
+        return " ".join((self.description_id if lang == "id" else self.description_en).split())
+
+    def with_kelurahan_params(self, i: int, params: Mapping[str, Any]) -> Region:
+        """The same region with kelurahan ``i``'s own overrides extended by ``params``."""
+        kel = list(self.kelurahan)
+        kel[i] = replace(kel[i], params={**kel[i].params, **params})
+        return replace(self, kelurahan=tuple(kel))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -340,8 +363,12 @@ def parse_region(data: Any, source: str = "<dict>", text: str | None = None,
     else:
         kel = base.kelurahan
     budget = _budget(ctx, data.get("budget", {}), base.budget if base else None)
+    if "interventions" in data:
+        ivs = _interventions(ctx, data["interventions"], months, [k.name for k in kel])
+    else:
+        ivs = tuple(iv for iv in base.interventions if iv.start <= months) if base else ()
     region = Region(name=name, kelurahan=kel, budget=budget, params=params, months=months,
-                    cross_kin_degree=cross, source=source, **texts)
+                    cross_kin_degree=cross, source=source, interventions=ivs, **texts)
     for i in range(len(kel)):
         try:
             region.kelurahan_params(i)
@@ -349,6 +376,43 @@ def parse_region(data: Any, source: str = "<dict>", text: str | None = None,
             raise ctx.error(f"kelurahan[{i + 1}]", str(exc).split(": ", 1)[-1],
                             "kelurahan") from None
     return region
+
+
+def _interventions(ctx: Context, raw: Any, months: int, names: list[str],
+                   ) -> tuple[Intervention, ...]:
+    """The region's ``[[interventions]]``: a scenario's, plus an optional ``kelurahan`` list.
+
+    Without ``kelurahan`` an intervention acts on the whole region; with it (a name or a
+    list of names) only on those kelurahan, for the actions in :data:`TARGETABLE`.
+    """
+    if not isinstance(raw, list):
+        raise ctx.error("[[interventions]]", f"expected an array of tables ([[interventions]]), "
+                        f"got {type_name(raw)}", "interventions")
+    out = []
+    for i, table in enumerate(raw):
+        iv = _parse_intervention(ctx, i, table, months, extra=("kelurahan",))
+        if "kelurahan" not in table:
+            out.append(iv)
+            continue
+        where, key = f"interventions[{i + 1}] ({iv.action}).kelurahan", ("interventions", i,
+                                                                        "kelurahan")
+        if iv.action not in TARGETABLE:
+            raise ctx.error(where, f"{iv.action} acts on the whole region (one Dinas Sosial); "
+                            "remove 'kelurahan', or use one of "
+                            f"{', '.join(TARGETABLE)}", *key)
+        given = table["kelurahan"]
+        given = [given] if isinstance(given, str) else given
+        if not isinstance(given, list) or not given or \
+                not all(isinstance(g, str) for g in given):
+            raise ctx.error(where, f"expected a kelurahan name or a list of names, got "
+                            f"{type_name(table['kelurahan'])}", *key)
+        for g in given:
+            if g not in names:
+                raise ctx.error(where, f"{g!r} is not a kelurahan of this region; use one of "
+                                f"{', '.join(names)}{suggest(g, names)}", *key)
+        index = tuple(sorted({names.index(g) for g in given}))
+        out.append(replace(iv, args={**iv.args, "_kelurahan": index}))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- loading

@@ -21,7 +21,7 @@ from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW
 if TYPE_CHECKING:
     from oslsim.model import OSLModel
 
-__all__ = ["Arg", "Action", "ACTIONS", "PULSE", "LASTING"]
+__all__ = ["Arg", "Action", "ACTIONS", "PULSE", "LASTING", "TARGETABLE"]
 
 PULSE, LASTING = "pulse", "lasting"
 SCOPES = {"rt": SCOPE_RT, "rw": SCOPE_RW, "kelurahan": SCOPE_KELURAHAN}
@@ -85,32 +85,46 @@ class Action:
 # --------------------------------------------------------------------------- pulse actions
 
 
+# A region's intervention may name its kelurahan: ``a["_kelurahan"]`` holds their 0-based
+# indices (None: the whole region, or one kelurahan). Only the actions in TARGETABLE take it.
+
+
 def _train(model: OSLModel, a: dict[str, Any]) -> int:
-    return model.government.train_pengurus(share=a["share"], gain=a["gain"], who=a["who"])
+    return model.government.train_pengurus(share=a["share"], gain=a["gain"], who=a["who"],
+                                           kelurahan=a.get("_kelurahan"))
+
+
+def _households(model: OSLModel, a: dict[str, Any]) -> np.ndarray | None:
+    """Rows of the households of the named kelurahan (None: every household)."""
+    kel = a.get("_kelurahan")
+    return None if kel is None else np.flatnonzero(np.isin(model.state.kel, kel))
 
 
 def _count(model: OSLModel, a: dict[str, Any]) -> int:
-    """Resolve ``count`` or ``per_1000`` (per 1,000 households) to a whole number."""
+    """Resolve ``count`` or ``per_1000`` (per 1,000 households reached) to a whole number."""
     if a.get("count") is not None:
         return int(a["count"])
-    return int(round(a["per_1000"] * model.state.n / 1000))
+    rows = _households(model, a)
+    n = model.state.n if rows is None else rows.size
+    return int(round(a["per_1000"] * n / 1000))
 
 
 def _grant(model: OSLModel, a: dict[str, Any]) -> float:
     amount = a["amount"] if a.get("amount") is not None else a["total"] / a["_pulses"]
-    model.government.grant(amount, to=a["recipients"])
+    model.government.grant(amount, to=a["recipients"], kelurahan=a.get("_kelurahan"))
     return amount
 
 
 def _form(model: OSLModel, a: dict[str, Any]) -> int:
-    return model.government.form_wksbm(_count(model, a))
+    return model.government.form_wksbm(_count(model, a), kelurahan=a.get("_kelurahan"))
 
 
 def _found(model: OSLModel, a: dict[str, Any]) -> int:
     count = _count(model, a)
     kind = None if a["kind"] == "any" else a["kind"]
     model.government.found_organisations(count, kind=kind, wksbm=a["wksbm"],
-                                         scope=SCOPES[a["scope"]])
+                                         scope=SCOPES[a["scope"]],
+                                         kelurahan=a.get("_kelurahan"))
     return count
 
 
@@ -119,8 +133,13 @@ def _found(model: OSLModel, a: dict[str, Any]) -> int:
 
 def _shock_start(model: OSLModel, a: dict[str, Any]) -> np.ndarray:
     st = model.state
-    count = int(round(a["reach"] * st.n))
-    chosen = np.sort(model.rng.choice(st.n, size=count, replace=False))
+    rows = _households(model, a)
+    if rows is None:
+        count = int(round(a["reach"] * st.n))
+        chosen = np.sort(model.rng.choice(st.n, size=count, replace=False))
+    else:
+        count = int(round(a["reach"] * rows.size))
+        chosen = np.sort(model.rng.choice(rows, size=count, replace=False))
     st.income_loss[chosen] += a["loss"]
     return chosen
 
@@ -254,3 +273,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
             "month while it lasts (State.extra_decay, applied by the drift phase).",
     ),
 )}
+
+#: Actions a region's intervention may limit to named kelurahan (``kelurahan = [...]``); the
+#: others act on the region's one Dinas Sosial and its policy, or on the whole region's drift.
+TARGETABLE = ("train_pengurus", "grant", "form_wksbm", "found_organisations", "economic_shock")

@@ -162,6 +162,27 @@ def _summary(value: Any) -> Any:
     return int(size) if size is not None else None
 
 
+def install_interventions(ivs: tuple[Intervention, ...], model: OSLModel,
+                          ) -> list[dict[str, Any]]:
+    """Register dated interventions as one model hook; return the log they will fill.
+
+    A scenario's and a region's interventions run this way.
+    """
+    log: list[dict[str, Any]] = []
+    if not ivs:
+        return log
+    runners = [_Runner(iv, log) for iv in ivs]
+
+    def interventions(m: OSLModel) -> None:
+        for r in runners:  # endings first, so a new window may start the same month
+            r.stop(m)
+        for r in runners:
+            r.start(m)
+
+    model.add_hook(interventions)
+    return log
+
+
 # --------------------------------------------------------------------------- the scenario
 
 
@@ -221,19 +242,7 @@ class Scenario:
 
     def install(self, model: OSLModel) -> list[dict[str, Any]]:
         """Register the interventions as a model hook; return the log they will fill."""
-        log: list[dict[str, Any]] = []
-        if not self.interventions:
-            return log
-        runners = [_Runner(iv, log) for iv in self.interventions]
-
-        def interventions(m: OSLModel) -> None:
-            for r in runners:  # endings first, so a new window may start the same month
-                r.stop(m)
-            for r in runners:
-                r.start(m)
-
-        model.add_hook(interventions)
-        return log
+        return install_interventions(self.interventions, model)
 
     def on_site(self, site: str | None) -> Scenario:
         """Return the same scenario on another site (a built-in site or a site file).
@@ -320,12 +329,15 @@ def _month(ctx: Context, where: str, value: Any, months: int, key: tuple[Any, ..
         raise ctx.error(where, f"{value} is not allowed; months are counted from 1 (month 0 is "
                         "the starting state)", *key)
     if value > months:
+        head = "[region]" if ctx.kind.__name__ == "RegionError" else "[scenario]"
         raise ctx.error(where, f"month {value} is after the last month ({months}); use 1 to "
-                        f"{months} or set more months in [scenario]", *key)
+                        f"{months} or set more months in {head}", *key)
     return value
 
 
-def _parse_intervention(ctx: Context, i: int, table: Any, months: int) -> Intervention:
+def _parse_intervention(ctx: Context, i: int, table: Any, months: int,
+                        extra: tuple[str, ...] = ()) -> Intervention:
+    """One ``[[interventions]]`` table, checked; ``extra`` keys are allowed and kept in spec."""
     label = f"interventions[{i + 1}]"
     base = ("interventions", i)
     if not isinstance(table, Mapping):
@@ -341,7 +353,7 @@ def _parse_intervention(ctx: Context, i: int, table: Any, months: int) -> Interv
     action = ACTIONS[action_name]
     label = f"interventions[{i + 1}] ({action_name})"
     names = [a.name for a in action.args]
-    allowed = (*TIMING_KEYS, "action", *names)
+    allowed = (*TIMING_KEYS, "action", *names, *extra)
     for key in table:
         if key not in allowed:
             raise ctx.error(f"{label}.{key}", f"unknown key; allowed: {', '.join(allowed)}"
