@@ -43,3 +43,16 @@ def test_compiled_rewiring_equals_the_python_loop():
             gone = {(u, j) for j in range(1, half + 1) for u in range(n)
                     if not keep[(j - 1) * sizes_ok.sum() + offsets[b] + u]}
             assert gone == set(removed)
+
+
+def test_open_cases_equal_numpys_selection():
+    rng = np.random.default_rng(8)
+    active = rng.random((500, 10)) < 0.3
+    served = active & (rng.random((500, 10)) < 0.4)
+    identified = rng.integers(0, 8, (500, 10)).astype(np.int8)
+    ok = rng.random(10) < 0.7
+    for known in (1, 2, 4, 6):
+        hh, cat = kernels.open_cases(active, served, identified, np.int8(known), ok)
+        want = np.nonzero(active & ~served & ((identified & known) > 0) & ok)
+        assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])
+    assert np.array_equal(kernels.row_any_open(active, served), (active & ~served).any(axis=1))

@@ -413,3 +413,42 @@ def rewire_blocks(sizes, offsets, seeds, half, p, total, largest):  # pragma: no
                         pairs_b[count] = b
                         count += 1
     return keep, pairs_u[:count], pairs_w[:count], pairs_b[:count]
+
+
+@_jit
+def row_any_open(active, served):  # pragma: no cover - compiled
+    """``(active & ~served).any(axis=1)``: households with a case nobody serves."""
+    n, k = active.shape
+    out = np.zeros(n, np.bool_)
+    for i in range(n):
+        for j in range(k):
+            if active[i, j] and not served[i, j]:
+                out[i] = True
+                break
+    return out
+
+
+@_jit
+def open_cases(active, served, identified, known, category_ok):  # pragma: no cover - compiled
+    """(household, category) of the active, unserved cases whose ``identified & known`` is set.
+
+    Only categories with ``category_ok``; in row-major order, as ``numpy.nonzero`` gives.
+    """
+    n, k = active.shape
+    total = 0
+    for i in range(n):
+        for j in range(k):
+            if (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
+                    and category_ok[j]):
+                total += 1
+    hh = np.empty(total, np.int64)
+    cat = np.empty(total, np.int64)
+    c = 0
+    for i in range(n):
+        for j in range(k):
+            if (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
+                    and category_ok[j]):
+                hh[c] = i
+                cat[c] = j
+                c += 1
+    return hh, cat

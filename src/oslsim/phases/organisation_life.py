@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.founding import area_bounds, covering_index, found_organisations, join_propensity
 from oslsim.params import Params
-from oslsim.state import NATURAL, SCOPE_RT, State, row_any
+from oslsim.state import NATURAL, SCOPE_RT, State
 
 
 def organisation_life(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -110,7 +111,7 @@ def _join(state: State, params: Params, rng: np.random.Generator) -> None:
 
 def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:
     o = params.organisations
-    unmet = row_any(state.active & ~state.served)
+    unmet = kernels.row_any_open(state.active, state.served)
     n_in = np.bincount(state.rt, minlength=state.n_rt)
     solidarity = np.bincount(state.rt, weights=state.solidarity, minlength=state.n_rt) / n_in
     need = np.bincount(state.rt, weights=unmet, minlength=state.n_rt) / n_in

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.phases.government import referral_budget
 from oslsim.pmks import CategoryVectors, category_vectors
@@ -24,6 +25,8 @@ from oslsim.state import (
 
 #: Passes of the skip-and-continue allocation; each serves at least one request per holder.
 MAX_PASSES = 16
+#: Every category allowed (a mask for :func:`oslsim.kernels.open_cases`).
+_ALL_CATEGORIES = np.ones(64, bool)
 
 
 def service(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -155,13 +158,10 @@ def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Genera
 
 def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
             rt_money: np.ndarray) -> None:
-    rows = np.flatnonzero(row_any(state.active & ~state.served))
-    pending = (state.active[rows] & ~state.served[rows]
-               & ((state.identified[rows] & KNOWN_REGISTER) > 0) & (v.rt_fit > 0))
-    i, cat = nonzero2(pending)
-    if i.size == 0:
+    hh, cat = kernels.open_cases(state.active, state.served, state.identified,
+                                 np.int8(KNOWN_REGISTER), v.rt_fit > 0)
+    if hh.size == 0:
         return
-    hh = rows[i]
     rt = state.rt[hh]
     cost = v.cost[cat]
     score = priority(state, params, v, hh, cat) + 1e-6 * rng.random(hh.size)
@@ -174,11 +174,8 @@ def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Gen
 
 def _forum_cases(state: State) -> tuple[np.ndarray, np.ndarray]:
     """Return (household, category) of the forum's known cases nobody serves yet."""
-    rows = np.flatnonzero(row_any(state.active & ~state.served))
-    pending = (state.active[rows] & ((state.identified[rows] & KNOWN_FORUM) > 0)
-               & ~state.served[rows])
-    hh, cat = nonzero2(pending)
-    return rows[hh], cat
+    return kernels.open_cases(state.active, state.served, state.identified,
+                              np.int8(KNOWN_FORUM), _ALL_CATEGORIES[: state.active.shape[1]])
 
 
 def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
@@ -282,12 +279,11 @@ def _government(state: State, params: Params, v: CategoryVectors,
     budget = referral_budget(state, params)
     if np.max(budget) <= 0:
         return
-    rows = np.flatnonzero(row_any(state.active & ~state.served))
-    known = (state.identified[rows] & (KNOWN_FORUM | KNOWN_REGISTER)) > 0
-    i, cat = nonzero2(state.active[rows] & ~state.served[rows] & known)
-    if i.size == 0:
+    hh, cat = kernels.open_cases(state.active, state.served, state.identified,
+                                 np.int8(KNOWN_FORUM | KNOWN_REGISTER),
+                                 _ALL_CATEGORIES[: state.active.shape[1]])
+    if hh.size == 0:
         return
-    hh = rows[i]
     need = priority(state, params, v, hh, cat)
     targeting = np.where((state.identified[hh, cat] & KNOWN_FORUM) > 0, g.forum_targeting,
                          g.register_targeting)
