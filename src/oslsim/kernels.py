@@ -452,3 +452,44 @@ def open_cases(active, served, identified, known, category_ok):  # pragma: no co
                 cat[c] = j
                 c += 1
     return hh, cat
+
+
+@_jit
+def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
+                 kind):  # pragma: no cover - compiled
+    """The service requests: (household, organisation, category) of each case a member has.
+
+    One per active membership and each case of its household that the household's
+    organisations know (``identified & known``) and the organisation's kind can serve; in
+    membership order, then category order, as the service phase's numpy selection gave.
+    """
+    n, k = active.shape
+    e = mem_active.size
+    has = np.zeros(n, np.bool_)
+    for i in range(n):
+        for j in range(k):
+            if active[i, j] and (identified[i, j] & known) != 0:
+                has[i] = True
+                break
+    total = 0
+    for x in range(e):
+        if mem_active[x] and has[mem_hh[x]]:
+            h, kd = mem_hh[x], kind[mem_org[x]]
+            for j in range(k):
+                if serves[kd, j] and active[h, j] and (identified[h, j] & known) != 0:
+                    total += 1
+    out_hh = np.empty(total, np.int64)
+    out_org = np.empty(total, np.int64)
+    out_cat = np.empty(total, np.int64)
+    c = 0
+    for x in range(e):
+        if mem_active[x] and has[mem_hh[x]]:
+            h, o = mem_hh[x], mem_org[x]
+            kd = kind[o]
+            for j in range(k):
+                if serves[kd, j] and active[h, j] and (identified[h, j] & known) != 0:
+                    out_hh[c] = h
+                    out_org[c] = o
+                    out_cat[c] = j
+                    c += 1
+    return out_hh, out_org, out_cat

@@ -20,7 +20,6 @@ from oslsim.state import (
     SERVED_RT,
     State,
     nonzero2,
-    row_any,
 )
 
 #: Passes of the skip-and-continue allocation; each serves at least one request per holder.
@@ -133,18 +132,17 @@ def _org_served(state: State, org: np.ndarray, paid: np.ndarray) -> None:
 
 def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
          money: np.ndarray, hours: np.ndarray, quality: np.ndarray) -> None:
-    idx = np.flatnonzero(state.mem_active[: state.e])
-    hh, org = state.mem_hh[idx], state.mem_org[idx]
-    known = state.active & ((state.identified & KNOWN_OWN) > 0)
-    with_case = np.flatnonzero(row_any(known)[hh])
-    hh, org = hh[with_case], org[with_case]
-    edge, cat = nonzero2(v.serves[state.kind[org]] & known[hh])
-    if edge.size == 0:
+    e = state.e
+    # Each (membership, case its organisation knows and can serve), in one compiled pass.
+    hh, org, cat = kernels.own_requests(state.mem_active[:e], state.mem_hh[:e],
+                                        state.mem_org[:e], state.active, state.identified,
+                                        np.int8(KNOWN_OWN), v.serves, state.kind)
+    if hh.size == 0:
         return
-    case = hh[edge].astype(np.int64) * v.cost.size + cat
-    order = np.lexsort((rng.random(edge.size), case))
+    case = hh * v.cost.size + cat
+    order = np.lexsort((rng.random(hh.size), case))
     first = order[np.r_[True, case[order][1:] != case[order][:-1]]]
-    req_hh, req_cat, req_org = hh[edge[first]], cat[first], org[edge[first]]
+    req_hh, req_cat, req_org = hh[first], cat[first], org[first]
     cost = v.cost[req_cat]
     score = priority(state, params, v, req_hh, req_cat) + 1e-6 * rng.random(req_hh.size)
     done = greedy(req_org, cost, score, money, hours, params.time.case_hours)
