@@ -234,8 +234,7 @@ class State:
 
     def memberships_per_household(self) -> np.ndarray:
         """Count each household's active memberships."""
-        hh, _ = self.members()
-        return np.bincount(hh, minlength=self.n)
+        return kernels.count_active(self.mem_active[: self.e], self.mem_hh[: self.e], self.n)
 
     def total_money(self) -> float:
         """All money inside the community: savings, every treasury and the RTs' kas sosial."""
