@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.pmks import CODES, category_vectors
-from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State, col_count, row_any
+from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State
 
 #: The DESIGN's outcome columns, in order.
 OUTCOMES: tuple[str, ...] = (
@@ -28,21 +29,25 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
     """Measure one month: the DESIGN's outcome columns plus the process indicators."""
     v = category_vectors(params)
     n, m = state.n, state.m
-    active = state.active
-    unserved = active & ~state.served
-    n_active = int(np.count_nonzero(active))
+    # The case and membership counts in one compiled pass each (the same integers).
+    by_cat, open_by_cat, n_served, n_identified, n_rows = kernels.case_counts(
+        state.active, state.served, state.identified)
+    n_active = int(by_cat.sum())
+    e = state.e
+    n_mem, n_attended, n_members = kernels.membership_counts(
+        state.mem_active[:e], state.mem_attended[:e], state.mem_hh[:e], n)
     alive = state.alive[:m]
     hh, org = state.members()
     row: dict[str, float] = {
         "month": state.month,
-        "burden": float(col_count(unserved) @ v.severity / n),
-        "pmks_prevalence": float(np.count_nonzero(row_any(active)) / n),
+        "burden": float(open_by_cat @ v.severity / n),
+        "pmks_prevalence": float(n_rows / n),
     }
-    prevalence = col_count(active) / n
+    prevalence = by_cat / n
     row.update({f"pmks_{c}": float(prevalence[k]) for k, c in enumerate(CODES)})
     row.update({
         "poverty_rate": float(state.poor.mean()),
-        "coverage": float(np.count_nonzero(state.served) / n_active) if n_active else 0.0,
+        "coverage": float(n_served / n_active) if n_active else 0.0,
         "solidarity": float(state.solidarity.mean()),
         "bonding_capital": bonding_capital(state),
         "bridging_capital": bridging_capital(state, hh, org),
@@ -58,16 +63,13 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
         "funds_pooled": float(state.funds_pooled),
         "volunteer_hours": float(state.volunteer_hours),
         "coordination_hours": float(state.coordination_hours),
-        "membership_rate": float((np.bincount(hh, minlength=n) > 0).mean()),
-        "attendance_rate": float(state.mem_attended[: state.e][state.mem_active[: state.e]].mean())
-        if hh.size
-        else 0.0,
+        "membership_rate": float(n_members / n),
+        "attendance_rate": float(n_attended / n_mem) if n_mem else 0.0,
         "capacity_mean": float(state.capacity[:m][alive].mean()) if alive.any() else 0.0,
         "accountability_mean": float(state.accountability[:m][alive].mean())
         if alive.any() else 0.0,
         "treasury_total": float(state.treasury[:m][alive].sum()),
-        "identified_share": float(np.count_nonzero(active & (state.identified > 0)) / n_active)
-        if n_active else 0.0,
+        "identified_share": float(n_identified / n_active) if n_active else 0.0,
         "referrals": int(state.referrals),
         "gov_spending_total": float(state.gov_spending_total),
         "rt_fund_total": float(state.rt_fund.sum()),

@@ -16,6 +16,8 @@ import random
 import networkx as nx
 import numpy as np
 
+from oslsim import kernels
+
 __all__ = ["gnp_edges", "watts_strogatz_blocks", "watts_strogatz_edges"]
 
 
@@ -80,15 +82,24 @@ def watts_strogatz_blocks(starts: np.ndarray, sizes: np.ndarray, k: int, p: floa
     offset = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     block = np.repeat(np.arange(sizes.size), sizes)
     local = np.arange(total, dtype=np.int64) - offset[block]
-    keep = np.ones(half * total, bool)
     extra: list[np.ndarray] = []
-    for b in range(sizes.size):
-        removed, pairs = _rewire(int(sizes[b]), half, p, int(seeds[b]))
-        if removed:
-            gone = np.array(removed, dtype=np.int64)
-            keep[(gone[:, 1] - 1) * total + offset[b] + gone[:, 0]] = False
-        if pairs:
-            extra.append(np.array(pairs, dtype=np.int64) + starts[b])
+    seeds = np.asarray(seeds, np.int64)
+    largest = int(sizes.max()) if sizes.size else 0
+    if _FAST and sizes.size and largest <= _LARGEST_COMPILED and seeds.min() >= 0:
+        # The rewiring loop compiled, with Python's own twister (oslsim.kernels).
+        keep, pu, pw, pb = kernels.rewire_blocks(sizes, offset, seeds, half, float(p), total,
+                                                 largest)
+        if pu.size:
+            extra.append(np.column_stack([pu + starts[pb], pw + starts[pb]]))
+    else:
+        keep = np.ones(half * total, bool)
+        for b in range(sizes.size):
+            removed, pairs = _rewire(int(sizes[b]), half, p, int(seeds[b]))
+            if removed:
+                gone = np.array(removed, dtype=np.int64)
+                keep[(gone[:, 1] - 1) * total + offset[b] + gone[:, 0]] = False
+            if pairs:
+                extra.append(np.array(pairs, dtype=np.int64) + starts[b])
     j = np.repeat(np.arange(1, half + 1, dtype=np.int64), total)
     u = np.tile(local, half)
     blk = np.tile(block, half)
@@ -201,6 +212,8 @@ def _same_stream() -> bool:
 
 
 _FAST = _same_stream()
+#: Blocks up to this size rewire in the compiled loop (it keeps a dense block adjacency).
+_LARGEST_COMPILED = 4096
 
 
 def watts_strogatz_edges(n: int, k: int, p: float, seed: int) -> np.ndarray:

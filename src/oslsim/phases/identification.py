@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.state import (
     KNOWN_FORUM,
@@ -13,7 +14,6 @@ from oslsim.state import (
     SCOPE_RT,
     SCOPE_RW,
     State,
-    row_any,
 )
 
 
@@ -102,16 +102,9 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     p_register = 1.0 - (1.0 - f.rt_identification_rate) * (1.0 - g.register_rate * gov_on)
 
     everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
-    rows = np.flatnonzero(row_any(state.active & (state.identified != everything)))
-    ident = state.identified[rows]
-    active = state.active[rows]
-    u = rng.random((3,) + active.shape)
-    found = np.zeros(active.shape, np.int8)
-    found |= np.where(u[0] < (1.0 - np.exp(miss_own[rows]))[:, None], KNOWN_OWN, 0).astype(np.int8)
-    found |= np.where(u[1] < (1.0 - np.exp(miss_forum[rows]))[:, None], KNOWN_FORUM,
-                      0).astype(np.int8)
-    found |= np.where(u[2] < p_register, KNOWN_REGISTER, 0).astype(np.int8)
-    found &= np.where(active, everything, 0).astype(np.int8)
-    new = found & ~ident
-    state.identified[rows] = ident | new
-    state.identified_now = int(np.count_nonzero(new))
+    rows = kernels.unknown_rows(state.active, state.identified, everything)
+    u = rng.random((3, rows.size, state.active.shape[1]))
+    state.identified_now = kernels.identify_step(
+        rows, state.active, state.identified, u, 1.0 - np.exp(miss_own[rows]),
+        1.0 - np.exp(miss_forum[rows]), p_register, np.int8(KNOWN_OWN), np.int8(KNOWN_FORUM),
+        np.int8(KNOWN_REGISTER))

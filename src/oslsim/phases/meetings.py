@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.phases.economy import community_hours
 from oslsim.pmks import KINDS
@@ -30,50 +31,43 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     n, m, e = state.n, state.m, state.e
     idx = np.flatnonzero(state.mem_active[:e])
     hh, org = state.mem_hh[idx], state.mem_org[idx]
-    per_household = np.bincount(hh, minlength=n)
-    is_arisan = state.kind[org] == ARISAN
-    charge = state.dues[org] + is_arisan * o.arisan_contribution
-    affordable = state.savings >= np.bincount(hh, weights=charge, minlength=n)
+    # What each organisation asks and its pull, once per organisation (the same numbers the
+    # memberships used to work out one by one); the memberships' loops are compiled.
+    is_arisan = state.kind[:m] == ARISAN
+    charge_o = state.dues[:m] + is_arisan * o.arisan_contribution
+    pull_o = np.where(state.origin[:m] == GOVERNMENT, o.government_origin_pull, 1.0)
+    trust_o = 1.0 - o.trust_effect * (1.0 - state.accountability[:m])
 
     per_meeting = t.meeting_hours + t.volunteer_hours
     hours, _ = community_hours(state, params)
-    fits = np.minimum(1.0, hours / (np.maximum(per_household, 1) * per_meeting))
-    p = ((o.attendance_base + o.attendance_solidarity * state.solidarity[hh]
-          + o.attendance_vitality * state.vitality[org])
-         * fits[hh]
-         * np.where(state.origin[org] == GOVERNMENT, o.government_origin_pull, 1.0)
-         * (1.0 - o.trust_effect * (1.0 - state.accountability[org]))
-         * (1.0 - params.government.crowd_out * state.direction)
-         * np.where(affordable[hh], 1.0, o.unaffordable_attendance))
+    p, per_household = kernels.meeting_chance(
+        hh, org, n, charge_o, state.savings, hours, per_meeting, state.solidarity,
+        state.vitality, pull_o, trust_o, o.attendance_base, o.attendance_solidarity,
+        o.attendance_vitality, 1.0 - params.government.crowd_out * state.direction,
+        o.unaffordable_attendance)
     attended = rng.random(idx.size) < p
     attended = _within_hours(rng, hh, attended, np.floor(hours / per_meeting + 1e-9), n)
 
     # Dues and arisan contributions, scaled down for households whose savings fall short.
-    due = np.where(attended, charge, 0.0)
-    owed = np.bincount(hh, weights=due, minlength=n)
-    scale = np.where(owed > 0, np.minimum(1.0, state.savings / np.maximum(owed, 1e-12)), 0.0)
-    paid = due * scale[hh]
+    paid, dues_part, by_hh, by_org = kernels.meeting_dues(hh, org, attended, n, m, charge_o,
+                                                          state.dues, state.savings)
     # Rounding can leave a household a hair below zero after paying all it has.
-    state.savings = np.maximum(state.savings - np.bincount(hh, weights=paid, minlength=n), 0.0)
-    dues_part = np.where(charge > 0, paid * state.dues[org] / np.maximum(charge, 1e-12), 0.0)
-    state.treasury[:m] += np.bincount(org, weights=dues_part, minlength=m)
+    state.savings = np.maximum(state.savings - by_hh, 0.0)
+    state.treasury[:m] += by_org
     state.funds_raised += float(dues_part.sum())
-    _rotate_arisan(state, rng, hh, org, attended & is_arisan, paid - dues_part)
+    _rotate_arisan(state, rng, hh, org, attended & is_arisan[org], paid - dues_part)
 
-    give(state, params, hh, org)
+    give(state, params, hh, org, per_household)
 
-    count = np.bincount(hh, weights=attended, minlength=n)
+    count, attendance, members = kernels.meeting_ties(
+        idx, hh, org, attended, n, m, state.mem_tie, state.mem_attended[:e], o.tie_growth,
+        o.tie_decay)
     state.solidarity = 1.0 - (1.0 - state.solidarity) * (1.0 - o.solidarity_gain) ** count
-    tie = state.mem_tie[idx]
-    state.mem_tie[idx] = np.where(attended, tie + o.tie_growth * (1.0 - tie),
-                                  tie * (1.0 - o.tie_decay))
-    state.mem_attended[:e] = False
-    state.mem_attended[idx] = attended
     state.attended = count.astype(np.int32)
     state.hours_used = count * per_meeting
     state.volunteer_hours += float(state.hours_used.sum())
-    state.attendance[:m] = np.bincount(org, weights=attended, minlength=m).astype(np.int32)
-    state.n_members[:m] = np.bincount(org, minlength=m).astype(np.int32)
+    state.attendance[:m] = attendance
+    state.n_members[:m] = members
     state.hours[:m] = np.where(state.alive[:m], state.attendance[:m] * t.volunteer_hours, 0.0)
     state.rt_hours_left[:] = t.rt_hours
 
@@ -95,7 +89,8 @@ def _within_hours(rng: np.random.Generator, hh: np.ndarray, attended: np.ndarray
     return attended
 
 
-def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray) -> None:
+def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray,
+         per_household: np.ndarray | None = None) -> None:
     """Jimpitan, kas sosial RT, zakat-infak and donations, raised with or without WKSBM.
 
     Each household's giving budget is ``giving_share * solidarity * max(0, income - need)``
@@ -107,12 +102,14 @@ def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray) -> None:
     need = params.economy.poverty_line * state.size
     budget = f.giving_share * state.solidarity * np.maximum(state.income - need, 0.0)
     budget = np.minimum(budget, np.maximum(state.savings, 0.0))
-    askers = f.rt_weight + np.bincount(hh, minlength=state.n)
+    if per_household is None:  # memberships per household (the caller may know them)
+        per_household = np.bincount(hh, minlength=state.n)
+    askers = f.rt_weight + per_household
     per_weight = np.where(askers > 0, budget / np.maximum(askers, 1e-12), 0.0)
     given = per_weight * askers
     state.savings -= given
     state.rt_fund += np.bincount(state.rt, weights=per_weight * f.rt_weight, minlength=state.n_rt)
-    state.treasury[: state.m] += np.bincount(org, weights=per_weight[hh], minlength=state.m)
+    state.treasury[: state.m] += kernels.org_sum(org, hh, per_weight, state.m)
     state.funds_raised += float(given.sum())
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
-from oslsim.state import State, row_any
+from oslsim.state import State
 
 
 def needy(state: State, params: Params) -> np.ndarray:
     """Households that are poor or carry an active PMKS condition nobody serves."""
-    return state.poor | row_any(state.active & ~state.served)
+    return state.poor | kernels.row_any_open(state.active, state.served)
 
 
 def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:

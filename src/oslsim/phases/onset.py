@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim.kernels import onset_step
 from oslsim.params import Params
 from oslsim.pmks import category_vectors
-from oslsim.state import SERVED_NONE, State, row_count
+from oslsim.state import SERVED_NONE, State
 
 
 def neighbour_mean(state: State, values: np.ndarray) -> np.ndarray:
@@ -36,21 +37,11 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     active = state.active
     personal = np.exp(pm.solidarity_effect * (0.5 - state.solidarity)
                       - pm.support_effect * (support(state, params) - 0.5)).astype(np.float32)
-    # One threshold per cell: the onset hazard where inactive, the recovery where active.
+    # One threshold per cell: the onset hazard where inactive, the recovery where active,
+    # by [2 * active + poor, category]; one compiled pass applies it (oslsim.kernels).
     table = np.stack([v.onset, v.onset * v.poverty_ratio,
                       v.recovery * v.nonpoor_recovery_ratio, v.recovery]).astype(np.float32)
-    # Index the flattened (category, code) table: one gather, faster than 2-D indexing.
-    code = active * np.int8(2) + state.poor[:, None].astype(np.int8)
-    code += (4 * np.arange(table.shape[1])).astype(np.int8 if table.shape[1] < 32 else np.int16)
-    threshold = table.T.ravel()[code]
-    threshold *= np.where(active, np.float32(1.0), personal[:, None])
-    threshold += state.served * (v.served_recovery.astype(np.float32) * state.quality)
-    flip = (rng.random(active.shape, dtype=np.float32) < threshold) & state.eligible
-    ended = active & flip
-    state.active = active ^ flip
-    keep = ~ended
-    state.identified *= keep
-    state.served &= keep
-    state.quality *= keep
-    state.served_by = np.where(keep, state.served_by, np.int32(SERVED_NONE))
-    state.cases_recovered += row_count(ended)
+    u = rng.random(active.shape, dtype=np.float32)
+    onset_step(active, state.poor, state.eligible, state.served, state.quality,
+               state.identified, state.served_by, state.cases_recovered, personal, table,
+               v.served_recovery.astype(np.float32), u, SERVED_NONE)

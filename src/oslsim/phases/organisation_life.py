@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.founding import area_bounds, covering_index, found_organisations, join_propensity
 from oslsim.params import Params
-from oslsim.state import NATURAL, SCOPE_RT, State, row_any
+from oslsim.state import NATURAL, SCOPE_RT, State
 
 
 def organisation_life(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -47,10 +48,9 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
     state.capacity[:m] *= 1.0 - o.capacity_decay
 
     # Members drift away from lifeless groups.
-    idx = np.flatnonzero(state.mem_active[: state.e])
-    org = state.mem_org[idx]
-    leave = rng.random(idx.size) < o.leave_rate * (1.0 - state.vitality[org])
-    state.mem_active[idx[leave]] = False
+    e = state.e
+    u = rng.random(int(np.count_nonzero(state.mem_active[:e])))
+    kernels.drift_away(state.mem_active[:e], state.mem_org[:e], state.vitality, u, o.leave_rate)
 
     _dissolve(state, params, rng)
     _join(state, params, rng)
@@ -59,15 +59,15 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
 
     if state.e > 2 * max(1, int(state.mem_active[: state.e].sum())):
         state.compact_memberships()
-    _, org = state.members()
-    state.n_members[: state.m] = np.bincount(org, minlength=state.m)[: state.m]
+    state.n_members[: state.m] = kernels.count_active(state.mem_active[: state.e],
+                                                      state.mem_org[: state.e], state.m)
 
 
 def _dissolve(state: State, params: Params, rng: np.random.Generator) -> None:
     o = params.organisations
     m = state.m
-    hh, org = state.members()
-    count = np.bincount(org, minlength=m)
+    e = state.e
+    count = kernels.count_active(state.mem_active[:e], state.mem_org[:e], m)
     weak = np.maximum(0.0, (o.dissolve_threshold - state.vitality[:m])
                       / max(o.dissolve_threshold, 1e-9))
     ends = state.alive[:m] & ((count < o.min_members) | (rng.random(m) < o.dissolve_rate * weak))
@@ -79,16 +79,15 @@ def _dissolve(state: State, params: Params, rng: np.random.Generator) -> None:
     share = np.where(count[rows] > 0, state.treasury[rows] / np.maximum(count[rows], 1), 0.0)
     per_org = np.zeros(m)
     per_org[rows] = share
-    mine = ends[org]
-    state.savings += np.bincount(hh[mine], weights=per_org[org[mine]], minlength=state.n)
+    # The shares reach the members, and their memberships end (one compiled pass).
+    state.savings += kernels.dissolve_members(state.mem_active[:e], state.mem_hh[:e],
+                                              state.mem_org[:e], ends, per_org, state.n)
     for row in rows[count[rows] == 0]:
         state.savings[_household_in_area(state, params, rng, row)] += state.treasury[row]
     state.treasury[rows] = 0.0
     state.alive[rows] = False
     state.wksbm[rows] = False
     state.dissolved[rows] = state.month
-    idx = np.flatnonzero(state.mem_active[: state.e])
-    state.mem_active[idx[ends[state.mem_org[idx]]]] = False
 
 
 def _household_in_area(state: State, params: Params, rng: np.random.Generator, row: int) -> int:
@@ -110,7 +109,7 @@ def _join(state: State, params: Params, rng: np.random.Generator) -> None:
 
 def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:
     o = params.organisations
-    unmet = row_any(state.active & ~state.served)
+    unmet = kernels.row_any_open(state.active, state.served)
     n_in = np.bincount(state.rt, minlength=state.n_rt)
     solidarity = np.bincount(state.rt, weights=state.solidarity, minlength=state.n_rt) / n_in
     need = np.bincount(state.rt, weights=unmet, minlength=state.n_rt) / n_in

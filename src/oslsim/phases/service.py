@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.phases.government import referral_budget
 from oslsim.pmks import CategoryVectors, category_vectors
@@ -19,11 +20,12 @@ from oslsim.state import (
     SERVED_RT,
     State,
     nonzero2,
-    row_any,
 )
 
 #: Passes of the skip-and-continue allocation; each serves at least one request per holder.
 MAX_PASSES = 16
+#: Every category allowed (a mask for :func:`oslsim.kernels.open_cases`).
+_ALL_CATEGORIES = np.ones(64, bool)
 
 
 def service(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -130,18 +132,17 @@ def _org_served(state: State, org: np.ndarray, paid: np.ndarray) -> None:
 
 def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
          money: np.ndarray, hours: np.ndarray, quality: np.ndarray) -> None:
-    idx = np.flatnonzero(state.mem_active[: state.e])
-    hh, org = state.mem_hh[idx], state.mem_org[idx]
-    known = state.active & ((state.identified & KNOWN_OWN) > 0)
-    with_case = np.flatnonzero(row_any(known)[hh])
-    hh, org = hh[with_case], org[with_case]
-    edge, cat = nonzero2(v.serves[state.kind[org]] & known[hh])
-    if edge.size == 0:
+    e = state.e
+    # Each (membership, case its organisation knows and can serve), in one compiled pass.
+    hh, org, cat = kernels.own_requests(state.mem_active[:e], state.mem_hh[:e],
+                                        state.mem_org[:e], state.active, state.identified,
+                                        np.int8(KNOWN_OWN), v.serves, state.kind)
+    if hh.size == 0:
         return
-    case = hh[edge].astype(np.int64) * v.cost.size + cat
-    order = np.lexsort((rng.random(edge.size), case))
+    case = hh * v.cost.size + cat
+    order = np.lexsort((rng.random(hh.size), case))
     first = order[np.r_[True, case[order][1:] != case[order][:-1]]]
-    req_hh, req_cat, req_org = hh[edge[first]], cat[first], org[edge[first]]
+    req_hh, req_cat, req_org = hh[first], cat[first], org[first]
     cost = v.cost[req_cat]
     score = priority(state, params, v, req_hh, req_cat) + 1e-6 * rng.random(req_hh.size)
     done = greedy(req_org, cost, score, money, hours, params.time.case_hours)
@@ -155,13 +156,10 @@ def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Genera
 
 def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
             rt_money: np.ndarray) -> None:
-    rows = np.flatnonzero(row_any(state.active & ~state.served))
-    pending = (state.active[rows] & ~state.served[rows]
-               & ((state.identified[rows] & KNOWN_REGISTER) > 0) & (v.rt_fit > 0))
-    i, cat = nonzero2(pending)
-    if i.size == 0:
+    hh, cat = kernels.open_cases(state.active, state.served, state.identified,
+                                 np.int8(KNOWN_REGISTER), v.rt_fit > 0)
+    if hh.size == 0:
         return
-    hh = rows[i]
     rt = state.rt[hh]
     cost = v.cost[cat]
     score = priority(state, params, v, hh, cat) + 1e-6 * rng.random(hh.size)
@@ -174,11 +172,8 @@ def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Gen
 
 def _forum_cases(state: State) -> tuple[np.ndarray, np.ndarray]:
     """Return (household, category) of the forum's known cases nobody serves yet."""
-    rows = np.flatnonzero(row_any(state.active & ~state.served))
-    pending = (state.active[rows] & ((state.identified[rows] & KNOWN_FORUM) > 0)
-               & ~state.served[rows])
-    hh, cat = nonzero2(pending)
-    return rows[hh], cat
+    return kernels.open_cases(state.active, state.served, state.identified,
+                              np.int8(KNOWN_FORUM), _ALL_CATEGORIES[: state.active.shape[1]])
 
 
 def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
@@ -282,12 +277,11 @@ def _government(state: State, params: Params, v: CategoryVectors,
     budget = referral_budget(state, params)
     if np.max(budget) <= 0:
         return
-    rows = np.flatnonzero(row_any(state.active & ~state.served))
-    known = (state.identified[rows] & (KNOWN_FORUM | KNOWN_REGISTER)) > 0
-    i, cat = nonzero2(state.active[rows] & ~state.served[rows] & known)
-    if i.size == 0:
+    hh, cat = kernels.open_cases(state.active, state.served, state.identified,
+                                 np.int8(KNOWN_FORUM | KNOWN_REGISTER),
+                                 _ALL_CATEGORIES[: state.active.shape[1]])
+    if hh.size == 0:
         return
-    hh = rows[i]
     need = priority(state, params, v, hh, cat)
     targeting = np.where((state.identified[hh, cat] & KNOWN_FORUM) > 0, g.forum_targeting,
                          g.register_targeting)

@@ -1,0 +1,58 @@
+"""The compiled loops (oslsim.kernels) give numpy's and Python's own numbers exactly."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from oslsim import kernels, netgen
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**31 - 1, 2**31 + 5, 2**40 + 3])
+def test_the_twister_is_pythons(seed):
+    py = random.Random(seed)
+    assert kernels.mt_words(seed, 1500).tolist() == [py.getrandbits(32) for _ in range(1500)]
+
+
+def test_row_reductions_equal_numpys():
+    rng = np.random.default_rng(3)
+    for shape, p in (((1000, 10), 0.05), ((7, 3), 0.5), ((0, 10), 0.1), ((50, 1), 0.3)):
+        a = rng.random(shape) < p
+        assert np.array_equal(kernels.row_any(a), a.any(axis=1))
+        assert np.array_equal(kernels.row_count(a), a.sum(axis=1))
+        assert kernels.row_count(a).dtype == np.int32
+        assert np.array_equal(kernels.col_count(a), a.sum(axis=0))
+
+
+def test_compiled_rewiring_equals_the_python_loop():
+    # The loop netgen keeps for blocks too large for the compiled one must agree with it.
+    sizes = np.array([5, 9, 40, 78, 31])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    seeds = [3, 9, 27, 2**31 - 2, 0]
+    for half, p in ((2, 0.2), (3, 0.5), (1, 0.9)):
+        sizes_ok = np.maximum(sizes, 2 * half + 1)
+        offsets = np.concatenate([[0], np.cumsum(sizes_ok)[:-1]])
+        keep, pu, pw, pb = kernels.rewire_blocks(sizes_ok, offsets, np.array(seeds), half, p,
+                                                 int(sizes_ok.sum()), int(sizes_ok.max()))
+        for b, n in enumerate(sizes_ok):
+            removed, pairs = netgen._rewire(int(n), half, p, seeds[b])
+            ours = {(int(u), int(w)) for u, w in zip(pu[pb == b], pw[pb == b], strict=True)}
+            assert ours == set(pairs)
+            gone = {(u, j) for j in range(1, half + 1) for u in range(n)
+                    if not keep[(j - 1) * sizes_ok.sum() + offsets[b] + u]}
+            assert gone == set(removed)
+
+
+def test_open_cases_equal_numpys_selection():
+    rng = np.random.default_rng(8)
+    active = rng.random((500, 10)) < 0.3
+    served = active & (rng.random((500, 10)) < 0.4)
+    identified = rng.integers(0, 8, (500, 10)).astype(np.int8)
+    ok = rng.random(10) < 0.7
+    for known in (1, 2, 4, 6):
+        hh, cat = kernels.open_cases(active, served, identified, np.int8(known), ok)
+        want = np.nonzero(active & ~served & ((identified & known) > 0) & ok)
+        assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])
+    assert np.array_equal(kernels.row_any_open(active, served), (active & ~served).any(axis=1))
