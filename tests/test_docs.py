@@ -375,16 +375,19 @@ def test_economy_follows_the_odd_equation(running):
     st, params = copy.deepcopy(running.state), running.params
     e = params.economy
     rng = np.random.default_rng(5)
-    xi = copy.deepcopy(rng).standard_normal(st.n)
+    xi, eta = copy.deepcopy(rng).standard_normal((2, st.n))
     phi, sig = e.shock_persistence, e.shock_sigma
     eps = phi * st.shock + np.sqrt(1 - phi**2) * sig * xi
+    r, sig_u = e.usual_persistence ** (1 / 12), e.usual_sigma
+    u = r * st.usual_shock + np.sqrt(1 - r**2) * sig_u * eta
+    v = r**2 * st.usual_var + (1 - r**2) * sig_u**2
     a = st.attended.astype(float)
     t = params.time
     free = t.free_hours * np.where(st.poor, t.poor_hours_ratio, 1.0)
     g = 1 + e.membership_income_gain * np.minimum(a, e.membership_gain_cap) \
         - np.maximum(st.hours_used - free, 0) / t.work_hours
     kappa = (1 - np.clip(st.income_loss, 0, 1)) * (1 - e.covariate_shock)
-    y = st.base_income * np.exp(eps - sig**2 / 2) * np.maximum(g, 0) * kappa
+    y = st.base_income * np.exp(u - v / 2) * np.exp(eps - sig**2 / 2) * np.maximum(g, 0) * kappa
     z = e.poverty_line * st.size
     c = np.minimum(st.savings + y, np.maximum(e.mpc_income * y + e.mpc_savings * st.savings, z))
     savings = st.savings + y - c

@@ -212,7 +212,9 @@ def test_cli_resume_reuses_the_store_and_prints_the_answer(tiny, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "report.html" in out
-    assert " ".join(hy.headline(done.analysis, "en")).split(":")[0] in out
+    # the verdict's opening words; the intervals after them come from the CLI's own bootstrap
+    # (its default n_boot, not the fixture's 300), so they may differ in the last digit
+    assert " ".join(hy.headline(done.analysis, "en")).split(":")[0].split(" (")[0] in out
 
 
 def test_report_only_runs_nothing_and_needs_a_store(tiny, tmp_path, capsys):

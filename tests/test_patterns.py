@@ -135,10 +135,12 @@ def test_exclusive_membership_leaves_the_poor_out():
 
 
 # --------------------------------------------------------------------------- the pattern table
-# Patterns with explicit targets (oslsim.patterns.PATTERNS), measured at the defaults the way
-# `oslsim calibrate` measures them: 1,000 households a site, a warm start of at most 120
-# months, 36 measured months and a 30% shock. Four seeds per site, pooled as the calibration
-# pools its draws. Measured on this model (seeds 0-3): see each test.
+# Patterns with explicit targets (oslsim.patterns.PATTERNS), measured at the calibrated
+# defaults (docs/validation.md §7) the way `oslsim calibrate` measures them: 1,000 households
+# a site, a warm start of at most 120 months, 36 measured months and a 30% shock. Four seeds
+# per site, pooled as the calibration pools its draws. Measured on this model (seeds 0-3):
+# see each test. A test pins what the defaults give, pass or known gap, so a change that
+# moves a pattern across its interval says so.
 
 SEEDS = (0, 1, 2, 3)
 
@@ -160,22 +162,20 @@ def _mean(at_defaults, key):
     return float(at_defaults[0][key].mean())
 
 
-def test_poverty_at_the_defaults_is_below_bps_at_every_site(at_defaults):
-    # BPS March 2025: 6.73% urban, 11.03% rural, 8.47% national (persons). Measured means of
-    # four seeds: 0.050, 0.087, 0.066: each 75-80% of its target, just outside the pattern's
-    # +/-20%. Across seeds each site's mean has a standard error near 0.003-0.005, so "below
-    # the target" holds with 3-6 standard errors to spare and "above 60% of it" with about as
-    # many. The calibration's proposed defaults (proposed-defaults.md) close the gap; until
-    # they are adopted this test pins the known shortfall rather than hiding it.
+def test_poverty_at_the_defaults_is_within_bps_tolerance_at_every_site(at_defaults):
+    # BPS March 2025: 6.73% urban, 11.03% rural, 8.47% national (persons), +/-20% (see the
+    # pattern). Measured means of four seeds: 0.072, 0.116, 0.094 (seeds range 0.061-0.082,
+    # 0.109-0.122, 0.084-0.101). Each mean's standard error over the seeds is 0.003-0.004, and
+    # each lies about two of them (urban, national) or more (rural) inside its interval.
+    # Before the calibration (mpc 0.9 / 0.05, fixed usual incomes) they sat 20-25% below.
     for key in ("poverty_urban", "poverty_rural", "poverty_national"):
-        target = pattern(key).target
-        assert 0.6 * target < _mean(at_defaults, key) < target, (key, _mean(at_defaults, key))
+        assert pattern(key).passes(_mean(at_defaults, key)), (key, _mean(at_defaults, key))
 
 
 def test_the_poor_attend_fewer_meetings_and_hold_fewer_memberships(at_defaults):
-    # Beard 2005, 2007 (direction only). Measured: the poor attend 0.16-0.18 of the
-    # better-off's meetings and 75-81% of poor vs 90-93% of other household-months hold a
-    # membership; 0.5 and a 5-point gap leave wide margins for seed noise.
+    # Beard 2005, 2007 (direction only). Measured: the poor attend 0.17-0.18 of the
+    # better-off's meetings and 79-83% of poor vs 90-92% of other household-months hold a
+    # membership (gaps 0.08-0.13 a seed); 0.5 and a 5-point gap leave wide margins.
     assert pattern("participation_poor").passes(_mean(at_defaults, "participation_poor"))
     assert _mean(at_defaults, "participation_poor") < 0.5
     for stats in at_defaults[1]:
@@ -186,35 +186,36 @@ def test_the_poor_attend_fewer_meetings_and_hold_fewer_memberships(at_defaults):
 
 def test_membership_gives_no_significant_crisis_smoothing(at_defaults):
     # Begazo-Gomez et al. 2006 (IFLS 1997-2000): no significant smoothing; tolerance +/-3
-    # points (an assumption, see the pattern). Measured gaps -0.029, -0.006, 0.006, -0.023:
-    # mean -0.013 with a standard error of about 0.008 over the four seeds, so the interval
-    # holds with two standard errors to spare.
+    # points (an assumption, see the pattern). Measured gaps -0.018, 0.001, -0.023, -0.032:
+    # mean -0.018 with a standard error of about 0.007 over the four seeds, so the interval
+    # holds with 1.7 standard errors to spare.
     value = _mean(at_defaults, "crisis_smoothing")
     assert pattern("crisis_smoothing").passes(value), value
 
 
 def test_the_rural_site_has_over_50_long_lived_groups(at_defaults):
     # Bone (Sosio Konsepsia 2007): > 50 groups per village, most older than 10 years.
-    # Measured 114-126 groups at Cibodas' 3,000 households and no group dissolved in the
-    # 42 measured months (share older than 10 years 1.0): far inside both bounds.
+    # Measured 117-123 groups at Cibodas' 3,000 households; the share older than 10 years
+    # (from the dissolution hazard) is 0.92-1.0: far inside both bounds.
     assert pattern("group_density").passes(_mean(at_defaults, "group_density"))
     assert pattern("group_age").passes(_mean(at_defaults, "group_age"))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap at the defaults: poverty is too chronic "
-                   "(0.65-0.68 of the poor still poor after 24 months against Susenas' 0.28) "
-                   "and too rarely entered (0.019-0.022 against 0.07); see docs/validation.md")
+def test_membership_premium_matches_grootaert(at_defaults):
+    # Grootaert 1999: ~1.5% per membership, interval 0.5-2.5% (see the pattern). Measured
+    # per seed 0.0064, 0.0091, 0.0080, 0.0018: mean 0.0063, a standard error of 0.0016 over the
+    # seeds, so it passes by less than one standard error: a marginal pass, pinned so that a
+    # change that loses it says so. At the old 8 free hours it was 0.0015 (docs/validation.md).
+    assert pattern("membership_premium").passes(_mean(at_defaults, "membership_premium"))
+
+
+@pytest.mark.xfail(strict=True, reason="known gap at the calibrated defaults: 0.59-0.62 of "
+                   "the poor still poor after 24 months against Susenas' 0.28 (interval "
+                   "0.18-0.45), entry 0.032-0.036 against 0.07 (0.035-0.105); the posterior's "
+                   "draws reach 0.50 and 0.038; see docs/validation.md §8")
 def test_poverty_dynamics_match_the_susenas_panel(at_defaults):
-    # Dartanto & Nurkholis 2013. Measured values sit 0.2 above and 0.015 below the
-    # intervals: strict, so the day the model reproduces them this test says so.
+    # Dartanto & Nurkholis 2013. Persistence sits 0.16 above its interval (the four seeds
+    # within 0.03 of each other); entry 0.002 below: strict, so the day the defaults
+    # reproduce both this test says so.
     assert pattern("poverty_persistence").passes(_mean(at_defaults, "poverty_persistence"))
     assert pattern("poverty_entry").passes(_mean(at_defaults, "poverty_entry"))
-
-
-@pytest.mark.xfail(strict=True, reason="known gap at the defaults: the controlled regression "
-                   "gives +0.14 to +0.23% per membership against Grootaert's ~1.5% "
-                   "(interval 0.5-2.5%); see docs/validation.md")
-def test_membership_premium_matches_grootaert(at_defaults):
-    # The regression's standard error is about 0.35 points a site: 0.2% is eight standard
-    # errors of the four-seed, three-site mean below the interval's lower end.
-    assert pattern("membership_premium").passes(_mean(at_defaults, "membership_premium"))

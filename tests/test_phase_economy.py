@@ -12,10 +12,11 @@ from oslsim import OSLModel, Params
 from oslsim.phases import economy
 from tiny import P, make_state
 
-# No income shock, a poverty line of Rp100,000 per person, the default propensities
-# (mpc_income 0.9, mpc_savings 0.05).
-CALM = {"economy.shock_sigma": 0.0, "economy.poverty_line": 100_000.0,
-        "economy.mpc_income": 0.9, "economy.mpc_savings": 0.05}
+# No income shock and no change of usual income, a poverty line of Rp100,000 per person,
+# the default propensities (mpc_income 0.9, mpc_savings 0.05).
+CALM = {"economy.shock_sigma": 0.0, "economy.usual_sigma": 0.0,
+        "economy.poverty_line": 100_000.0, "economy.mpc_income": 0.9,
+        "economy.mpc_savings": 0.05}
 
 
 def three_households():
@@ -75,8 +76,8 @@ def test_ar1_shock_follows_the_formula():
     sigma, rho = 0.3, 0.5
     economy(st, P({**CALM, "economy.shock_sigma": sigma,
                    "economy.shock_persistence": rho}), np.random.default_rng(7))
-    # The phase's only draw is one standard normal per household.
-    noise = np.random.default_rng(7).standard_normal(3)
+    # The phase's only draw is two standard normals per household: row 0 the shock.
+    noise = np.random.default_rng(7).standard_normal((2, 3))[0]
     shock = rho * np.array([0.1, -0.2, 0.0]) + math.sqrt(1 - rho**2) * sigma * noise
     assert_allclose(st.shock, shock)
     # income = base * exp(shock - sigma^2 / 2): mean-preserving lognormal shock
@@ -102,3 +103,53 @@ def test_income_shock_is_mean_preserving_from_the_first_month():
     # 20,000 households, ratio sd about 0.12: standard error 0.0008; allow 0.004 (5 SE),
     # a third of the 0.013 bias.
     assert ratio.mean() == pytest.approx(1.0, abs=0.004)
+
+
+def test_usual_income_follows_its_ar1_around_the_long_run_level():
+    st = three_households()
+    st.usual_shock[:] = [0.2, -0.4, 0.0]
+    st.usual_var = 0.05
+    sigma_u, rho_year = 0.3, 0.5
+    economy(st, P({**CALM, "economy.usual_sigma": sigma_u,
+                   "economy.usual_persistence": rho_year}), np.random.default_rng(3))
+    # monthly coefficient r = 0.5^(1/12) = 0.94387; step variance (1 - r^2) * 0.09
+    r = 0.5 ** (1 / 12)
+    assert r == pytest.approx(0.943874, abs=1e-6)
+    step = (1 - r * r) * sigma_u**2
+    eta = np.random.default_rng(3).standard_normal((2, 3))[1]
+    u = r * np.array([0.2, -0.4, 0.0]) + math.sqrt(step) * eta
+    assert_allclose(st.usual_shock, u)
+    # v_t = r^2 v_{t-1} + step: 0.8909 * 0.05 + 0.009819 = 0.054364
+    assert st.usual_var == pytest.approx(r * r * 0.05 + step)
+    assert st.usual_var == pytest.approx(0.054364, abs=1e-6)
+    # no transitory shock (sigma 0): income = base * exp(u - v / 2)
+    assert_allclose(st.income, [1_000_000, 300_000, 500_000] * np.exp(u - st.usual_var / 2))
+
+
+def test_usual_income_is_mean_preserving_and_reaches_its_long_run_spread():
+    # From u = 0 (every household at its long-run level), v_t = s^2 (1 - r^(2t)) exactly, so
+    # exp(u - v / 2) has mean 1 in every month and log-sd s in the long run.
+    n = 20_000
+    st = make_state(n, base_income=1_000_000.0, size=2.0, savings=0.0, edges=((0, 1),))
+    params = P({**CALM, "economy.usual_sigma": 0.4, "economy.usual_persistence": 0.6}, n)
+    rng = np.random.default_rng(11)
+    for month in range(1, 61):
+        economy(st, params, rng)
+        if month in (1, 60):
+            ratio = st.income / 1_000_000.0
+            # ratio sd at most about 0.42: standard error 0.003; allow 0.012 (4 SE)
+            assert ratio.mean() == pytest.approx(1.0, abs=0.012)
+    r = 0.6 ** (1 / 12)
+    assert st.usual_var == pytest.approx(0.16 * (1 - r ** 120))
+    # after 5 years, 1 - r^120 = 1 - 0.6^10 = 0.994: log-sd 0.399; 20,000 draws give it
+    # within about 0.002 (sd of a sample sd: s / sqrt(2 n)); allow 0.01
+    assert np.log(st.income).std() == pytest.approx(0.4 * math.sqrt(1 - 0.6**10), abs=0.01)
+
+
+def test_no_mobility_keeps_the_usual_income_at_its_long_run_level(rng):
+    st = three_households()
+    for _ in range(5):
+        economy(st, P(CALM), rng)
+    assert_allclose(st.usual_shock, 0.0)
+    assert st.usual_var == 0.0
+    assert_allclose(st.income, [1_000_000, 300_000, 500_000])

@@ -92,7 +92,11 @@ def test_events_record_what_the_interventions_did():
     r = simulate("diklat_pdps", months=30, rng=5, overrides=SMALL)
     assert list(r.events.columns) == ["month", "action", "event", "result", "args"]
     assert list(r.events["month"]) == [12, 24]
-    assert (r.events["result"] > 0).all()  # organisations trained
+    # the result is the number of organisations trained: 30% of all groups at month 12; at
+    # month 24 every group working as WKSBM (at 300 households there may be none)
+    assert r.events["result"].iloc[0] > 0
+    wksbm = r.timeseries.set_index("month")["wksbm_count"]
+    assert r.events["result"].iloc[1] == wksbm.loc[23]
     empty = simulate("baseline", months=2, rng=5, overrides=SMALL).events
     assert isinstance(empty, pd.DataFrame) and empty.empty
 

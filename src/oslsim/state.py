@@ -94,6 +94,11 @@ class State:
     kel_formation: np.ndarray | None = None
     kel_formation_fund: np.ndarray | None = None  # formation money not spent yet (Rp)
     shock: np.ndarray = field(default=None)  # type: ignore[assignment]
+    #: Log deviation of the usual income from its long-run level ``base_income`` (income
+    #: mobility, ODD 3.4.1); 0 at the start. ``usual_var`` is its variance over draws, the
+    #: same for every household (all start at 0), kept for the exact mean correction.
+    usual_shock: np.ndarray = field(default=None)  # type: ignore[assignment]
+    usual_var: float = 0.0
     income: np.ndarray = field(default=None)  # type: ignore[assignment]
     consumption: np.ndarray = field(default=None)  # type: ignore[assignment]
     poor: np.ndarray = field(default=None)  # type: ignore[assignment]
@@ -175,7 +180,7 @@ class State:
         n = self.rt.shape[0]
         shape = (n, N_CATEGORIES)
         defaults = {
-            "shock": np.zeros(n), "income": self.base_income.copy(),
+            "shock": np.zeros(n), "usual_shock": np.zeros(n), "income": self.base_income.copy(),
             "consumption": np.zeros(n), "poor": np.zeros(n, bool), "income_loss": np.zeros(n),
             "active": np.zeros(shape, bool), "served": np.zeros(shape, bool),
             "quality": np.zeros(shape, np.float32),

@@ -91,7 +91,8 @@ class EconomyParams(_Validated):
     )
     income_sigma: float = param(
         0.6, "log Rp", 0.2, 1.2, ASSUMPTION,
-        "Spread (log-sd) of usual per-capita income across households.",
+        "Spread (log-sd) of usual per-capita income across households at the start (their "
+        "long-run levels; usual incomes then spread further, see usual_sigma).",
     )
     shock_sigma: float = param(
         0.2, "log Rp", 0.0, 0.8, ASSUMPTION, "Monthly idiosyncratic income shock (log-sd).",
@@ -100,11 +101,34 @@ class EconomyParams(_Validated):
         0.8, "AR(1) coefficient", 0.0, 0.99, ASSUMPTION,
         "Persistence of income shocks from month to month.",
     )
+    usual_sigma: float = param(
+        0.3, "log Rp", 0.0, 1.0,
+        "assumption: 0-0.6. The form (a persistent AR(1) component of log income beside a "
+        "transitory one) is the permanent-transitory model of income dynamics, e.g. "
+        "MaCurdy 1982 (J. Econometrics 18), Storesletten, Telmer & Yaron 2004 (J. Monetary "
+        "Econ. 51); its size for Indonesian households is not fixed by a source",
+        "Long-run spread (log-sd) of a household's usual income around its own long-run "
+        "level: jobs gained and lost, illness, household events.",
+    )
+    usual_persistence: float = param(
+        0.74, "AR(1) coefficient per year", 0.0, 0.99,
+        "Newhouse 2005, Rev. Dev. Econ. 9(3), rural Indonesia (IFLS 1993-1997): about 30% of "
+        "an income shock remains after four years, 0.3^(1/4) = 0.74 a year",
+        "Persistence of the usual income's deviation from its long-run level, per year "
+        "(the monthly coefficient is its twelfth root).",
+    )
     mpc_income: float = param(
-        0.9, "share", 0.5, 1.0, ASSUMPTION, "Share of monthly income consumed.",
+        0.82, "share", 0.5, 1.0,
+        "calibrated (docs/validation.md §7): posterior mean 0.82 (5-95% 0.77-0.89) against "
+        "poverty level and dynamics; was 0.9, an assumption",
+        "Share of monthly income consumed.",
     )
     mpc_savings: float = param(
-        0.05, "share per month", 0.0, 0.5, ASSUMPTION, "Share of savings consumed each month.",
+        0.13, "share per month", 0.0, 0.5,
+        "calibrated (docs/validation.md §7): posterior mean 0.13 (5-95% 0.04-0.24), moved with "
+        "mpc_income because the patterns fix the buffer (1 - mpc_income) / mpc_savings; was "
+        "0.05, an assumption",
+        "Share of savings consumed each month.",
     )
     initial_savings_months: float = param(
         2.0, "months of surplus income", 0.0, 24.0, ASSUMPTION,

@@ -22,7 +22,9 @@ class TimeParams(_Validated):
         "Most hours a household gives to meetings and volunteering in a month.",
     )
     free_hours: float = param(
-        8.0, "hours per household per month", 0.0, 80.0, ASSUMPTION,
+        15.0, "hours per household per month", 0.0, 80.0,
+        "calibrated (docs/validation.md §7): posterior mean 15.0 (5-95% 9.2-21.1) against the "
+        "membership premium; was 8, an assumption",
         "Community hours that cost no income (evenings, weekends); hours beyond them are "
         "taken from work at the household's hourly income.",
     )
