@@ -236,6 +236,25 @@ def unknown_rows(active, identified, everything):  # pragma: no cover - compiled
 
 
 @_jit
+def attended_sums(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o,
+                  n):  # pragma: no cover - compiled
+    """Per household, the sums of ``own_o`` and ``forum_o`` over its attended memberships.
+
+    Taken over the active, attended memberships in row order, as
+    ``np.bincount(hh, weights=own_o[org], minlength=n)`` sums them.
+    """
+    own = np.zeros(n, np.float64)
+    forum = np.zeros(n, np.float64)
+    for i in range(mem_active.size):
+        if mem_active[i] and mem_attended[i]:
+            h = mem_hh[i]
+            o = mem_org[i]
+            own[h] += own_o[o]
+            forum[h] += forum_o[o]
+    return own, forum
+
+
+@_jit
 def identify_step(rows, active, identified, u, p_own, p_forum, p_register, own, forum,
                   register):  # pragma: no cover - compiled
     """Mark the active cases of ``rows`` found this month by each channel; count the new.
