@@ -71,3 +71,19 @@ def test_attended_sums_equal_bincount():
     assert np.array_equal(forum, np.bincount(hh[sel], weights=forum_o[org[sel]], minlength=n))
     none, _ = kernels.attended_sums(active & False, attended, hh, org, own_o, forum_o, n)
     assert none.dtype == np.float64 and not none.any()
+
+
+def test_kel_case_counts_equal_numpys_reductions():
+    rng = np.random.default_rng(11)
+    n, k = 500, 6
+    active = rng.random((n, k)) < 0.2
+    served = active & (rng.random((n, k)) < 0.5)
+    served[3, 2] = True  # a served cell without an active case still counts as served
+    poor = rng.random(n) < 0.3
+    start = np.array([0, 120, 121, 121, 400, n])  # an empty kelurahan too
+    unserved, n_active, n_served, n_rows, n_poor = kernels.kel_case_counts(active, served,
+                                                                           poor, start)
+    for g, (lo, hi) in enumerate(zip(start[:-1], start[1:], strict=True)):
+        assert np.array_equal(unserved[g], (active & ~served)[lo:hi].sum(axis=0))
+        assert n_active[g] == active[lo:hi].sum() and n_served[g] == served[lo:hi].sum()
+        assert n_rows[g] == active[lo:hi].any(axis=1).sum() and n_poor[g] == poor[lo:hi].sum()

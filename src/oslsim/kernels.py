@@ -594,3 +594,37 @@ def membership_counts(mem_active, mem_attended, mem_hh, n):  # pragma: no cover 
                 n_attended += 1
             per[mem_hh[x]] = True
     return n_active, n_attended, np.count_nonzero(per)
+
+
+@_jit
+def kel_case_counts(active, served, poor, kel_start):  # pragma: no cover - compiled
+    """Per kelurahan: open cases by category, active and served cases, cases' and poor rows.
+
+    Kelurahan ``g`` is rows ``kel_start[g]:kel_start[g + 1]``. All counts are
+    integers, so they are those of numpy's reductions exactly.
+    """
+    n_kel = kel_start.size - 1
+    k = active.shape[1]
+    unserved = np.zeros((n_kel, k), np.int64)
+    n_active = np.zeros(n_kel, np.int64)
+    n_served = np.zeros(n_kel, np.int64)
+    n_rows = np.zeros(n_kel, np.int64)
+    n_poor = np.zeros(n_kel, np.int64)
+    for g in range(n_kel):
+        for i in range(kel_start[g], kel_start[g + 1]):
+            hit = False
+            for j in range(k):
+                if active[i, j]:
+                    hit = True
+                    n_active[g] += 1
+                    if served[i, j]:
+                        n_served[g] += 1
+                    else:
+                        unserved[g, j] += 1
+                elif served[i, j]:
+                    n_served[g] += 1
+            if hit:
+                n_rows[g] += 1
+            if poor[i]:
+                n_poor[g] += 1
+    return unserved, n_active, n_served, n_rows, n_poor
