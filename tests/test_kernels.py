@@ -87,3 +87,35 @@ def test_kel_case_counts_equal_numpys_reductions():
         assert np.array_equal(unserved[g], (active & ~served)[lo:hi].sum(axis=0))
         assert n_active[g] == active[lo:hi].sum() and n_served[g] == served[lo:hi].sum()
         assert n_rows[g] == active[lo:hi].any(axis=1).sum() and n_poor[g] == poor[lo:hi].sum()
+
+
+def test_over_hours_equals_numpys_selection():
+    rng = np.random.default_rng(5)
+    n, e = 200, 1500
+    hh, attended = rng.integers(0, n, e), rng.random(e) < 0.7
+    for most in (np.floor(rng.random(n) * 8), np.full(n, 100.0)):
+        rows, over = kernels.over_hours(hh, attended, most, n)
+        too_many = np.bincount(hh, weights=attended, minlength=n) > most
+        assert over == bool(too_many.any())
+        expected = np.flatnonzero(attended & too_many[hh]) if over else np.zeros(0, np.int64)
+        assert np.array_equal(rows, expected)
+
+
+def test_give_step_equals_the_numpy_code():
+    rng = np.random.default_rng(9)
+    n, n_rt = 400, 13
+    sol, income, size = rng.random(n), rng.random(n) * 3e6, rng.integers(1, 7, n) * 1.0
+    savings = rng.normal(1e6, 1e6, n)
+    per_household, rt = rng.integers(0, 4, n), rng.integers(0, n_rt, n)
+    line, share, rt_weight = 4e5, 0.05, 0.5
+    budget = share * sol * np.maximum(income - line * size, 0.0)
+    budget = np.minimum(budget, np.maximum(savings, 0.0))
+    askers = rt_weight + per_household
+    per_weight = np.where(askers > 0, budget / np.maximum(askers, 1e-12), 0.0)
+    left = savings - per_weight * askers
+    pw, given, rt_sum = kernels.give_step(sol, income, size, savings, per_household, rt, n_rt,
+                                          line, share, rt_weight)
+    assert np.array_equal(pw, per_weight) and np.array_equal(given, per_weight * askers)
+    assert np.array_equal(savings, left)  # taken in place
+    assert np.array_equal(rt_sum, np.bincount(rt, weights=per_weight * rt_weight,
+                                              minlength=n_rt))

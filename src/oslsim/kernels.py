@@ -214,6 +214,80 @@ def meeting_ties(idx, hh, org, attended, n, m, mem_tie, mem_attended, growth,
 
 
 @_jit
+def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
+    """The attended memberships of households attending more than ``most`` meetings.
+
+    Returns those rows (ascending, as ``np.flatnonzero``) and whether any household's count
+    is above its ``most`` (the counts are whole numbers, as ``np.bincount`` gives them).
+    """
+    count = np.zeros(n, np.int64)
+    for i in range(hh.size):
+        if attended[i]:
+            count[hh[i]] += 1
+    over = np.zeros(n, np.bool_)
+    any_over = False
+    for h in range(n):
+        if count[h] > most[h]:
+            over[h] = True
+            any_over = True
+    rows = np.empty(hh.size, np.int64)
+    k = 0
+    if any_over:
+        for i in range(hh.size):
+            if attended[i] and over[hh[i]]:
+                rows[k] = i
+                k += 1
+    return rows[:k], any_over
+
+
+@_jit
+def _np_max(a, b):  # pragma: no cover - compiled
+    # np.maximum's rule: NaN if either is NaN
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a >= b else b
+
+
+@_jit
+def _np_min(a, b):  # pragma: no cover - compiled
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a <= b else b
+
+
+@_jit
+def give_step(solidarity, income, size, savings, per_household, rt, n_rt, poverty_line,
+              giving_share, rt_weight):  # pragma: no cover - compiled
+    """Each household's giving (meetings' ``give``), taken from ``savings`` in place.
+
+    Per household, as the numpy code did: budget ``giving_share * solidarity * max(0, income
+    - poverty_line * size)`` at most its savings, split over ``rt_weight + per_household``
+    askers. Returns the gift per weight, the total given per household and the sums per RT
+    (in household order, as ``np.bincount``).
+    """
+    n = solidarity.size
+    per_weight = np.empty(n, np.float64)
+    given = np.empty(n, np.float64)
+    rt_sum = np.zeros(n_rt, np.float64)
+    for i in range(n):
+        need = poverty_line * size[i]
+        budget = giving_share * solidarity[i] * _np_max(income[i] - need, 0.0)
+        budget = _np_min(budget, _np_max(savings[i], 0.0))
+        askers = rt_weight + per_household[i]
+        pw = budget / _np_max(askers, 1e-12) if askers > 0 else 0.0
+        g = pw * askers
+        savings[i] -= g
+        per_weight[i] = pw
+        given[i] = g
+        rt_sum[rt[i]] += pw * rt_weight
+    return per_weight, given, rt_sum
+
+
+@_jit
 def org_sum(org, hh, per_household, m):  # pragma: no cover - compiled
     """``numpy.bincount(org, weights=per_household[hh], minlength=m)``."""
     out = np.zeros(m)
