@@ -119,3 +119,18 @@ def test_give_step_equals_the_numpy_code():
     assert np.array_equal(savings, left)  # taken in place
     assert np.array_equal(rt_sum, np.bincount(rt, weights=per_weight * rt_weight,
                                               minlength=n_rt))
+
+
+def test_still_open_equals_a_fresh_scan_after_serving():
+    rng = np.random.default_rng(21)
+    n, k = 300, 8
+    active = rng.random((n, k)) < 0.3
+    served = np.zeros((n, k), bool)
+    identified = rng.integers(0, 8, (n, k)).astype(np.int8)
+    ok = rng.random(k) < 0.7
+    hh, cat = kernels.open_cases(active, served, identified, np.int8(6), np.ones(k, bool))
+    served[rng.random((n, k)) < 0.4] = True  # some get served in between
+    for known in (np.int8(2), np.int8(4), np.int8(6)):
+        h, c = kernels.still_open(hh, cat, active, served, identified, known, ok)
+        h0, c0 = kernels.open_cases(active, served, identified, known, ok)
+        assert np.array_equal(h, h0) and np.array_equal(c, c0)

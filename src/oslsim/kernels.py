@@ -548,6 +548,17 @@ def open_cases(active, served, identified, known, category_ok):  # pragma: no co
 
 
 @_jit
+def still_open(hh, cat, active, served, identified, known, category_ok):  # pragma: no cover
+    """The cells ``(hh, cat)`` that :func:`open_cases` would select now, in their order."""
+    keep = np.zeros(hh.size, np.bool_)
+    for r in range(hh.size):
+        i, j = hh[r], cat[r]
+        keep[r] = (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
+                   and category_ok[j])
+    return hh[keep], cat[keep]
+
+
+@_jit
 def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
                  kind):  # pragma: no cover - compiled
     """The service requests: (household, organisation, category) of each case a member has.
