@@ -134,3 +134,22 @@ def test_still_open_equals_a_fresh_scan_after_serving():
         h, c = kernels.still_open(hh, cat, active, served, identified, known, ok)
         h0, c0 = kernels.open_cases(active, served, identified, known, ok)
         assert np.array_equal(h, h0) and np.array_equal(c, c0)
+
+
+def test_mutual_aid_kernels_equal_the_numpy_code():
+    rng = np.random.default_rng(4)
+    n = 500
+    savings, size = rng.normal(2e6, 2e6, n), rng.integers(1, 7, n) * 1.0
+    u, sol = rng.random(n), rng.random(n)
+    nn = rng.integers(0, 4, n) * 1.0
+    need, incoming = rng.random(n) < 0.4, rng.random(n) * 1e5
+    surplus = np.maximum(0.0, savings - 3e5 * size)
+    give = np.where((u < 0.3 * sol) & (nn > 0), 0.1 * surplus, 0.0)
+    received = np.where(need, incoming, 0.0)
+    left, sol2 = savings + (received - give), sol.copy()
+    sol2[received > 0] += 0.05 * (1 - sol2[received > 0])
+    g, per_link = kernels.aid_offers(savings, size, 3e5, u, 0.3, sol, nn, 0.1)
+    assert np.array_equal(g, give) and np.array_equal(per_link, give / np.maximum(nn, 1.0))
+    r = kernels.aid_receive(need, incoming, g, savings, sol, 0.05)
+    assert np.array_equal(r, received)
+    assert np.array_equal(savings, left) and np.array_equal(sol, sol2)  # both in place

@@ -713,3 +713,38 @@ def kel_case_counts(active, served, poor, kel_start):  # pragma: no cover - comp
             if poor[i]:
                 n_poor[g] += 1
     return unserved, n_active, n_served, n_rows, n_poor
+
+
+@_jit
+def aid_offers(savings, size, reserve, u, help_probability, solidarity, needy_neighbours,
+               help_share):  # pragma: no cover - compiled
+    """Mutual aid's gifts: what each willing household gives and the share per needy link.
+
+    As the numpy code: surplus ``max(0, savings - reserve * size)``, willing where
+    ``u < help_probability * solidarity``, giving ``help_share * surplus`` where it has a
+    needy neighbour, split over ``max(needy_neighbours, 1)``.
+    """
+    n = savings.size
+    give = np.empty(n, np.float64)
+    per_link = np.empty(n, np.float64)
+    for i in range(n):
+        surplus = _np_max(0.0, savings[i] - reserve * size[i])
+        willing = u[i] < help_probability * solidarity[i]
+        g = help_share * surplus if willing and needy_neighbours[i] > 0 else 0.0
+        give[i] = g
+        per_link[i] = g / _np_max(needy_neighbours[i], 1.0)
+    return give, per_link
+
+
+@_jit
+def aid_receive(need, incoming, give, savings, solidarity, gain):  # pragma: no cover - compiled
+    """What the needy receive; savings move by ``received - give``; help raises solidarity."""
+    n = need.size
+    received = np.empty(n, np.float64)
+    for i in range(n):
+        r = incoming[i] if need[i] else 0.0
+        received[i] = r
+        savings[i] += r - give[i]
+        if r > 0:
+            solidarity[i] += gain * (1 - solidarity[i])
+    return received
