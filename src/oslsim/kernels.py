@@ -748,3 +748,13 @@ def aid_receive(need, incoming, give, savings, solidarity, gain):  # pragma: no 
         if r > 0:
             solidarity[i] += gain * (1 - solidarity[i])
     return received
+
+
+@_jit
+def masked_sum(values, mask):  # pragma: no cover - compiled
+    """The sum of ``values`` where ``mask``, in row order (exact for whole numbers)."""
+    total = 0.0
+    for i in range(values.size):
+        if mask[i]:
+            total += values[i]
+    return total
