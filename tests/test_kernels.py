@@ -56,3 +56,100 @@ def test_open_cases_equal_numpys_selection():
         want = np.nonzero(active & ~served & ((identified & known) > 0) & ok)
         assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])
     assert np.array_equal(kernels.row_any_open(active, served), (active & ~served).any(axis=1))
+
+
+def test_attended_sums_equal_bincount():
+    # Exact equality: the kernel must add in bincount's order (memberships in row order).
+    rng = np.random.default_rng(7)
+    n, m, e = 300, 40, 2000
+    hh, org = rng.integers(0, n, e), rng.integers(0, m, e)
+    active, attended = rng.random(e) < 0.8, rng.random(e) < 0.6
+    own_o, forum_o = np.log1p(-rng.random(m) * 0.9), np.log1p(-rng.random(m) * 0.3)
+    own, forum = kernels.attended_sums(active, attended, hh, org, own_o, forum_o, n)
+    sel = active & attended
+    assert np.array_equal(own, np.bincount(hh[sel], weights=own_o[org[sel]], minlength=n))
+    assert np.array_equal(forum, np.bincount(hh[sel], weights=forum_o[org[sel]], minlength=n))
+    none, _ = kernels.attended_sums(active & False, attended, hh, org, own_o, forum_o, n)
+    assert none.dtype == np.float64 and not none.any()
+
+
+def test_kel_case_counts_equal_numpys_reductions():
+    rng = np.random.default_rng(11)
+    n, k = 500, 6
+    active = rng.random((n, k)) < 0.2
+    served = active & (rng.random((n, k)) < 0.5)
+    served[3, 2] = True  # a served cell without an active case still counts as served
+    poor = rng.random(n) < 0.3
+    start = np.array([0, 120, 121, 121, 400, n])  # an empty kelurahan too
+    unserved, n_active, n_served, n_rows, n_poor = kernels.kel_case_counts(active, served,
+                                                                           poor, start)
+    for g, (lo, hi) in enumerate(zip(start[:-1], start[1:], strict=True)):
+        assert np.array_equal(unserved[g], (active & ~served)[lo:hi].sum(axis=0))
+        assert n_active[g] == active[lo:hi].sum() and n_served[g] == served[lo:hi].sum()
+        assert n_rows[g] == active[lo:hi].any(axis=1).sum() and n_poor[g] == poor[lo:hi].sum()
+
+
+def test_over_hours_equals_numpys_selection():
+    rng = np.random.default_rng(5)
+    n, e = 200, 1500
+    hh, attended = rng.integers(0, n, e), rng.random(e) < 0.7
+    for most in (np.floor(rng.random(n) * 8), np.full(n, 100.0)):
+        rows, over = kernels.over_hours(hh, attended, most, n)
+        too_many = np.bincount(hh, weights=attended, minlength=n) > most
+        assert over == bool(too_many.any())
+        expected = np.flatnonzero(attended & too_many[hh]) if over else np.zeros(0, np.int64)
+        assert np.array_equal(rows, expected)
+
+
+def test_give_step_equals_the_numpy_code():
+    rng = np.random.default_rng(9)
+    n, n_rt = 400, 13
+    sol, income, size = rng.random(n), rng.random(n) * 3e6, rng.integers(1, 7, n) * 1.0
+    savings = rng.normal(1e6, 1e6, n)
+    per_household, rt = rng.integers(0, 4, n), rng.integers(0, n_rt, n)
+    line, share, rt_weight = 4e5, 0.05, 0.5
+    budget = share * sol * np.maximum(income - line * size, 0.0)
+    budget = np.minimum(budget, np.maximum(savings, 0.0))
+    askers = rt_weight + per_household
+    per_weight = np.where(askers > 0, budget / np.maximum(askers, 1e-12), 0.0)
+    left = savings - per_weight * askers
+    pw, given, rt_sum = kernels.give_step(sol, income, size, savings, per_household, rt, n_rt,
+                                          line, share, rt_weight)
+    assert np.array_equal(pw, per_weight) and np.array_equal(given, per_weight * askers)
+    assert np.array_equal(savings, left)  # taken in place
+    assert np.array_equal(rt_sum, np.bincount(rt, weights=per_weight * rt_weight,
+                                              minlength=n_rt))
+
+
+def test_still_open_equals_a_fresh_scan_after_serving():
+    rng = np.random.default_rng(21)
+    n, k = 300, 8
+    active = rng.random((n, k)) < 0.3
+    served = np.zeros((n, k), bool)
+    identified = rng.integers(0, 8, (n, k)).astype(np.int8)
+    ok = rng.random(k) < 0.7
+    hh, cat = kernels.open_cases(active, served, identified, np.int8(6), np.ones(k, bool))
+    served[rng.random((n, k)) < 0.4] = True  # some get served in between
+    for known in (np.int8(2), np.int8(4), np.int8(6)):
+        h, c = kernels.still_open(hh, cat, active, served, identified, known, ok)
+        h0, c0 = kernels.open_cases(active, served, identified, known, ok)
+        assert np.array_equal(h, h0) and np.array_equal(c, c0)
+
+
+def test_mutual_aid_kernels_equal_the_numpy_code():
+    rng = np.random.default_rng(4)
+    n = 500
+    savings, size = rng.normal(2e6, 2e6, n), rng.integers(1, 7, n) * 1.0
+    u, sol = rng.random(n), rng.random(n)
+    nn = rng.integers(0, 4, n) * 1.0
+    need, incoming = rng.random(n) < 0.4, rng.random(n) * 1e5
+    surplus = np.maximum(0.0, savings - 3e5 * size)
+    give = np.where((u < 0.3 * sol) & (nn > 0), 0.1 * surplus, 0.0)
+    received = np.where(need, incoming, 0.0)
+    left, sol2 = savings + (received - give), sol.copy()
+    sol2[received > 0] += 0.05 * (1 - sol2[received > 0])
+    g, per_link = kernels.aid_offers(savings, size, 3e5, u, 0.3, sol, nn, 0.1)
+    assert np.array_equal(g, give) and np.array_equal(per_link, give / np.maximum(nn, 1.0))
+    r = kernels.aid_receive(need, incoming, g, savings, sol, 0.05)
+    assert np.array_equal(r, received)
+    assert np.array_equal(savings, left) and np.array_equal(sol, sol2)  # both in place

@@ -214,6 +214,80 @@ def meeting_ties(idx, hh, org, attended, n, m, mem_tie, mem_attended, growth,
 
 
 @_jit
+def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
+    """The attended memberships of households attending more than ``most`` meetings.
+
+    Returns those rows (ascending, as ``np.flatnonzero``) and whether any household's count
+    is above its ``most`` (the counts are whole numbers, as ``np.bincount`` gives them).
+    """
+    count = np.zeros(n, np.int64)
+    for i in range(hh.size):
+        if attended[i]:
+            count[hh[i]] += 1
+    over = np.zeros(n, np.bool_)
+    any_over = False
+    for h in range(n):
+        if count[h] > most[h]:
+            over[h] = True
+            any_over = True
+    rows = np.empty(hh.size, np.int64)
+    k = 0
+    if any_over:
+        for i in range(hh.size):
+            if attended[i] and over[hh[i]]:
+                rows[k] = i
+                k += 1
+    return rows[:k], any_over
+
+
+@_jit
+def _np_max(a, b):  # pragma: no cover - compiled
+    # np.maximum's rule: NaN if either is NaN
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a >= b else b
+
+
+@_jit
+def _np_min(a, b):  # pragma: no cover - compiled
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a <= b else b
+
+
+@_jit
+def give_step(solidarity, income, size, savings, per_household, rt, n_rt, poverty_line,
+              giving_share, rt_weight):  # pragma: no cover - compiled
+    """Each household's giving (meetings' ``give``), taken from ``savings`` in place.
+
+    Per household, as the numpy code did: budget ``giving_share * solidarity * max(0, income
+    - poverty_line * size)`` at most its savings, split over ``rt_weight + per_household``
+    askers. Returns the gift per weight, the total given per household and the sums per RT
+    (in household order, as ``np.bincount``).
+    """
+    n = solidarity.size
+    per_weight = np.empty(n, np.float64)
+    given = np.empty(n, np.float64)
+    rt_sum = np.zeros(n_rt, np.float64)
+    for i in range(n):
+        need = poverty_line * size[i]
+        budget = giving_share * solidarity[i] * _np_max(income[i] - need, 0.0)
+        budget = _np_min(budget, _np_max(savings[i], 0.0))
+        askers = rt_weight + per_household[i]
+        pw = budget / _np_max(askers, 1e-12) if askers > 0 else 0.0
+        g = pw * askers
+        savings[i] -= g
+        per_weight[i] = pw
+        given[i] = g
+        rt_sum[rt[i]] += pw * rt_weight
+    return per_weight, given, rt_sum
+
+
+@_jit
 def org_sum(org, hh, per_household, m):  # pragma: no cover - compiled
     """``numpy.bincount(org, weights=per_household[hh], minlength=m)``."""
     out = np.zeros(m)
@@ -233,6 +307,25 @@ def unknown_rows(active, identified, everything):  # pragma: no cover - compiled
                 hit[i] = True
                 break
     return np.flatnonzero(hit)
+
+
+@_jit
+def attended_sums(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o,
+                  n):  # pragma: no cover - compiled
+    """Per household, the sums of ``own_o`` and ``forum_o`` over its attended memberships.
+
+    Taken over the active, attended memberships in row order, as
+    ``np.bincount(hh, weights=own_o[org], minlength=n)`` sums them.
+    """
+    own = np.zeros(n, np.float64)
+    forum = np.zeros(n, np.float64)
+    for i in range(mem_active.size):
+        if mem_active[i] and mem_attended[i]:
+            h = mem_hh[i]
+            o = mem_org[i]
+            own[h] += own_o[o]
+            forum[h] += forum_o[o]
+    return own, forum
 
 
 @_jit
@@ -455,6 +548,17 @@ def open_cases(active, served, identified, known, category_ok):  # pragma: no co
 
 
 @_jit
+def still_open(hh, cat, active, served, identified, known, category_ok):  # pragma: no cover
+    """The cells ``(hh, cat)`` that :func:`open_cases` would select now, in their order."""
+    keep = np.zeros(hh.size, np.bool_)
+    for r in range(hh.size):
+        i, j = hh[r], cat[r]
+        keep[r] = (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
+                   and category_ok[j])
+    return hh[keep], cat[keep]
+
+
+@_jit
 def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
                  kind):  # pragma: no cover - compiled
     """The service requests: (household, organisation, category) of each case a member has.
@@ -575,3 +679,82 @@ def membership_counts(mem_active, mem_attended, mem_hh, n):  # pragma: no cover 
                 n_attended += 1
             per[mem_hh[x]] = True
     return n_active, n_attended, np.count_nonzero(per)
+
+
+@_jit
+def kel_case_counts(active, served, poor, kel_start):  # pragma: no cover - compiled
+    """Per kelurahan: open cases by category, active and served cases, cases' and poor rows.
+
+    Kelurahan ``g`` is rows ``kel_start[g]:kel_start[g + 1]``. All counts are
+    integers, so they are those of numpy's reductions exactly.
+    """
+    n_kel = kel_start.size - 1
+    k = active.shape[1]
+    unserved = np.zeros((n_kel, k), np.int64)
+    n_active = np.zeros(n_kel, np.int64)
+    n_served = np.zeros(n_kel, np.int64)
+    n_rows = np.zeros(n_kel, np.int64)
+    n_poor = np.zeros(n_kel, np.int64)
+    for g in range(n_kel):
+        for i in range(kel_start[g], kel_start[g + 1]):
+            hit = False
+            for j in range(k):
+                if active[i, j]:
+                    hit = True
+                    n_active[g] += 1
+                    if served[i, j]:
+                        n_served[g] += 1
+                    else:
+                        unserved[g, j] += 1
+                elif served[i, j]:
+                    n_served[g] += 1
+            if hit:
+                n_rows[g] += 1
+            if poor[i]:
+                n_poor[g] += 1
+    return unserved, n_active, n_served, n_rows, n_poor
+
+
+@_jit
+def aid_offers(savings, size, reserve, u, help_probability, solidarity, needy_neighbours,
+               help_share):  # pragma: no cover - compiled
+    """Mutual aid's gifts: what each willing household gives and the share per needy link.
+
+    As the numpy code: surplus ``max(0, savings - reserve * size)``, willing where
+    ``u < help_probability * solidarity``, giving ``help_share * surplus`` where it has a
+    needy neighbour, split over ``max(needy_neighbours, 1)``.
+    """
+    n = savings.size
+    give = np.empty(n, np.float64)
+    per_link = np.empty(n, np.float64)
+    for i in range(n):
+        surplus = _np_max(0.0, savings[i] - reserve * size[i])
+        willing = u[i] < help_probability * solidarity[i]
+        g = help_share * surplus if willing and needy_neighbours[i] > 0 else 0.0
+        give[i] = g
+        per_link[i] = g / _np_max(needy_neighbours[i], 1.0)
+    return give, per_link
+
+
+@_jit
+def aid_receive(need, incoming, give, savings, solidarity, gain):  # pragma: no cover - compiled
+    """What the needy receive; savings move by ``received - give``; help raises solidarity."""
+    n = need.size
+    received = np.empty(n, np.float64)
+    for i in range(n):
+        r = incoming[i] if need[i] else 0.0
+        received[i] = r
+        savings[i] += r - give[i]
+        if r > 0:
+            solidarity[i] += gain * (1 - solidarity[i])
+    return received
+
+
+@_jit
+def masked_sum(values, mask):  # pragma: no cover - compiled
+    """The sum of ``values`` where ``mask``, in row order (exact for whole numbers)."""
+    total = 0.0
+    for i in range(values.size):
+        if mask[i]:
+            total += values[i]
+    return total

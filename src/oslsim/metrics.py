@@ -55,9 +55,9 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
         "osl_count": int(alive.sum()),
         "wksbm_count": int((alive & state.wksbm[:m]).sum()),
         "gov_spending": float(state.gov_spending),
-        # persons are whole numbers, so any order of summing gives the same exact total;
-        # a float vector makes it one BLAS dot instead of a mixed-type loop
-        "poverty_rate_persons": float(state.size @ state.poor.astype(np.float64)
+        # persons are whole numbers, so any order of summing gives the same exact total; not
+        # a BLAS dot: OpenBLAS would start its threads, which then spin on the shared cores
+        "poverty_rate_persons": float(kernels.masked_sum(state.size, state.poor)
                                       / state.size.sum()),
         "funds_raised": float(state.funds_raised),
         "funds_pooled": float(state.funds_pooled),

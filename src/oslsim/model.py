@@ -150,6 +150,7 @@ class OSLModel(mesa.Model):
         start_government(self.state, self.params)
         self._households = [Household(self, row) for row in range(self.state.n)]
         self._organisations: dict[int, Organisation] = {}
+        self._organisations_made = True  # a region makes them when first asked for
         self.government = LocalGovernment(self)
         self.sync_agents()
         self._setup_extensions(phases, reporters, collect)
@@ -241,15 +242,28 @@ class OSLModel(mesa.Model):
     @property
     def organisations(self) -> mesa.agent.AgentSet:
         """The living organisations as a Mesa AgentSet."""
+        self._organisation_agents()
         return self.agents_by_type[Organisation] if Organisation in self.agents_by_type \
             else mesa.agent.AgentSet([], random=self.random)
 
     def organisation(self, row: int) -> Organisation:
         """Return the organisation of a given row, living or dissolved."""
-        return self._organisations[row]
+        return self._organisation_agents()[row]
+
+    def _organisation_agents(self) -> dict[int, Organisation]:
+        """The organisation agents by row; where they wait to be asked for, made now."""
+        if not self._organisations_made:
+            self._organisations_made = True
+            self.sync_agents()
+        return self._organisations
 
     def sync_agents(self) -> None:
-        """Create agents for newly founded organisations and retire dissolved ones."""
+        """Create agents for newly founded organisations and retire dissolved ones.
+
+        Where the agents wait until asked for (a region's), there is nothing to do yet.
+        """
+        if not self._organisations_made:
+            return
         st = self.state
         for row in range(len(self._organisations), st.m):
             self._organisations[row] = Organisation(self, row)
@@ -378,7 +392,8 @@ class OSLModel(mesa.Model):
                                        0), dtype="Int64")
         rw_number[(scope != SCOPE_RT) & (scope != SCOPE_RW)] = pd.NA
         _, org = st.members()
-        agents = [self._organisations[r] for r in range(m)]
+        made = self._organisation_agents()
+        agents = [made[r] for r in range(m)]
         return pd.DataFrame({
             "row": np.arange(m), "unique_id": [a.unique_id for a in agents],
             "name": [a.name("en") for a in agents], "kind": [a.kind for a in agents],

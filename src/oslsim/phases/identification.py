@@ -73,13 +73,14 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     o = params.organisations
     n, m, e = state.n, state.m, state.e
     forum_work(state, params)
-    idx = np.flatnonzero(state.mem_active[:e] & state.mem_attended[:e])
-    hh, org = state.mem_hh[idx], state.mem_org[idx]
-    rate = np.clip(o.identification_rate * state.capacity[org], 0.0, 1.0 - 1e-12)
-    # bincount of an empty selection is integer even with weights: make it float.
-    miss_own = np.bincount(hh, weights=np.log1p(-rate), minlength=n).astype(np.float64)
-    shared = np.clip(rate * state.forum_effort[org], 0.0, 1.0 - 1e-12)
-    miss_forum = np.bincount(hh, weights=np.log1p(-shared), minlength=n).astype(np.float64)
+    # The chance an organisation learns of a case (and shares it) is the organisation's, so
+    # its log is taken once per organisation; one compiled pass sums them per household over
+    # the attended memberships, in membership order (as ``np.bincount`` did).
+    rate = np.clip(o.identification_rate * state.capacity[:m], 0.0, 1.0 - 1e-12)
+    shared = np.clip(rate * state.forum_effort[:m], 0.0, 1.0 - 1e-12)
+    miss_own, miss_forum_all = kernels.attended_sums(
+        state.mem_active[:e], state.mem_attended[:e], state.mem_hh, state.mem_org,
+        np.log1p(-rate).astype(np.float64), np.log1p(-shared).astype(np.float64), n)
 
     rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
     reach = o.area_identification_rate * state.capacity[rows] * state.outreach[rows]
@@ -90,21 +91,23 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     at = scope == SCOPE_RW
     miss_rw = np.bincount(area[at], weights=reach[at], minlength=state.n_rw)
     at = scope == SCOPE_KELURAHAN
+    # Only the households with a case some channel does not know yet are needed below.
+    everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
+    rows = kernels.unknown_rows(state.active, state.identified, everything)
     if state.n_kel == 1:
         miss_kel = reach[at].sum()
     else:  # a kelurahan-wide WKSBM reaches its own kelurahan
-        miss_kel = np.bincount(area[at], weights=reach[at], minlength=state.n_kel)[state.kel]
-    bias = np.where(state.income_rank < 0.5, 1.0 - o.exclusivity * o.elite_reach_bias, 1.0)
-    miss_forum += (miss_rt[state.rt] + miss_rw[state.rw] + miss_kel) * bias
+        miss_kel = np.bincount(area[at], weights=reach[at], minlength=state.n_kel)[state.kel[rows]]
+    bias = np.where(state.income_rank[rows] < 0.5, 1.0 - o.exclusivity * o.elite_reach_bias, 1.0)
+    miss_forum = miss_forum_all[rows] + (miss_rt[state.rt[rows]] + miss_rw[state.rw[rows]]
+                                         + miss_kel) * bias
 
     f, g = params.funds, params.government
     gov_on = state.gov_active and state.gov_mode != "none"
     p_register = 1.0 - (1.0 - f.rt_identification_rate) * (1.0 - g.register_rate * gov_on)
 
-    everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
-    rows = kernels.unknown_rows(state.active, state.identified, everything)
     u = rng.random((3, rows.size, state.active.shape[1]))
     state.identified_now = kernels.identify_step(
         rows, state.active, state.identified, u, 1.0 - np.exp(miss_own[rows]),
-        1.0 - np.exp(miss_forum[rows]), p_register, np.int8(KNOWN_OWN), np.int8(KNOWN_FORUM),
+        1.0 - np.exp(miss_forum), p_register, np.int8(KNOWN_OWN), np.int8(KNOWN_FORUM),
         np.int8(KNOWN_REGISTER))

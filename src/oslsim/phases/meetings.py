@@ -75,11 +75,9 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
 def _within_hours(rng: np.random.Generator, hh: np.ndarray, attended: np.ndarray,
                   most: np.ndarray, n: int) -> np.ndarray:
     """Drop, at random, the attendances of households beyond the meetings their hours allow."""
-    count = np.bincount(hh, weights=attended, minlength=n)
-    over = count > most
-    if not over.any():
+    rows, over = kernels.over_hours(hh, attended, most, n)
+    if not over:
         return attended
-    rows = np.flatnonzero(attended & over[hh])
     order = rows[np.lexsort((rng.random(rows.size), hh[rows]))]
     h = hh[order]
     starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
@@ -99,16 +97,13 @@ def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray,
     more groups split what a household gives rather than multiply it (donor fatigue).
     """
     f = params.funds
-    need = params.economy.poverty_line * state.size
-    budget = f.giving_share * state.solidarity * np.maximum(state.income - need, 0.0)
-    budget = np.minimum(budget, np.maximum(state.savings, 0.0))
     if per_household is None:  # memberships per household (the caller may know them)
         per_household = np.bincount(hh, minlength=state.n)
-    askers = f.rt_weight + per_household
-    per_weight = np.where(askers > 0, budget / np.maximum(askers, 1e-12), 0.0)
-    given = per_weight * askers
-    state.savings -= given
-    state.rt_fund += np.bincount(state.rt, weights=per_weight * f.rt_weight, minlength=state.n_rt)
+    # One compiled pass per household (the numbers of the numpy code; savings in place).
+    per_weight, given, rt_sum = kernels.give_step(
+        state.solidarity, state.income, state.size, state.savings, per_household, state.rt,
+        state.n_rt, params.economy.poverty_line, f.giving_share, f.rt_weight)
+    state.rt_fund += rt_sum
     state.treasury[: state.m] += kernels.org_sum(org, hh, per_weight, state.m)
     state.funds_raised += float(given.sum())
 

@@ -24,14 +24,12 @@ def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:
     a = params.mutual_aid
     need = needy(state, params)
     needy_neighbours = state.adjacency @ need.astype(np.float64)
-    surplus = np.maximum(0.0, state.savings
-                         - a.surplus_months * params.economy.poverty_line * state.size)
-    willing = rng.random(state.n) < a.help_probability * state.solidarity
-    give = np.where(willing & (needy_neighbours > 0), a.help_share * surplus, 0.0)
-    per_link = give / np.maximum(needy_neighbours, 1.0)
-    received = np.where(need, state.adjacency @ per_link, 0.0)
-    state.savings += received - give
+    # The per-household arithmetic in two compiled passes (the numpy code's numbers).
+    u = rng.random(state.n)
+    give, per_link = kernels.aid_offers(
+        state.savings, state.size, a.surplus_months * params.economy.poverty_line, u,
+        a.help_probability, state.solidarity, needy_neighbours, a.help_share)
+    received = kernels.aid_receive(need, state.adjacency @ per_link, give, state.savings,
+                                   state.solidarity, params.drift.aid_solidarity_gain)
     state.help_given = give
     state.help_received = received
-    helped = received > 0
-    state.solidarity[helped] += params.drift.aid_solidarity_gain * (1 - state.solidarity[helped])

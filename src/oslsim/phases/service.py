@@ -68,10 +68,16 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     quality = o.serve_quality_floor + (1.0 - o.serve_quality_floor) * state.capacity[:m]
 
     _own(state, params, v, rng, money, hours, quality)
+    # The cases on the register or known to the forum that are still open: one scan of the
+    # case arrays; the later steps take theirs from it (cases only get served from here on,
+    # and nothing changes what is known), in the same row-major order.
+    known = np.int8(KNOWN_FORUM | KNOWN_REGISTER)
+    cases = kernels.open_cases(state.active, state.served, state.identified, known,
+                               _ALL_CATEGORIES[: state.active.shape[1]])
     rt_money = o.service_budget_share * np.maximum(state.rt_fund, 0.0)
-    _kas_rt(state, params, v, rng, rt_money)
-    _forum(state, params, v, rng, money, hours, quality, rt_money)
-    _government(state, params, v, rng)
+    _kas_rt(state, params, v, rng, rt_money, cases)
+    _forum(state, params, v, rng, money, hours, quality, rt_money, cases)
+    _government(state, params, v, rng, cases)
     state.hours[:m] = hours
 
 
@@ -155,9 +161,8 @@ def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Genera
 
 
 def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
-            rt_money: np.ndarray) -> None:
-    hh, cat = kernels.open_cases(state.active, state.served, state.identified,
-                                 np.int8(KNOWN_REGISTER), v.rt_fit > 0)
+            rt_money: np.ndarray, cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    hh, cat = _open(state, np.int8(KNOWN_REGISTER), v.rt_fit > 0, cases)
     if hh.size == 0:
         return
     rt = state.rt[hh]
@@ -170,19 +175,33 @@ def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Gen
     state.volunteer_hours += float(done.sum()) * params.time.case_hours
 
 
-def _forum_cases(state: State) -> tuple[np.ndarray, np.ndarray]:
+def _open(state: State, known: np.int8, category_ok: np.ndarray,
+          cases: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(household, category) of the open cases ``known`` to a channel, in row-major order.
+
+    ``cases``, when given, holds every cell the answer can contain (in row-major order), so
+    only those are looked at; else the whole case arrays are scanned.
+    """
+    if cases is None:
+        return kernels.open_cases(state.active, state.served, state.identified, known,
+                                  category_ok)
+    return kernels.still_open(cases[0], cases[1], state.active, state.served, state.identified,
+                              known, category_ok)
+
+
+def _forum_cases(state: State, cases: tuple[np.ndarray, np.ndarray] | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (household, category) of the forum's known cases nobody serves yet."""
-    return kernels.open_cases(state.active, state.served, state.identified,
-                              np.int8(KNOWN_FORUM), _ALL_CATEGORIES[: state.active.shape[1]])
+    return _open(state, np.int8(KNOWN_FORUM), _ALL_CATEGORIES[: state.active.shape[1]], cases)
 
 
 def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
            money: np.ndarray, hours: np.ndarray, quality: np.ndarray,
-           rt_money: np.ndarray) -> None:
+           rt_money: np.ndarray, cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     f, o = params.funds, params.organisations
     m = state.m
     members = np.flatnonzero(state.alive[:m] & state.wksbm[:m] & (state.forum_effort[:m] > 0))
-    case_hh, case_cat = _forum_cases(state)
+    case_hh, case_cat = _forum_cases(state, cases)
     state.referrals = int(case_hh.size)
     if members.size == 0 or case_hh.size == 0:
         return
@@ -272,14 +291,14 @@ def _forum_servers(state: State, v: CategoryVectors, rng: np.random.Generator,
 
 
 def _government(state: State, params: Params, v: CategoryVectors,
-                rng: np.random.Generator) -> None:
+                rng: np.random.Generator,
+                cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     g = params.government
     budget = referral_budget(state, params)
     if np.max(budget) <= 0:
         return
-    hh, cat = kernels.open_cases(state.active, state.served, state.identified,
-                                 np.int8(KNOWN_FORUM | KNOWN_REGISTER),
-                                 _ALL_CATEGORIES[: state.active.shape[1]])
+    hh, cat = _open(state, np.int8(KNOWN_FORUM | KNOWN_REGISTER),
+                    _ALL_CATEGORIES[: state.active.shape[1]], cases)
     if hh.size == 0:
         return
     need = priority(state, params, v, hh, cat)

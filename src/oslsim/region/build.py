@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from oslsim import kernels
 from oslsim.community import build_community
 from oslsim.metrics import covered_households
 from oslsim.params import Params
@@ -25,9 +26,6 @@ from oslsim.state import (
     SCOPE_RT,
     SCOPE_RW,
     State,
-    col_count,
-    row_any,
-    row_count,
 )
 
 # --------------------------------------------------------------------------- building
@@ -149,12 +147,12 @@ def kelurahan_outcomes(state: State, params: Params) -> dict[str, np.ndarray]:
     v = category_vectors(params)
     starts = state.kel_start[:-1]
     n_k = np.diff(state.kel_start).astype(np.float64)
-    unserved = state.active & ~state.served
-    burden = np.array([col_count(unserved[lo:hi]) @ v.severity
-                       for lo, hi in zip(state.kel_start[:-1], state.kel_start[1:],
-                                         strict=True)]) / n_k
-    n_active = np.add.reduceat(row_count(state.active), starts).astype(np.float64)
-    n_served = np.add.reduceat(row_count(state.served), starts).astype(np.float64)
+    # The integer counts in one compiled pass (the same integers as numpy's reductions).
+    unserved, n_active, n_served, n_rows, n_poor = kernels.kel_case_counts(
+        state.active, state.served, state.poor, np.asarray(state.kel_start, np.int64))
+    burden = np.array([unserved[i] @ v.severity for i in range(state.n_kel)]) / n_k
+    n_active = n_active.astype(np.float64)
+    n_served = n_served.astype(np.float64)
     m = state.m
     living = np.flatnonzero(state.alive[:m])
     kel = state.org_kelurahan(living)
@@ -162,8 +160,8 @@ def kelurahan_outcomes(state: State, params: Params) -> dict[str, np.ndarray]:
     return {
         "households": n_k,
         "burden": burden,
-        "pmks_prevalence": np.add.reduceat(row_any(state.active), starts) / n_k,
-        "poverty_rate": np.add.reduceat(state.poor, starts) / n_k,
+        "pmks_prevalence": n_rows / n_k,
+        "poverty_rate": n_poor / n_k,
         "coverage": np.where(n_active > 0, n_served / np.maximum(n_active, 1), 0.0),
         "solidarity": np.add.reduceat(state.solidarity, starts) / n_k,
         "osl_count": np.bincount(kel, minlength=state.n_kel).astype(np.float64),

@@ -62,7 +62,10 @@ class RegionModel(OSLModel):
         self._budget_total = self.region.total_budget(self.params)
         self.allocate()
         self._household_agents: list[Household] | None = None  # made when first asked for
+        # Organisation agents, too, wait until asked for (m.organisations, m.organisation(r),
+        # organisations_frame): the phases work on the arrays.
         self._organisations: dict[int, Organisation] = {}
+        self._organisations_made = False
         self.government = LocalGovernment(self)
         self.sync_agents()
         schedule = with_formation(tuple(PHASES if phases is None else phases),
