@@ -111,7 +111,9 @@ def test_the_page_on_a_region_draws_reports_and_exports(region_file):
         assert network_png(run, "id", color_by)[:4] == b"\x89PNG"
     note = region_note(run, "id")
     assert "Kampung Tiga, kelurahan 3 dari 3" in note and "400 dari 1.800 KK" in note
-    assert "need_capacity" in note
+    # the rule by its name in the page's language, not its key
+    assert "menurut kebutuhan × kapasitas" in note and "need_capacity" not in note
+    assert "by need × capacity" in region_note(run, "en")
     cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', logic_model_html(run, "id"))
     assert cells and not [c for c in cells if "nan" in c.lower()]
     assert [i["text"] for i in kelurahan_items(region_file, "en")] == [
@@ -168,3 +170,12 @@ def test_serve_with_a_bad_kelurahan_is_one_line_and_exit_2(argv, needle, capsys)
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert needle in err
+
+
+def test_every_budget_rule_has_a_name_in_both_languages():
+    from oslsim.allocation import RULES
+    from oslsim.dashboard.labels import RULE_NAMES, rule_name
+
+    assert set(RULE_NAMES) == set(RULES)
+    for rule in RULES:
+        assert rule_name(rule, "id") != rule_name(rule, "en") != rule

@@ -507,6 +507,22 @@ GLOSSARY: dict[str, dict[str, str]] = {
 }
 
 
+#: The regional budget rules' names (oslsim.allocation.RULES): Bahasa Indonesia, English.
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    "equal_per_household": ("sama rata per KK", "equal per household"),
+    "registered_pmks": ("menurut PMKS terdaftar", "by registered PMKS"),
+    "need_capacity": ("menurut kebutuhan × kapasitas", "by need × capacity"),
+    "competitive": ("proposal bersaing", "competitive proposals"),
+    "wksbm_formation_first": ("pembentukan WKSBM dahulu", "WKSBM formation first"),
+}
+
+
+def rule_name(rule: str, lang: str = DEFAULT_LANG) -> str:
+    """Return a regional budget rule's name in ``lang`` (its key if it has none)."""
+    names = RULE_NAMES.get(rule)
+    return rule if names is None else names[0 if check_lang(lang) == "id" else 1]
+
+
 def label(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     """Return the label ``key`` in ``lang``, formatted with ``fmt``."""
     text = LABELS[check_lang(lang)][key]

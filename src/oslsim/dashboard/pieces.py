@@ -14,7 +14,7 @@ import numpy as np
 
 from oslsim import terms
 from oslsim.dashboard.debrief import settings_text
-from oslsim.dashboard.labels import GLOSSARY, STAGES, label
+from oslsim.dashboard.labels import GLOSSARY, STAGES, label, rule_name
 from oslsim.dashboard.run import DashboardRun, Settings
 from oslsim.i18n import fmt_change, fmt_number, fmt_rupiah, fmt_value
 from oslsim.terms import better, number_format
@@ -136,5 +136,6 @@ def region_note(run: DashboardRun, lang: str) -> str:
     return label("region_note", lang, region=region.title(lang), name=region.kelurahan[k].name,
                  number=k + 1, count=len(region.kelurahan),
                  households=fmt_number(run.n_households, 0, lang),
-                 total=fmt_number(region.households, 0, lang), rule=region.budget.rule,
+                 total=fmt_number(region.households, 0, lang),
+                 rule=rule_name(region.budget.rule, lang),
                  budget=fmt_rupiah(budget, lang))
