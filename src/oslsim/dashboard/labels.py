@@ -41,7 +41,8 @@ LABELS: dict[str, dict[str, str]] = {
         "lever_wksbm": "Cakupan WKSBM (bagian RW yang dilayani WKSBM)",
         "tip_wksbm": "Bagian RW yang sejak awal punya satu OSL yang melayani seluruh RW dan "
                      "bergabung dalam forum WKSBM kelurahan. Kerja forum memakan jam pengurus; "
-                     "uang warga ada dengan atau tanpa WKSBM.",
+                     "uang warga ada dengan atau tanpa WKSBM. Selama simulasi, OSL yang mampu "
+                     "bisa bergabung ke forum sendiri, jadi cakupan 0 bisa tumbuh.",
         "lever_capacity": "Kemampuan awal pengurus (0 = belum terlatih, 1 = sangat terampil)",
         "tip_capacity": "Keterampilan rata-rata pengurus OSL di awal: menentukan berapa "
                         "kasus ditemukan dan seberapa berhasil layanannya.",
@@ -227,7 +228,8 @@ LABELS: dict[str, dict[str, str]] = {
         "lever_wksbm": "WKSBM coverage (share of RW a WKSBM serves)",
         "tip_wksbm": "Share of RW that from the start have one OSL serving the whole RW and "
                      "taking part in the kelurahan's WKSBM forum. Forum work takes the "
-                     "pengurus' hours; residents' money exists with or without WKSBM.",
+                     "pengurus' hours; residents' money exists with or without WKSBM. During "
+                     "the run able OSL can join the forum by themselves, so coverage 0 can grow.",
         "lever_capacity": "Pengurus' initial skill (0 = untrained, 1 = highly skilled)",
         "tip_capacity": "Average skill of the OSL pengurus at the start: it decides how many "
                         "cases are found and how well they are served.",
