@@ -56,7 +56,7 @@ def test_one_kelurahan_of_a_region_in_chromium_offline(tmp_path):
             assert _month(page) == 0
             note = page.locator(".oslsim-region-note").inner_text()
             assert "Desa Mekarwangi, kelurahan 3 dari 20" in note, note
-            assert "2.100 dari 60.000 KK" in note and "equal_per_household" in note, note
+            assert "2.100 dari 60.000 KK" in note and "sama rata per KK" in note, note
             # The summary and the picture are the desa's, not the kabupaten's.
             assert "2.100 KK" in page.locator(".oslsim-summary").inner_text()
             assert "3. Desa Mekarwangi" in page.locator(".oslsim-kelurahan").inner_text()
