@@ -17,7 +17,12 @@ from oslsim.model import OSLModel
 from oslsim.params import Params
 from oslsim.scenarios import SITES, ScenarioError, load_scenario
 from oslsim.scenarios.actions import TARGETABLE
-from oslsim.scenarios.loader import Intervention, _parse_intervention, install_interventions
+from oslsim.scenarios.loader import (
+    Intervention,
+    _parse_intervention,
+    cut_off,
+    install_interventions,
+)
 from oslsim.tomlcheck import (
     MAX_MONTHS,
     NAME,
@@ -129,11 +134,7 @@ class Region:
 
     def check_months(self, months: Any) -> list[Intervention]:
         """Reject a run length that is not allowed; return the interventions it cuts off."""
-        if isinstance(months, bool) or not isinstance(months, int) or not \
-                1 <= months <= MAX_MONTHS:
-            raise RegionError(f"{self.source}: months: {months!r} is not allowed; use a whole "
-                              f"number from 1 to {MAX_MONTHS}")
-        return [iv for iv in self.interventions if iv.start > months]
+        return cut_off(self.source, months, self.interventions, RegionError)
 
     def install(self, model: OSLModel) -> list[dict[str, Any]]:
         """Register the region's dated interventions as a model hook; return their log."""

@@ -162,6 +162,18 @@ def _summary(value: Any) -> Any:
     return int(size) if size is not None else None
 
 
+def cut_off(source: str, months: Any, interventions: tuple[Intervention, ...] | list,
+            error: type[Exception] = ScenarioError) -> list[Intervention]:
+    """Reject a run length that is not allowed; return the interventions it never reaches.
+
+    Shared by scenarios and regions; ``error`` is the one-line error class to raise.
+    """
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise error(f"{source}: months: {months!r} is not allowed; use a whole number from 1 "
+                    f"to {MAX_MONTHS}")
+    return [iv for iv in interventions if iv.start > months]
+
+
 def install_interventions(ivs: tuple[Intervention, ...], model: OSLModel,
                           ) -> list[dict[str, Any]]:
     """Register dated interventions as one model hook; return the log they will fill.
@@ -234,11 +246,7 @@ class Scenario:
         A run shorter than the scenario's ``months`` never reaches interventions that start
         after its last month; they are returned so the caller can say so.
         """
-        if isinstance(months, bool) or not isinstance(months, int) or not \
-                1 <= months <= MAX_MONTHS:
-            raise ScenarioError(f"{self.source}: months: {months!r} is not allowed; use a whole "
-                                f"number from 1 to {MAX_MONTHS}")
-        return [iv for iv in self.interventions if iv.start > months]
+        return cut_off(self.source, months, self.interventions, ScenarioError)
 
     def install(self, model: OSLModel) -> list[dict[str, Any]]:
         """Register the interventions as a model hook; return the log they will fill."""
