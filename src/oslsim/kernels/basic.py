@@ -1,0 +1,116 @@
+"""Small compiled reductions and the NaN rules of ``np.maximum`` and ``np.minimum``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+
+
+def _jit(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``numba.njit`` with a disk cache where one can be written, else without."""
+    try:
+        return numba.njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # no cache locator (a read-only install without a cache dir)
+        return numba.njit(nogil=True)(fn)
+
+
+@_jit
+def _np_max(a, b):  # pragma: no cover - compiled
+    # np.maximum's rule: NaN if either is NaN
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a >= b else b
+
+
+@_jit
+def _np_min(a, b):  # pragma: no cover - compiled
+    if a != a:
+        return a
+    if b != b:
+        return b
+    return a if a <= b else b
+
+
+@_jit
+def _row_any(a):  # pragma: no cover - compiled
+    n, k = a.shape
+    out = np.zeros(n, np.bool_)
+    for i in range(n):
+        for j in range(k):
+            if a[i, j]:
+                out[i] = True
+                break
+    return out
+
+
+@_jit
+def _row_count(a):  # pragma: no cover - compiled
+    n, k = a.shape
+    out = np.zeros(n, np.int32)
+    for i in range(n):
+        c = 0
+        for j in range(k):
+            if a[i, j]:
+                c += 1
+        out[i] = c
+    return out
+
+
+@_jit
+def _col_count(a):  # pragma: no cover - compiled
+    n, k = a.shape
+    out = np.zeros(k, np.int64)
+    for i in range(n):
+        for j in range(k):
+            if a[i, j]:
+                out[j] += 1
+    return out
+
+
+def row_any(a: np.ndarray) -> np.ndarray:
+    """``a.any(axis=1)`` of a 2-D boolean array."""
+    return _row_any(a)
+
+
+def row_count(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=1)`` of a 2-D boolean array, as int32."""
+    return _row_count(a)
+
+
+def col_count(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=0)`` of a 2-D boolean array, as int64."""
+    return _col_count(a)
+
+
+@_jit
+def org_sum(org, hh, per_household, m):  # pragma: no cover - compiled
+    """``numpy.bincount(org, weights=per_household[hh], minlength=m)``."""
+    out = np.zeros(m)
+    for i in range(org.size):
+        out[org[i]] += per_household[hh[i]]
+    return out
+
+
+@_jit
+def count_active(mem_active, index, size):  # pragma: no cover - compiled
+    """``numpy.bincount(index[mem_active], minlength=size)``: active memberships per row."""
+    out = np.zeros(size, np.int64)
+    for x in range(mem_active.size):
+        if mem_active[x]:
+            out[index[x]] += 1
+    return out
+
+
+@_jit
+def masked_sum(values, mask):  # pragma: no cover - compiled
+    """The sum of ``values`` where ``mask``, in row order (exact for whole numbers)."""
+    total = 0.0
+    for i in range(values.size):
+        if mask[i]:
+            total += values[i]
+    return total
