@@ -15,24 +15,58 @@ process.
 
 from oslsim.kernels.basic import col_count, count_active, masked_sum, org_sum, row_any, row_count
 from oslsim.kernels.households import aid_offers, aid_receive, give_step, onset_step
-from oslsim.kernels.meetings import meeting_chance, meeting_dues, meeting_ties, over_hours
+from oslsim.kernels.meetings import (
+                                     arisan_winners,
+                                     attendance_solidarity,
+                                     meeting_chance,
+                                     meeting_dues,
+                                     meeting_ties,
+                                     over_hours,
+                                     pay_pots,
+)
 from oslsim.kernels.networks import mt_words, rewire_blocks
 from oslsim.kernels.organisations import dissolve_members, drift_away
 from oslsim.kernels.outcomes import case_counts, kel_case_counts, membership_counts
 from oslsim.kernels.service import (
-    attended_sums,
-    identify_step,
-    open_cases,
-    own_requests,
-    row_any_open,
-    still_open,
-    unknown_rows,
+                                     attended_sums,
+                                     identify_step,
+                                     open_cases,
+                                     own_requests,
+                                     row_any_open,
+                                     still_open,
+                                     unknown_rows,
 )
 
 __all__ = [
-    "aid_offers", "aid_receive", "attended_sums", "case_counts", "col_count", "count_active",
-    "dissolve_members", "drift_away", "give_step", "identify_step", "kel_case_counts",
-    "masked_sum", "meeting_chance", "meeting_dues", "meeting_ties", "membership_counts",
-    "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
-    "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
+    "aid_offers",
+    "aid_receive",
+    "arisan_winners",
+    "attendance_solidarity",
+    "attended_sums",
+    "case_counts",
+    "col_count",
+    "count_active",
+    "dissolve_members",
+    "drift_away",
+    "give_step",
+    "identify_step",
+    "kel_case_counts",
+    "masked_sum",
+    "meeting_chance",
+    "meeting_dues",
+    "meeting_ties",
+    "membership_counts",
+    "mt_words",
+    "onset_step",
+    "open_cases",
+    "org_sum",
+    "over_hours",
+    "own_requests",
+    "pay_pots",
+    "rewire_blocks",
+    "row_any",
+    "row_any_open",
+    "row_count",
+    "still_open",
+    "unknown_rows",
 ]

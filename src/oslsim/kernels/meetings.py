@@ -47,17 +47,16 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
     """
     e = hh.size
     owed = np.zeros(n)
-    for i in range(e):
-        if attended[i]:
-            owed[hh[i]] += charge_o[org[i]]
+    for i in range(e):  # branch-free: attendance is random (adding 0.0 changes nothing)
+        owed[hh[i]] += charge_o[org[i]] if attended[i] else 0.0
     scale = np.zeros(n)
     for h in range(n):
         if owed[h] > 0:
             d = owed[h] if owed[h] >= 1e-12 else 1e-12
             y = savings[h] / d
             scale[h] = 1.0 if 1.0 <= y else y
-    paid = np.zeros(e)
-    part = np.zeros(e)
+    paid = np.empty(e)
+    part = np.empty(e)
     by_hh = np.zeros(n)
     by_org = np.zeros(m)
     for i in range(e):
@@ -67,10 +66,10 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
         x = due * scale[h]
         paid[i] = x
         by_hh[h] += x
-        if c > 0:
-            d = c if c >= 1e-12 else 1e-12
-            part[i] = x * dues[o] / d
-        by_org[o] += part[i]
+        d = c if c >= 1e-12 else 1e-12
+        y = x * dues[o] / d if c > 0 else 0.0
+        part[i] = y
+        by_org[o] += y
     return paid, part, by_hh, by_org
 
 
@@ -87,18 +86,16 @@ def meeting_ties(idx, hh, org, attended, n, m, mem_tie, mem_attended, growth,
     attendance = np.zeros(m, np.int32)
     members = np.zeros(m, np.int32)
     mem_attended[:] = False
-    for i in range(e):
+    for i in range(e):  # branch-free: attendance is random
         o = org[i]
+        a = attended[i]
         members[o] += 1
         j = idx[i]
         t = mem_tie[j]
-        if attended[i]:
-            count[hh[i]] += 1.0
-            attendance[o] += 1
-            mem_tie[j] = t + growth * (1.0 - t)
-            mem_attended[j] = True
-        else:
-            mem_tie[j] = t * (1.0 - decay)
+        count[hh[i]] += 1.0 if a else 0.0
+        attendance[o] += a
+        mem_tie[j] = t + growth * (1.0 - t) if a else t * (1.0 - decay)
+        mem_attended[j] = a
     return count, attendance, members
 
 
@@ -110,9 +107,8 @@ def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
     is above its ``most`` (the counts are whole numbers, as ``np.bincount`` gives them).
     """
     count = np.zeros(n, np.int64)
-    for i in range(hh.size):
-        if attended[i]:
-            count[hh[i]] += 1
+    for i in range(hh.size):  # branch-free: attendance is random
+        count[hh[i]] += attended[i]
     over = np.zeros(n, np.bool_)
     any_over = False
     for h in range(n):
@@ -122,8 +118,56 @@ def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
     rows = np.empty(hh.size, np.int64)
     k = 0
     if any_over:
-        for i in range(hh.size):
-            if attended[i] and over[hh[i]]:
-                rows[k] = i
-                k += 1
+        for i in range(hh.size):  # branch-free compaction (written, kept if it counts)
+            rows[k] = i
+            k += attended[i] & over[hh[i]]
     return rows[:k], any_over
+
+
+@_jit
+def arisan_winners(org, rows, contribution, r, m):  # pragma: no cover - compiled
+    """Each arisan's pot and the row of its winner, the attendee with the largest ``r``.
+
+    ``contribution[x]`` and ``r[x]`` belong to ``rows[x]``. As
+    ``numpy.lexsort((r, org[rows]))`` then the last row of each organisation: among equal
+    ``r`` the later row wins (the sort is stable). The pots are summed in row order, as
+    ``numpy.bincount`` sums them; ``winner`` is -1 for organisations without attendees.
+    """
+    pot = np.zeros(m)
+    best = np.full(m, -np.inf)
+    winner = np.full(m, -1, np.int64)
+    for x in range(rows.size):
+        row = rows[x]
+        o = org[row]
+        pot[o] += contribution[x]
+        if r[x] >= best[o]:
+            best[o] = r[x]
+            winner[o] = row
+    return pot, winner
+
+
+@_jit
+def pay_pots(savings, hh, pot, winner):  # pragma: no cover - compiled
+    """Add each organisation's pot to its winner's savings, in place.
+
+    A household's pots are summed first (in organisation order) and then added to its
+    savings, as ``savings += numpy.bincount(hh[winners], weights=..., minlength=n)`` does.
+    """
+    won = np.zeros(savings.size)
+    for o in range(winner.size):
+        if winner[o] >= 0:
+            won[hh[winner[o]]] += pot[o]
+    for h in range(savings.size):
+        savings[h] += won[h]
+
+
+@_jit
+def attendance_solidarity(solidarity, count, keep):  # pragma: no cover - compiled
+    """``1 - (1 - solidarity) * keep[count]``, where ``keep[c]`` is ``(1 - gain) ** c``.
+
+    ``keep`` is computed by numpy's ``power`` (the phase does), so the numbers are numpy's.
+    """
+    out = np.empty(solidarity.size)
+    for h in range(solidarity.size):
+        out[h] = 1.0 - (1.0 - solidarity[h]) * keep[int(count[h])]
+    return out

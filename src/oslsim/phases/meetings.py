@@ -55,14 +55,16 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     state.savings = np.maximum(state.savings - by_hh, 0.0)
     state.treasury[:m] += by_org
     state.funds_raised += float(dues_part.sum())
-    _rotate_arisan(state, rng, hh, org, attended & is_arisan[org], paid - dues_part)
+    _rotate_arisan(state, rng, hh, org, attended & is_arisan[org], paid, dues_part)
 
     give(state, params, hh, org, per_household)
 
     count, attendance, members = kernels.meeting_ties(
         idx, hh, org, attended, n, m, state.mem_tie, state.mem_attended[:e], o.tie_growth,
         o.tie_decay)
-    state.solidarity = 1.0 - (1.0 - state.solidarity) * (1.0 - o.solidarity_gain) ** count
+    # (1 - gain) ** count by numpy's power, once per count (the same numbers as elementwise).
+    keep = (1.0 - o.solidarity_gain) ** np.arange(per_household.max(initial=0) + 1.0)
+    state.solidarity = kernels.attendance_solidarity(state.solidarity, count, keep)
     state.attended = count.astype(np.int32)
     state.hours_used = count * per_meeting
     state.volunteer_hours += float(state.hours_used.sum())
@@ -109,14 +111,12 @@ def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray,
 
 
 def _rotate_arisan(state: State, rng: np.random.Generator, hh: np.ndarray, org: np.ndarray,
-                   in_pot: np.ndarray, contribution: np.ndarray) -> None:
-    """Give each arisan's pot to one of its attendees, drawn at random."""
+                   in_pot: np.ndarray, paid: np.ndarray, dues_part: np.ndarray) -> None:
+    """Give each arisan's pot (what its attendees paid beyond dues) to one of them, at random."""
     rows = np.flatnonzero(in_pot)
     if rows.size == 0:
         return
-    pot = np.bincount(org[rows], weights=contribution[rows], minlength=state.m)
-    order = np.lexsort((rng.random(rows.size), org[rows]))
-    sorted_org = org[rows][order]
-    last = np.r_[sorted_org[1:] != sorted_org[:-1], True]
-    winners = rows[order][last]
-    state.savings += np.bincount(hh[winners], weights=pot[org[winners]], minlength=state.n)
+    contribution = paid[rows] - dues_part[rows]
+    pot, winner = kernels.arisan_winners(org, rows, contribution, rng.random(rows.size),
+                                         state.m)
+    kernels.pay_pots(state.savings, hh, pot, winner)
