@@ -90,3 +90,125 @@ def test_meeting_loops_are_numpys(seed):
     assert np.array_equal(attendance, np.bincount(org[attended], minlength=m))
     assert np.array_equal(members, np.bincount(org, minlength=m))
     assert np.array_equal(mem_attended, attended)
+
+
+def _economy_numpy(shock, usual_shock, usual_var, noise, base_income, income_loss, attended,
+                   hours_used, poor, savings, size, c):
+    """The economy phase's numpy code before it was compiled (the reference)."""
+    rho = c["rho"]
+    shock = rho * shock + np.sqrt(1.0 - rho * rho) * c["sigma"] * noise[0]
+    r = c["r"]
+    step_var = (1.0 - r * r) * c["usual_sigma"] ** 2
+    usual_shock = r * usual_shock + np.sqrt(step_var) * noise[1]
+    usual_var = r * r * usual_var + step_var
+    usual = base_income * np.exp(usual_shock - 0.5 * usual_var)
+    free = c["free"] * np.where(poor, c["poor_ratio"], 1.0)
+    work_lost = np.maximum(hours_used - free, 0.0) / c["work_hours"]
+    gain = 1.0 + c["gain"] * np.minimum(attended.astype(np.float64), c["cap"])
+    keep = (1.0 - np.clip(income_loss, 0.0, 1.0)) * (1.0 - c["covariate"])
+    earned = usual * np.exp(shock - 0.5 * c["sigma"] ** 2) * keep
+    income = earned * np.maximum(gain - work_lost, 0.0)
+    cash = savings + income
+    need = c["line"] * size
+    consumption = np.minimum(cash, np.maximum(c["mpc_i"] * income + c["mpc_s"] * savings, need))
+    return shock, usual_shock, usual_var, income, consumption, cash - consumption, \
+        consumption < need
+
+
+def test_economy_kernels_are_the_numpy_code():
+    rng = np.random.default_rng(9)
+    n = 4000
+    c = {"rho": 0.6, "sigma": 0.4, "r": 0.74 ** (1 / 12), "usual_sigma": 0.3, "free": 15.0,
+         "poor_ratio": 0.7, "work_hours": 160.0, "gain": 0.01, "cap": 3.0, "covariate": 0.1,
+         "line": 6e5, "mpc_i": 0.82, "mpc_s": 0.13}
+    shock, usual_shock = rng.normal(0, 0.3, n), rng.normal(0, 0.2, n)
+    noise = rng.standard_normal((2, n))
+    base = rng.lognormal(15, 0.5, n)
+    loss = rng.normal(0.1, 0.4, n)  # outside 0-1 too, for the clip
+    attended = rng.integers(0, 6, n).astype(np.int32)
+    hours_used = rng.random(n) * 40
+    poor = rng.random(n) < 0.2
+    savings = rng.lognormal(14, 1, n)
+    size = rng.integers(1, 7, n).astype(np.float64)
+    want = _economy_numpy(shock, usual_shock, 0.05, noise, base, loss, attended, hours_used,
+                          poor, savings, size, c)
+
+    shock2, usual2 = shock.copy(), usual_shock.copy()
+    step_var = (1.0 - c["r"] ** 2) * c["usual_sigma"] ** 2
+    usual_var = c["r"] * c["r"] * 0.05 + step_var
+    x_usual, x_shock = kernels.income_shocks(
+        shock2, usual2, noise, c["rho"], np.sqrt(1.0 - c["rho"] ** 2) * c["sigma"], c["r"],
+        np.sqrt(step_var), 0.5 * usual_var, 0.5 * c["sigma"] ** 2)
+    got = kernels.budget_step(base, np.exp(x_usual), np.exp(x_shock), loss, c["covariate"],
+                              attended, c["gain"], c["cap"], hours_used, poor, c["poor_ratio"],
+                              c["free"], c["work_hours"], savings, size, c["line"], c["mpc_i"],
+                              c["mpc_s"])
+    assert np.array_equal(shock2, want[0]) and np.array_equal(usual2, want[1])
+    assert usual_var == want[2]
+    for ours, theirs in zip(got, want[3:], strict=True):
+        assert np.array_equal(ours, theirs)
+
+
+def test_onset_and_aid_kernels_are_the_numpy_code():
+    rng = np.random.default_rng(11)
+    n, k = 3000, 10
+    degree = rng.integers(0, 5, n).astype(np.float64)
+    total = rng.random(n) * degree
+    solidarity = rng.random(n)
+    attended = rng.integers(0, 4, n).astype(np.int32)
+    mean = np.where(degree > 0, total / np.maximum(degree, 1), solidarity)
+    assert np.array_equal(kernels.neighbour_mean_of(total, degree, solidarity), mean)
+    support = 0.7 * mean + 0.3 * np.minimum(attended, 1).astype(np.float64)
+    want = 1.2 * (0.5 - solidarity) - 0.8 * (support - 0.5)
+    got = kernels.onset_exponent(total, degree, solidarity, attended, 0.3, 1.2, 0.8)
+    assert np.array_equal(got, want)
+
+    poor = rng.random(n) < 0.1
+    active = rng.random((n, k)) < 0.03
+    served = active & (rng.random((n, k)) < 0.5)
+    need = poor | (active & ~served).any(axis=1)
+    assert np.array_equal(kernels.needy_flags(poor, active, served), need.astype(np.float64))
+
+    savings = rng.lognormal(14, 1.5, n)
+    size = rng.integers(1, 6, n).astype(np.float64)
+    u = rng.random(n)
+    neighbours = rng.integers(0, 3, n).astype(np.float64)
+    give, per_link = kernels.aid_offers(savings, size, 3e6, u, 0.4, solidarity, neighbours, 0.1)
+    surplus = np.maximum(0.0, savings - 3e6 * size)
+    willing = u < 0.4 * solidarity
+    want_give = np.where(willing & (neighbours > 0), 0.1 * surplus, 0.0)
+    assert np.array_equal(give, want_give)
+    assert np.array_equal(per_link, want_give / np.maximum(neighbours, 1.0))
+
+    incoming = rng.random(n) * 1e5 * (rng.random(n) < 0.5)
+    s2, sol2 = savings.copy(), solidarity.copy()
+    received = kernels.aid_receive(need.astype(np.float64), incoming, give, s2, sol2, 0.05)
+    want_r = np.where(need, incoming, 0.0)
+    assert np.array_equal(received, want_r)
+    assert np.array_equal(s2, savings + (want_r - give))
+    assert np.array_equal(sol2, np.where(want_r > 0, solidarity + 0.05 * (1 - solidarity),
+                                         solidarity))
+
+
+def test_aid_on_the_network_is_the_two_products():
+    import networkx as nx
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(13)
+    n = 2500
+    g = nx.watts_strogatz_graph(n, 6, 0.3, seed=4)
+    adj = sp.csr_matrix(nx.to_scipy_sparse_array(g, format="csr", dtype=np.float64))
+    extra = sp.random(n, n, density=0.001, random_state=5, format="csr")  # far ties
+    adj = ((adj + extra + extra.T) > 0).astype(np.float64).tocsr()
+    assert adj.has_sorted_indices and (adj != adj.T).nnz == 0
+    need = (rng.random(n) < 0.3).astype(np.float64)
+    savings = rng.lognormal(15, 1.5, n)
+    size = rng.integers(1, 6, n).astype(np.float64)
+    u, solidarity = rng.random(n), rng.random(n)
+    args = (savings, size, 2e6, u, 0.5, solidarity)
+    want_give, want_link = kernels.aid_offers(*args, adj @ need, 0.1)
+    give, per_link = kernels.aid_offers_on(adj.indptr, adj.indices, need, *args, 0.1)
+    assert np.array_equal(give, want_give) and np.array_equal(per_link, want_link)
+    assert (give > 0).any() and (give == 0).any()
+    incoming = kernels.aid_incoming(adj.indptr, adj.indices, need, per_link)
+    assert np.array_equal(incoming, np.where(need > 0, adj @ per_link, 0.0))

@@ -14,35 +14,50 @@ process.
 """
 
 from oslsim.kernels.basic import col_count, count_active, masked_sum, org_sum, row_any, row_count
-from oslsim.kernels.households import aid_offers, aid_receive, give_step, onset_step
+from oslsim.kernels.households import (
+                                       aid_incoming,
+                                       aid_offers,
+                                       aid_offers_on,
+                                       aid_receive,
+                                       budget_step,
+                                       give_step,
+                                       income_shocks,
+                                       needy_flags,
+                                       neighbour_mean_of,
+                                       onset_exponent,
+                                       onset_step,
+)
 from oslsim.kernels.meetings import (
-                                     arisan_winners,
-                                     attendance_solidarity,
-                                     meeting_chance,
-                                     meeting_dues,
-                                     meeting_ties,
-                                     over_hours,
-                                     pay_pots,
+                                       arisan_winners,
+                                       attendance_solidarity,
+                                       meeting_chance,
+                                       meeting_dues,
+                                       meeting_ties,
+                                       over_hours,
+                                       pay_pots,
 )
 from oslsim.kernels.networks import mt_words, rewire_blocks
 from oslsim.kernels.organisations import dissolve_members, drift_away
 from oslsim.kernels.outcomes import case_counts, kel_case_counts, membership_counts
 from oslsim.kernels.service import (
-                                     attended_sums,
-                                     identify_step,
-                                     open_cases,
-                                     own_requests,
-                                     row_any_open,
-                                     still_open,
-                                     unknown_rows,
+                                       attended_sums,
+                                       identify_step,
+                                       open_cases,
+                                       own_requests,
+                                       row_any_open,
+                                       still_open,
+                                       unknown_rows,
 )
 
 __all__ = [
+    "aid_incoming",
     "aid_offers",
+    "aid_offers_on",
     "aid_receive",
     "arisan_winners",
     "attendance_solidarity",
     "attended_sums",
+    "budget_step",
     "case_counts",
     "col_count",
     "count_active",
@@ -50,6 +65,7 @@ __all__ = [
     "drift_away",
     "give_step",
     "identify_step",
+    "income_shocks",
     "kel_case_counts",
     "masked_sum",
     "meeting_chance",
@@ -57,6 +73,9 @@ __all__ = [
     "meeting_ties",
     "membership_counts",
     "mt_words",
+    "needy_flags",
+    "neighbour_mean_of",
+    "onset_exponent",
     "onset_step",
     "open_cases",
     "org_sum",

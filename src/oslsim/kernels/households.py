@@ -83,10 +83,10 @@ def aid_offers(savings, size, reserve, u, help_probability, solidarity, needy_ne
     n = savings.size
     give = np.empty(n, np.float64)
     per_link = np.empty(n, np.float64)
-    for i in range(n):
+    for i in range(n):  # branch-free: willingness is random
         surplus = _np_max(0.0, savings[i] - reserve * size[i])
-        willing = u[i] < help_probability * solidarity[i]
-        g = help_share * surplus if willing and needy_neighbours[i] > 0 else 0.0
+        willing = (u[i] < help_probability * solidarity[i]) & (needy_neighbours[i] > 0)
+        g = help_share * surplus if willing else 0.0
         give[i] = g
         per_link[i] = g / _np_max(needy_neighbours[i], 1.0)
     return give, per_link
@@ -101,6 +101,153 @@ def aid_receive(need, incoming, give, savings, solidarity, gain):  # pragma: no 
         r = incoming[i] if need[i] else 0.0
         received[i] = r
         savings[i] += r - give[i]
-        if r > 0:
-            solidarity[i] += gain * (1 - solidarity[i])
+        s = solidarity[i]
+        solidarity[i] = s + gain * (1 - s) if r > 0 else s
     return received
+
+
+@_jit
+def income_shocks(shock, usual_shock, noise, rho, c_shock, r, c_usual, half_usual_var,
+                  half_var):  # pragma: no cover - compiled
+    """The month's two AR(1) log shocks, in place; returns the arguments of the two ``exp``.
+
+    As the economy phase's numpy code: ``shock = rho * shock + c_shock * noise[0]``,
+    ``usual_shock = r * usual_shock + c_usual * noise[1]``; then ``usual_shock -
+    half_usual_var`` and ``shock - half_var`` (the phase takes their ``exp`` with numpy).
+    """
+    n = shock.size
+    x_usual = np.empty(n)
+    x_shock = np.empty(n)
+    for i in range(n):
+        s = rho * shock[i] + c_shock * noise[0, i]
+        u = r * usual_shock[i] + c_usual * noise[1, i]
+        shock[i] = s
+        usual_shock[i] = u
+        x_usual[i] = u - half_usual_var
+        x_shock[i] = s - half_var
+    return x_usual, x_shock
+
+
+@_jit
+def budget_step(base_income, e_usual, e_shock, income_loss, covariate, attended, gain_rate,
+                gain_cap, hours_used, poor, poor_ratio, free_hours, work_hours, savings, size,
+                poverty_line, mpc_income, mpc_savings):  # pragma: no cover - compiled
+    """The month's income, consumption, savings and poverty (new arrays).
+
+    The economy phase's numpy expressions in their order (``np.maximum``, ``np.minimum`` and
+    ``np.clip`` with numpy's NaN rule): the usual income ``base * e_usual``, earned
+    ``usual * e_shock * keep``, income ``earned * max(gain - work_lost, 0)``, consumption
+    ``min(cash, max(desired, need))``. Returns income, consumption, savings and ``poor``.
+    """
+    n = savings.size
+    income = np.empty(n)
+    consumption = np.empty(n)
+    new_savings = np.empty(n)
+    new_poor = np.empty(n, np.bool_)
+    keep_common = 1.0 - covariate
+    for i in range(n):
+        usual = base_income[i] * e_usual[i]
+        free = free_hours * (poor_ratio if poor[i] else 1.0)
+        work_lost = _np_max(hours_used[i] - free, 0.0) / work_hours
+        gain = 1.0 + gain_rate * _np_min(float(attended[i]), gain_cap)
+        keep = (1.0 - _np_min(_np_max(income_loss[i], 0.0), 1.0)) * keep_common
+        earned = usual * e_shock[i] * keep
+        y = earned * _np_max(gain - work_lost, 0.0)
+        s = savings[i]
+        cash = s + y
+        need = poverty_line * size[i]
+        desired = mpc_income * y + mpc_savings * s
+        c = _np_min(cash, _np_max(desired, need))
+        new_savings[i] = cash - c
+        income[i] = y
+        consumption[i] = c
+        new_poor[i] = c < need
+    return income, consumption, new_savings, new_poor
+
+
+@_jit
+def neighbour_mean_of(total, degree, values):  # pragma: no cover - compiled
+    """``np.where(degree > 0, total / np.maximum(degree, 1), values)``: ``total`` the sums."""
+    n = values.size
+    out = np.empty(n)
+    for i in range(n):
+        d = degree[i]
+        out[i] = total[i] / _np_max(d, 1.0) if d > 0 else values[i]
+    return out
+
+
+@_jit
+def onset_exponent(total, degree, solidarity, attended, w, a, b):  # pragma: no cover - compiled
+    """The exponent of each household's personal onset factor (the phase takes its ``exp``).
+
+    ``a * (0.5 - solidarity) - b * (support - 0.5)``, the support ``(1 - w) * neighbours'
+    mean solidarity + w * min(attended, 1)``, the neighbours' mean from their sums ``total``
+    as :func:`neighbour_mean_of` takes it; the numpy code's operations in its order.
+    """
+    n = solidarity.size
+    out = np.empty(n)
+    for i in range(n):
+        d = degree[i]
+        s = solidarity[i]
+        mean = total[i] / _np_max(d, 1.0) if d > 0 else s
+        member = 1.0 if attended[i] >= 1 else float(attended[i])
+        support = (1.0 - w) * mean + w * member
+        out[i] = a * (0.5 - s) - b * (support - 0.5)
+    return out
+
+
+@_jit
+def needy_flags(poor, active, served):  # pragma: no cover - compiled
+    """``poor | (active & ~served).any(axis=1)`` as float64 (1.0 or 0.0), for the network sum."""
+    n, k = active.shape
+    out = np.empty(n)
+    for i in range(n):
+        hit = poor[i]
+        for j in range(k):
+            hit = hit | (active[i, j] & ~served[i, j])
+        out[i] = 1.0 if hit else 0.0
+    return out
+
+
+@_jit
+def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probability,
+                  solidarity, help_share):  # pragma: no cover - compiled
+    """:func:`aid_offers`, counting needy neighbours only where a household is willing.
+
+    ``indptr``/``indices`` are the (symmetric, 0/1) network in CSR form and ``need`` each
+    household's 1.0 or 0.0. An unwilling household gives 0 whatever its count, so the count
+    (``adjacency @ need``, whole numbers, exact in any order) is taken for the willing only.
+    """
+    n = savings.size
+    give = np.zeros(n, np.float64)
+    per_link = np.zeros(n, np.float64)
+    for i in range(n):
+        if u[i] < help_probability * solidarity[i]:
+            count = 0.0
+            for x in range(indptr[i], indptr[i + 1]):
+                count += need[indices[x]]
+            if count > 0:
+                g = help_share * _np_max(0.0, savings[i] - reserve * size[i])
+                give[i] = g
+                per_link[i] = g / _np_max(count, 1.0)
+    return give, per_link
+
+
+@_jit
+def aid_incoming(indptr, indices, need, per_link):  # pragma: no cover - compiled
+    """``adjacency @ per_link`` where ``need``, else 0: pushed from the givers to the needy.
+
+    The network is symmetric with sorted rows, so household ``j``'s sum gathers its
+    neighbours' shares in ascending order either way; pushing from the givers in ascending
+    order adds the same nonzero terms in the same order (the zeros change no sum).
+    """
+    n = per_link.size
+    incoming = np.zeros(n, np.float64)
+    for g in range(n):
+        share = per_link[g]
+        if share != 0.0:
+            for x in range(indptr[g], indptr[g + 1]):
+                j = indices[x]
+                if need[j] != 0.0:
+                    incoming[j] += share
+    return incoming

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.state import State
 
@@ -30,30 +31,25 @@ def economy(state: State, params: Params, rng: np.random.Generator) -> None:
     Income enters the community and consumption leaves it; both are recorded in the ledger.
     """
     e = params.economy
+    t = params.time
     rho = e.shock_persistence
     noise = rng.standard_normal((2, state.n))  # the transitory shock, then the usual income
-    state.shock = rho * state.shock + math.sqrt(1.0 - rho * rho) * e.shock_sigma * noise[0]
     # Usual income: u_t = r u_{t-1} + sqrt(1 - r^2) s eta_t, r the monthly persistence; its
     # variance v_t (0 at the start) makes exp(u_t - v_t / 2) mean 1 in every month.
     r = e.usual_persistence ** (1.0 / 12.0)
     step_var = (1.0 - r * r) * e.usual_sigma**2
-    state.usual_shock = r * state.usual_shock + math.sqrt(step_var) * noise[1]
+    # The arithmetic in two compiled passes around numpy's exp (oslsim.kernels).
     state.usual_var = r * r * state.usual_var + step_var
-    usual = state.base_income * np.exp(state.usual_shock - 0.5 * state.usual_var)
-    attended = state.attended.astype(np.float64)
-    _, free = community_hours(state, params)
-    work_lost = np.maximum(state.hours_used - free, 0.0) / params.time.work_hours
-    gain = 1.0 + e.membership_income_gain * np.minimum(attended, e.membership_gain_cap)
-    keep = (1.0 - np.clip(state.income_loss, 0.0, 1.0)) * (1.0 - e.covariate_shock)
-    earned = usual * np.exp(state.shock - 0.5 * e.shock_sigma**2) * keep
-    income = earned * np.maximum(gain - work_lost, 0.0)
-    cash = state.savings + income
-    need = e.poverty_line * state.size
-    desired = e.mpc_income * income + e.mpc_savings * state.savings
-    consumption = np.minimum(cash, np.maximum(desired, need))
-    state.savings = cash - consumption
+    x_usual, x_shock = kernels.income_shocks(
+        state.shock, state.usual_shock, noise, rho, math.sqrt(1.0 - rho * rho) * e.shock_sigma,
+        r, math.sqrt(step_var), 0.5 * state.usual_var, 0.5 * e.shock_sigma**2)
+    income, consumption, state.savings, state.poor = kernels.budget_step(
+        state.base_income, np.exp(x_usual, out=x_usual), np.exp(x_shock, out=x_shock),
+        state.income_loss, e.covariate_shock, state.attended, e.membership_income_gain,
+        float(e.membership_gain_cap), state.hours_used, state.poor, t.poor_hours_ratio,
+        t.free_hours, t.work_hours, state.savings, state.size, e.poverty_line, e.mpc_income,
+        e.mpc_savings)
     state.income = income
     state.consumption = consumption
-    state.poor = consumption < need
     state.ledger.income += float(income.sum())
     state.ledger.consumption += float(consumption.sum())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import kernels
+from oslsim.ahead import draw_ahead
 from oslsim.params import Params
 from oslsim.phases.economy import community_hours
 from oslsim.pmks import KINDS
@@ -30,6 +31,7 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     o, t = params.organisations, params.time
     n, m, e = state.n, state.m, state.e
     idx = np.flatnonzero(state.mem_active[:e])
+    take_u = draw_ahead(rng.random, idx.size)  # drawn while the chances are computed
     hh, org = state.mem_hh[idx], state.mem_org[idx]
     # What each organisation asks and its pull, once per organisation (the same numbers the
     # memberships used to work out one by one); the memberships' loops are compiled.
@@ -45,7 +47,7 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
         state.vitality, pull_o, trust_o, o.attendance_base, o.attendance_solidarity,
         o.attendance_vitality, 1.0 - params.government.crowd_out * state.direction,
         o.unaffordable_attendance)
-    attended = rng.random(idx.size) < p
+    attended = take_u() < p
     attended = _within_hours(rng, hh, attended, np.floor(hours / per_meeting + 1e-9), n)
 
     # Dues and arisan contributions, scaled down for households whose savings fall short.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import kernels
+from oslsim.ahead import draw_ahead
 from oslsim.params import Params
 from oslsim.state import State
 
@@ -22,14 +23,24 @@ def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:
     split evenly among its needy neighbours. Receiving help raises solidarity (reciprocity).
     """
     a = params.mutual_aid
-    need = needy(state, params)
-    needy_neighbours = state.adjacency @ need.astype(np.float64)
-    # The per-household arithmetic in two compiled passes (the numpy code's numbers).
-    u = rng.random(state.n)
-    give, per_link = kernels.aid_offers(
-        state.savings, state.size, a.surplus_months * params.economy.poverty_line, u,
-        a.help_probability, state.solidarity, needy_neighbours, a.help_share)
-    received = kernels.aid_receive(need, state.adjacency @ per_link, give, state.savings,
-                                   state.solidarity, params.drift.aid_solidarity_gain)
+    take_u = draw_ahead(rng.random, state.n)  # drawn while the needy are counted
+    need = kernels.needy_flags(state.poor, state.active, state.served)  # as 1.0 / 0.0
+    reserve = a.surplus_months * params.economy.poverty_line
+    u = take_u()
+    adj = state.adjacency
+    if adj.has_sorted_indices:
+        # Compiled on the network itself: needy neighbours counted for the willing only,
+        # gifts pushed from the givers (the numbers of the two network products below).
+        give, per_link = kernels.aid_offers_on(adj.indptr, adj.indices, need, state.savings,
+                                               state.size, reserve, u, a.help_probability,
+                                               state.solidarity, a.help_share)
+        incoming = kernels.aid_incoming(adj.indptr, adj.indices, need, per_link)
+    else:
+        give, per_link = kernels.aid_offers(state.savings, state.size, reserve, u,
+                                            a.help_probability, state.solidarity, adj @ need,
+                                            a.help_share)
+        incoming = adj @ per_link
+    received = kernels.aid_receive(need, incoming, give, state.savings, state.solidarity,
+                                   params.drift.aid_solidarity_gain)
     state.help_given = give
     state.help_received = received

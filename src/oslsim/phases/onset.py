@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels import onset_step
+from oslsim import kernels
+from oslsim.ahead import draw_ahead
 from oslsim.params import Params
 from oslsim.pmks import category_vectors
 from oslsim.state import SERVED_NONE, State
@@ -12,9 +13,7 @@ from oslsim.state import SERVED_NONE, State
 
 def neighbour_mean(state: State, values: np.ndarray) -> np.ndarray:
     """Mean of ``values`` over each household's network neighbours (own value if isolated)."""
-    degree = state.degree
-    total = state.adjacency @ values
-    return np.where(degree > 0, total / np.maximum(degree, 1), values)
+    return kernels.neighbour_mean_of(state.adjacency @ values, state.degree, values)
 
 
 def support(state: State, params: Params) -> np.ndarray:
@@ -35,13 +34,19 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     v = category_vectors(params)
     pm = params.pmks
     active = state.active
-    personal = np.exp(pm.solidarity_effect * (0.5 - state.solidarity)
-                      - pm.support_effect * (support(state, params) - 0.5)).astype(np.float32)
+    take_u = draw_ahead(rng.random, active.shape, dtype=np.float32)  # while the rest computes
+    # exp(a (0.5 - solidarity) - b (support - 0.5)): the support and exponent in one
+    # compiled pass (the numbers of :func:`support`), the exp by numpy.
+    x = kernels.onset_exponent(state.adjacency @ state.solidarity, state.degree,
+                               state.solidarity, state.attended,
+                               pm.membership_support_weight, pm.solidarity_effect,
+                               pm.support_effect)
+    personal = np.exp(x, out=x).astype(np.float32)
     # One threshold per cell: the onset hazard where inactive, the recovery where active,
     # by [2 * active + poor, category]; one compiled pass applies it (oslsim.kernels).
     table = np.stack([v.onset, v.onset * v.poverty_ratio,
                       v.recovery * v.nonpoor_recovery_ratio, v.recovery]).astype(np.float32)
-    u = rng.random(active.shape, dtype=np.float32)
-    onset_step(active, state.poor, state.eligible, state.served, state.quality,
-               state.identified, state.served_by, state.cases_recovered, personal, table,
-               v.served_recovery.astype(np.float32), u, SERVED_NONE)
+    u = take_u()
+    kernels.onset_step(active, state.poor, state.eligible, state.served, state.quality,
+                       state.identified, state.served_by, state.cases_recovered, personal,
+                       table, v.served_recovery.astype(np.float32), u, SERVED_NONE)

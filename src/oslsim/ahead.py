@@ -1,0 +1,47 @@
+"""Draw a phase's next random numbers on a second thread while the phase computes.
+
+numpy's generators release the GIL while they fill an array, and the compiled kernels and
+scipy's sparse products release it while they run, so on two cores a draw of a million
+numbers can overlap the work that does not need them. A phase asks for the draw where it
+would have made it and uses its generator for nothing else until it takes the numbers, so
+the stream, and every result, is the same as drawing them in place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+
+__all__ = ["draw_ahead"]
+
+#: Below this many numbers a draw is made at once: a thread's hand-over costs more.
+MIN_AHEAD = 50_000
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's drawing thread (made again in a forked child: threads do not fork)."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oslsim-draw")
+        _pool_pid = os.getpid()
+    return _pool
+
+
+def draw_ahead(draw: Callable[..., np.ndarray], size: int | tuple[int, ...],
+               **kwargs: object) -> Callable[[], np.ndarray]:
+    """Start ``draw(size, **kwargs)`` (a generator's method) and return what takes its numbers.
+
+    The caller must not use the same generator again before it has taken them.
+    """
+    count = int(np.prod(size))
+    if count < MIN_AHEAD:
+        numbers = draw(size, **kwargs)
+        return lambda: numbers
+    future: Future[np.ndarray] = _executor().submit(draw, size, **kwargs)
+    return future.result
