@@ -43,13 +43,29 @@ def test_arisan_without_attendees():
     assert pot.tolist() == [0.0] * 3 and winner.tolist() == [-1] * 3
 
 
-def test_attendance_solidarity_is_numpys_power():
+def test_attendance_results_are_numpys():
     rng = np.random.default_rng(4)
     solidarity = rng.random(5000)
     count = rng.integers(0, 9, 5000).astype(np.float64)
     keep = (1.0 - 0.07) ** np.arange(count.max() + 1.0)
-    got = kernels.attendance_solidarity(solidarity, count, keep)
+    got, attended, hours = kernels.attendance_results(solidarity, count, keep, 3.5)
     assert np.array_equal(got, 1.0 - (1.0 - solidarity) * (1.0 - 0.07) ** count)
+    assert attended.dtype == np.int32 and np.array_equal(attended, count.astype(np.int32))
+    assert np.array_equal(hours, count * 3.5)
+
+
+def test_household_hours_and_pot_rows_are_numpys():
+    rng = np.random.default_rng(6)
+    poor = rng.random(3000) < 0.3
+    hours, most = kernels.household_hours(poor, 20.0, 0.6, 3.0)
+    want = 20.0 * np.where(poor, 0.6, 1.0)
+    assert np.array_equal(hours, want)
+    assert np.array_equal(most, np.floor(want / 3.0 + 1e-9))
+    org = rng.integers(0, 50, 4000)
+    attended = rng.random(4000) < 0.5
+    is_arisan = rng.random(50) < 0.4
+    assert np.array_equal(kernels.pot_rows(org, attended, is_arisan),
+                          np.flatnonzero(attended & is_arisan[org]))
 
 
 @pytest.mark.parametrize("seed", [0, 5])
@@ -68,8 +84,8 @@ def test_meeting_loops_are_numpys(seed):
     charge[:3] = 0.0  # groups without dues
     dues = charge * rng.random(m)
     savings = rng.random(n) * 150
-    paid, part, by_hh, by_org = kernels.meeting_dues(hh, org, attended, n, m, charge, dues,
-                                                     savings)
+    paid, part, by_hh, by_org, after = kernels.meeting_dues(hh, org, attended, n, m, charge,
+                                                            dues, savings)
     owed = np.bincount(hh, weights=np.where(attended, charge[org], 0.0), minlength=n)
     scale = np.where(owed > 0, np.minimum(1.0, savings / np.maximum(owed, 1e-12)), 0.0)
     want_paid = np.where(attended, charge[org], 0.0) * scale[hh]
@@ -78,6 +94,7 @@ def test_meeting_loops_are_numpys(seed):
     assert np.array_equal(paid, want_paid) and np.array_equal(part, want_part)
     assert np.array_equal(by_hh, np.bincount(hh, weights=want_paid, minlength=n))
     assert np.array_equal(by_org, np.bincount(org, weights=want_part, minlength=m))
+    assert np.array_equal(after, np.maximum(savings - by_hh, 0.0))
 
     idx = np.arange(e)
     tie = rng.random(e)

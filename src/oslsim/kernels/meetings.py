@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit
+from oslsim.kernels.basic import _jit, _np_max
 
 
 @_jit
@@ -43,7 +43,8 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
 
     Returns what each membership paid, its dues part (the rest is an arisan contribution),
     each household's total payment and each organisation's dues received, summed in
-    membership order as ``numpy.bincount`` sums them.
+    membership order as ``numpy.bincount`` sums them, and the savings after paying,
+    ``np.maximum(savings - paid, 0)`` (rounding can leave a hair below zero).
     """
     e = hh.size
     owed = np.zeros(n)
@@ -70,7 +71,10 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
         y = x * dues[o] / d if c > 0 else 0.0
         part[i] = y
         by_org[o] += y
-    return paid, part, by_hh, by_org
+    after = np.empty(n)
+    for h in range(n):
+        after[h] = _np_max(savings[h] - by_hh[h], 0.0)
+    return paid, part, by_hh, by_org, after
 
 
 @_jit
@@ -162,12 +166,47 @@ def pay_pots(savings, hh, pot, winner):  # pragma: no cover - compiled
 
 
 @_jit
-def attendance_solidarity(solidarity, count, keep):  # pragma: no cover - compiled
-    """``1 - (1 - solidarity) * keep[count]``, where ``keep[c]`` is ``(1 - gain) ** c``.
+def household_hours(poor, most_hours, poor_ratio, per_meeting):  # pragma: no cover - compiled
+    """Each household's community hours and the meetings they allow.
 
-    ``keep`` is computed by numpy's ``power`` (the phase does), so the numbers are numpy's.
+    ``hours = most_hours * (poor_ratio if poor else 1)`` (economy's ``community_hours``) and
+    ``floor(hours / per_meeting + 1e-9)``.
     """
-    out = np.empty(solidarity.size)
-    for h in range(solidarity.size):
-        out[h] = 1.0 - (1.0 - solidarity[h]) * keep[int(count[h])]
-    return out
+    n = poor.size
+    hours = np.empty(n)
+    most = np.empty(n)
+    for i in range(n):
+        h = most_hours * (poor_ratio if poor[i] else 1.0)
+        hours[i] = h
+        most[i] = np.floor(h / per_meeting + 1e-9)
+    return hours, most
+
+
+@_jit
+def pot_rows(org, attended, is_arisan):  # pragma: no cover - compiled
+    """``np.flatnonzero(attended & is_arisan[org])``: the memberships paying into a pot."""
+    rows = np.empty(org.size, np.int64)
+    k = 0
+    for i in range(org.size):  # branch-free compaction: attendance is random
+        rows[k] = i
+        k += attended[i] & is_arisan[org[i]]
+    return rows[:k]
+
+
+@_jit
+def attendance_results(solidarity, count, keep, per_meeting):  # pragma: no cover - compiled
+    """Solidarity after the meetings, attendances as int32 and the hours they took.
+
+    ``1 - (1 - solidarity) * keep[count]`` (``keep[c]`` is numpy's ``(1 - gain) ** c``),
+    ``count`` as int32 and ``count * per_meeting``.
+    """
+    n = solidarity.size
+    out = np.empty(n)
+    attended = np.empty(n, np.int32)
+    hours = np.empty(n)
+    for h in range(n):
+        c = count[h]
+        out[h] = 1.0 - (1.0 - solidarity[h]) * keep[int(c)]
+        attended[h] = np.int32(c)
+        hours[h] = c * per_meeting
+    return out, attended, hours

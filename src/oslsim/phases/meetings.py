@@ -7,7 +7,6 @@ import numpy as np
 from oslsim import kernels
 from oslsim.ahead import draw_ahead
 from oslsim.params import Params
-from oslsim.phases.economy import community_hours
 from oslsim.pmks import KINDS
 from oslsim.state import GOVERNMENT, State
 
@@ -41,23 +40,23 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     trust_o = 1.0 - o.trust_effect * (1.0 - state.accountability[:m])
 
     per_meeting = t.meeting_hours + t.volunteer_hours
-    hours, _ = community_hours(state, params)
+    hours, most = kernels.household_hours(state.poor, t.household_hours, t.poor_hours_ratio,
+                                          per_meeting)
     p, per_household = kernels.meeting_chance(
         hh, org, n, charge_o, state.savings, hours, per_meeting, state.solidarity,
         state.vitality, pull_o, trust_o, o.attendance_base, o.attendance_solidarity,
         o.attendance_vitality, 1.0 - params.government.crowd_out * state.direction,
         o.unaffordable_attendance)
     attended = take_u() < p
-    attended = _within_hours(rng, hh, attended, np.floor(hours / per_meeting + 1e-9), n)
+    attended = _within_hours(rng, hh, attended, most, n)
 
     # Dues and arisan contributions, scaled down for households whose savings fall short.
-    paid, dues_part, by_hh, by_org = kernels.meeting_dues(hh, org, attended, n, m, charge_o,
-                                                          state.dues, state.savings)
-    # Rounding can leave a household a hair below zero after paying all it has.
-    state.savings = np.maximum(state.savings - by_hh, 0.0)
+    paid, dues_part, _, by_org, state.savings = kernels.meeting_dues(
+        hh, org, attended, n, m, charge_o, state.dues, state.savings)
     state.treasury[:m] += by_org
     state.funds_raised += float(dues_part.sum())
-    _rotate_arisan(state, rng, hh, org, attended & is_arisan[org], paid, dues_part)
+    _rotate_arisan(state, rng, hh, org, kernels.pot_rows(org, attended, is_arisan), paid,
+                   dues_part)
 
     give(state, params, hh, org, per_household)
 
@@ -66,9 +65,8 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
         o.tie_decay)
     # (1 - gain) ** count by numpy's power, once per count (the same numbers as elementwise).
     keep = (1.0 - o.solidarity_gain) ** np.arange(per_household.max(initial=0) + 1.0)
-    state.solidarity = kernels.attendance_solidarity(state.solidarity, count, keep)
-    state.attended = count.astype(np.int32)
-    state.hours_used = count * per_meeting
+    state.solidarity, state.attended, state.hours_used = kernels.attendance_results(
+        state.solidarity, count, keep, per_meeting)
     state.volunteer_hours += float(state.hours_used.sum())
     state.attendance[:m] = attendance
     state.n_members[:m] = members
@@ -113,9 +111,8 @@ def give(state: State, params: Params, hh: np.ndarray, org: np.ndarray,
 
 
 def _rotate_arisan(state: State, rng: np.random.Generator, hh: np.ndarray, org: np.ndarray,
-                   in_pot: np.ndarray, paid: np.ndarray, dues_part: np.ndarray) -> None:
-    """Give each arisan's pot (what its attendees paid beyond dues) to one of them, at random."""
-    rows = np.flatnonzero(in_pot)
+                   rows: np.ndarray, paid: np.ndarray, dues_part: np.ndarray) -> None:
+    """Give each arisan's pot (what ``rows``, its attendees, paid beyond dues) to one of them."""
     if rows.size == 0:
         return
     contribution = paid[rows] - dues_part[rows]
