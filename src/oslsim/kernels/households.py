@@ -246,8 +246,7 @@ def aid_incoming(indptr, indices, need, per_link):  # pragma: no cover - compile
     for g in range(n):
         share = per_link[g]
         if share != 0.0:
-            for x in range(indptr[g], indptr[g + 1]):
+            for x in range(indptr[g], indptr[g + 1]):  # branch-free: need is random
                 j = indices[x]
-                if need[j] != 0.0:
-                    incoming[j] += share
+                incoming[j] += share * need[j]  # share * 1.0 is share; + 0.0 changes nothing
     return incoming
