@@ -28,3 +28,35 @@ def test_a_run_is_the_same_with_and_without_the_drawing_thread(monkeypatch):
     monkeypatch.setattr(ahead, "MIN_AHEAD", 0)
     threaded = run()
     pd.testing.assert_frame_equal(in_place, threaded, check_exact=True)
+
+
+def test_the_shocks_drawn_ahead_are_the_economys_own(monkeypatch):
+    with_ahead = oslsim.OSLModel(oslsim.Params(households=400), rng=8)
+    with_ahead.run(10)
+    assert with_ahead.state.noise_ahead is not None  # next month's, drawn ahead
+    monkeypatch.setattr(oslsim.OSLModel, "_draw_ahead", lambda self, gen: None)
+    plain = oslsim.OSLModel(oslsim.Params(households=400), rng=8)
+    plain.run(10)
+    assert plain.state.noise_ahead is None
+    pd.testing.assert_frame_equal(with_ahead.timeseries(), plain.timeseries(), check_exact=True)
+
+
+def test_the_generator_between_months_is_where_the_months_left_it(monkeypatch):
+    import copy
+
+    runs = {}
+    for name in ("ahead", "plain"):
+        if name == "plain":
+            monkeypatch.setattr(oslsim.OSLModel, "_draw_ahead", lambda self, gen: None)
+        model = oslsim.OSLModel(oslsim.Params(households=400), rng=3)
+        model.add_hook(lambda m: m.rng.random(3))  # a hook that draws, before the phases
+        model.run(3)
+        between = model.rng.random(4)  # puts the shocks drawn ahead back first
+        twin = copy.deepcopy(model)  # a model copied between months goes on the same way
+        model.run(3)
+        twin.run(3)
+        pd.testing.assert_frame_equal(model.timeseries(), twin.timeseries(), check_exact=True)
+        runs[name] = (between, model.timeseries(), model.rng.random(2))
+    assert np.array_equal(runs["ahead"][0], runs["plain"][0])
+    pd.testing.assert_frame_equal(runs["ahead"][1], runs["plain"][1], check_exact=True)
+    assert np.array_equal(runs["ahead"][2], runs["plain"][2])

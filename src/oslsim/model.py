@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 
 from oslsim.agents import Household, LocalGovernment, Organisation
+from oslsim.ahead import draw_ahead
 from oslsim.community import build_community
 from oslsim.founding import assign_wksbm
 from oslsim.metrics import logic_model, outcomes
 from oslsim.numbering import rt_numbers, rw_numbers
 from oslsim.params import Params
 from oslsim.phases import PHASES
+from oslsim.phases.economy import economy
 from oslsim.phases.government import directed, set_policy
 from oslsim.phases.government import start as start_government
 from oslsim.pmks import CODES
@@ -294,14 +296,61 @@ class OSLModel(mesa.Model):
         st.new_month()
         for hook in self._hooks:
             hook(self)
+        if self.phases[:1] != (economy,):
+            self._put_back()  # the shocks drawn ahead are economy's to take, first
+        self._drawn_ahead = None  # the economy phase takes them now
+        gen = self._generator
         for phase in self.phases:
-            phase(st, self.params, self.rng)
+            phase(st, self.params, gen)
+        self._draw_ahead(gen)
         self.sync_agents()
         self._record_row()
         if self._collect:
             self._dc.collect(self)
+        ahead = self._drawn_ahead
+        if ahead is not None:  # joined here, so no thread draws between months
+            st.noise_ahead = ahead[1]()
+            self._drawn_ahead = (ahead[0], None)
         for hook in self._after_hooks:
             hook(self)
+
+    # ------------------------------------------------------------------ the generator
+    @property
+    def rng(self) -> np.random.Generator:
+        """The run's one generator (SPEC 7), at the place in its stream the months left it.
+
+        The model draws next month's income shocks while it records this month, on a second
+        thread (:mod:`oslsim.ahead`); asking for the generator between months puts them back
+        (its state as before the draw), so the stream and every number are the same as
+        drawing them in the economy phase.
+        """
+        self._put_back()
+        return self._generator
+
+    @rng.setter
+    def rng(self, value: np.random.Generator) -> None:
+        self._drawn_ahead = None
+        if getattr(self, "state", None) is not None:
+            self.state.noise_ahead = None
+        self._generator = value
+
+    def _draw_ahead(self, gen: np.random.Generator) -> None:
+        """Start drawing next month's income shocks if the economy phase is next to draw."""
+        if self.phases[:1] == (economy,):
+            before = gen.bit_generator.state  # to put the numbers back
+            self._drawn_ahead = (before, draw_ahead(gen.standard_normal, (2, self.state.n)))
+
+    def _put_back(self) -> None:
+        """Undo the draw of next month's income shocks: the generator as before it."""
+        ahead = self.__dict__.get("_drawn_ahead")
+        if ahead is None:
+            return
+        before, take = ahead
+        if take is not None:
+            take()  # the drawing thread finishes before the state goes back
+        self._drawn_ahead = None
+        self.state.noise_ahead = None
+        self._generator.bit_generator.state = before
 
     def run(self, months: int, progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
             ) -> None:
