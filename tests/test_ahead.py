@@ -60,3 +60,19 @@ def test_the_generator_between_months_is_where_the_months_left_it(monkeypatch):
     assert np.array_equal(runs["ahead"][0], runs["plain"][0])
     pd.testing.assert_frame_equal(runs["ahead"][1], runs["plain"][1], check_exact=True)
     assert np.array_equal(runs["ahead"][2], runs["plain"][2])
+
+
+def test_a_phase_called_with_another_generator_draws_its_own():
+    import copy
+
+    from oslsim.phases import economy
+
+    model = oslsim.OSLModel(oslsim.Params(households=300), rng=4)
+    model.run(2)
+    st = copy.deepcopy(model.state)
+    a, b = copy.deepcopy(st), copy.deepcopy(st)
+    economy(a, model.params, np.random.default_rng(1))
+    a.noise_ahead = b.noise_ahead = None  # the same state without numbers drawn ahead
+    economy(b, model.params, np.random.default_rng(1))
+    assert np.array_equal(a.income, b.income)
+    assert st.noise_ahead is not None and model.state.noise_ahead is not None

@@ -309,7 +309,7 @@ class OSLModel(mesa.Model):
             self._dc.collect(self)
         ahead = self._drawn_ahead
         if ahead is not None:  # joined here, so no thread draws between months
-            st.noise_ahead = ahead[1]()
+            st.noise_ahead = (self._generator, ahead[1]())
             self._drawn_ahead = (ahead[0], None)
         for hook in self._after_hooks:
             hook(self)

@@ -33,8 +33,10 @@ def economy(state: State, params: Params, rng: np.random.Generator) -> None:
     e = params.economy
     t = params.time
     rho = e.shock_persistence
-    noise, state.noise_ahead = state.noise_ahead, None  # drawn ahead by the model, or:
-    if noise is None:
+    ahead = state.noise_ahead  # drawn ahead from this generator by the model (OSLModel.step)
+    if ahead is not None and ahead[0] is rng:
+        noise, state.noise_ahead = ahead[1], None
+    else:
         noise = rng.standard_normal((2, state.n))  # the transitory shock, the usual income
     # Usual income: u_t = r u_{t-1} + sqrt(1 - r^2) s eta_t, r the monthly persistence; its
     # variance v_t (0 at the start) makes exp(u_t - v_t / 2) mean 1 in every month.
