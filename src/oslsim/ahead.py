@@ -25,10 +25,15 @@ _pool_pid: int | None = None
 
 
 def _executor() -> ThreadPoolExecutor:
-    """The process's drawing thread (made again in a forked child: threads do not fork)."""
+    """The process's drawing threads (made again in a forked child: threads do not fork).
+
+    More than one, so models run in threads of one process (a threaded Dask worker) do not
+    wait for each other's draws; each model has at most one draw under way.
+    """
     global _pool, _pool_pid
     if _pool is None or _pool_pid != os.getpid():
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oslsim-draw")
+        workers = min(4, os.cpu_count() or 1)
+        _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="oslsim-draw")
         _pool_pid = os.getpid()
     return _pool
 
