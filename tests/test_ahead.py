@@ -33,11 +33,11 @@ def test_a_run_is_the_same_with_and_without_the_drawing_thread(monkeypatch):
 def test_the_shocks_drawn_ahead_are_the_economys_own(monkeypatch):
     with_ahead = oslsim.OSLModel(oslsim.Params(households=400), rng=8)
     with_ahead.run(10)
-    assert with_ahead.state.noise_ahead is not None  # next month's, drawn ahead
+    assert with_ahead.state.drawn_ahead is not None  # next month's, drawn ahead
     monkeypatch.setattr(oslsim.OSLModel, "_draw_ahead", lambda self, gen: None)
     plain = oslsim.OSLModel(oslsim.Params(households=400), rng=8)
     plain.run(10)
-    assert plain.state.noise_ahead is None
+    assert plain.state.drawn_ahead is None
     pd.testing.assert_frame_equal(with_ahead.timeseries(), plain.timeseries(), check_exact=True)
 
 
@@ -72,7 +72,27 @@ def test_a_phase_called_with_another_generator_draws_its_own():
     st = copy.deepcopy(model.state)
     a, b = copy.deepcopy(st), copy.deepcopy(st)
     economy(a, model.params, np.random.default_rng(1))
-    a.noise_ahead = b.noise_ahead = None  # the same state without numbers drawn ahead
+    a.drawn_ahead = b.drawn_ahead = None  # the same state without numbers drawn ahead
     economy(b, model.params, np.random.default_rng(1))
     assert np.array_equal(a.income, b.income)
-    assert st.noise_ahead is not None and model.state.noise_ahead is not None
+    assert st.drawn_ahead is not None and model.state.drawn_ahead is not None
+
+
+def test_numbers_drawn_for_a_schedule_go_back_when_it_changes(monkeypatch):
+    from oslsim.phases import PHASES
+
+    def draws(state, params, rng):  # a phase that draws between the economy and onset
+        state.savings *= 1.0 + 0.01 * rng.random()
+
+    runs = []
+    for ahead_on in (True, False):
+        if not ahead_on:
+            monkeypatch.setattr(oslsim.OSLModel, "_draw_ahead", lambda self, gen: None)
+        model = oslsim.OSLModel(oslsim.Params(households=400), rng=6)
+        model.run(2)
+        model.phases = (PHASES[0], draws, *PHASES[1:])
+        model.run(2)
+        model.phases = (draws, *PHASES)  # no economy first: nothing drawn ahead
+        model.run(1)
+        runs.append(model.timeseries())
+    pd.testing.assert_frame_equal(runs[0], runs[1], check_exact=True)

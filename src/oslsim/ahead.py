@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["draw_ahead"]
+__all__ = ["draw_ahead", "run_ahead", "take_drawn"]
+
+T = TypeVar("T")
 
 #: Below this many numbers a draw is made at once: a thread's hand-over costs more.
 MIN_AHEAD = 50_000
@@ -44,9 +47,28 @@ def draw_ahead(draw: Callable[..., np.ndarray], size: int | tuple[int, ...],
 
     The caller must not use the same generator again before it has taken them.
     """
-    count = int(np.prod(size))
+    return run_ahead(lambda: draw(size, **kwargs), int(np.prod(size)))
+
+
+def run_ahead(work: Callable[[], T], count: int) -> Callable[[], T]:
+    """Start ``work()`` (draws of ``count`` numbers in all) and return what takes its result."""
     if count < MIN_AHEAD:
-        numbers = draw(size, **kwargs)
-        return lambda: numbers
-    future: Future[np.ndarray] = _executor().submit(draw, size, **kwargs)
+        result = work()
+        return lambda: result
+    future: Future[T] = _executor().submit(work)
     return future.result
+
+
+def take_drawn(state: Any, rng: np.random.Generator, key: str) -> np.ndarray | None:
+    """The numbers ``key`` the model drew ahead from ``rng`` for a phase, once; else None.
+
+    ``state.drawn_ahead`` holds the generator they came from and the numbers by phase
+    (:meth:`oslsim.model.OSLModel.step`); a phase given another generator draws its own.
+    """
+    ahead = state.drawn_ahead
+    if ahead is None or ahead[0] is not rng or key not in ahead[1]:
+        return None
+    numbers = ahead[1].pop(key)
+    if not ahead[1]:
+        state.drawn_ahead = None
+    return numbers

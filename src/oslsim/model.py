@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from oslsim.agents import Household, LocalGovernment, Organisation
-from oslsim.ahead import draw_ahead
+from oslsim.ahead import run_ahead
 from oslsim.community import build_community
 from oslsim.founding import assign_wksbm
 from oslsim.metrics import logic_model, outcomes
@@ -25,6 +25,7 @@ from oslsim.phases import PHASES
 from oslsim.phases.economy import economy
 from oslsim.phases.government import directed, set_policy
 from oslsim.phases.government import start as start_government
+from oslsim.phases.onset import onset_recovery
 from oslsim.pmks import CODES
 from oslsim.state import SCOPE_RT, SCOPE_RW
 
@@ -296,8 +297,9 @@ class OSLModel(mesa.Model):
         st.new_month()
         for hook in self._hooks:
             hook(self)
-        if self.phases[:1] != (economy,):
-            self._put_back()  # the shocks drawn ahead are economy's to take, first
+        ahead = self._drawn_ahead
+        if ahead is not None and self.phases[:len(ahead[2])] != ahead[2]:
+            self._put_back()  # drawn for phases that no longer come first
         self._drawn_ahead = None  # the economy phase takes them now
         gen = self._generator
         for phase in self.phases:
@@ -309,8 +311,8 @@ class OSLModel(mesa.Model):
             self._dc.collect(self)
         ahead = self._drawn_ahead
         if ahead is not None:  # joined here, so no thread draws between months
-            st.noise_ahead = (self._generator, ahead[1]())
-            self._drawn_ahead = (ahead[0], None)
+            st.drawn_ahead = (self._generator, ahead[1]())
+            self._drawn_ahead = (ahead[0], None, ahead[2])
         for hook in self._after_hooks:
             hook(self)
 
@@ -319,10 +321,10 @@ class OSLModel(mesa.Model):
     def rng(self) -> np.random.Generator:
         """The run's one generator (SPEC 7), at the place in its stream the months left it.
 
-        The model draws next month's income shocks while it records this month, on a second
-        thread (:mod:`oslsim.ahead`); asking for the generator between months puts them back
-        (its state as before the draw), so the stream and every number are the same as
-        drawing them in the economy phase.
+        The model draws next month's first numbers (the income shocks and onset's uniforms)
+        while it records this month, on a second thread (:mod:`oslsim.ahead`); asking for the
+        generator between months puts them back (its state as before the draw), so the
+        stream and every number are the same as drawing them in the phases.
         """
         self._put_back()
         return self._generator
@@ -331,25 +333,38 @@ class OSLModel(mesa.Model):
     def rng(self, value: np.random.Generator) -> None:
         self._drawn_ahead = None
         if getattr(self, "state", None) is not None:
-            self.state.noise_ahead = None
+            self.state.drawn_ahead = None
         self._generator = value
 
     def _draw_ahead(self, gen: np.random.Generator) -> None:
-        """Start drawing next month's income shocks if the economy phase is next to draw."""
-        if self.phases[:1] == (economy,):
-            before = gen.bit_generator.state  # to put the numbers back
-            self._drawn_ahead = (before, draw_ahead(gen.standard_normal, (2, self.state.n)))
+        """Start drawing next month's first numbers if the economy (and onset) draw them next."""
+        first = self.phases[:2]
+        if first[:1] != (economy,):
+            return
+        st = self.state
+        both = first == (economy, onset_recovery)
+        prefix = first if both else first[:1]
+
+        def draw() -> dict[str, np.ndarray]:
+            numbers = {"economy": gen.standard_normal((2, st.n))}
+            if both:
+                numbers["onset"] = gen.random(st.active.shape, dtype=np.float32)
+            return numbers
+
+        before = gen.bit_generator.state  # to put the numbers back
+        count = st.n * (2 + both * st.active.shape[1])
+        self._drawn_ahead = (before, run_ahead(draw, count), prefix)
 
     def _put_back(self) -> None:
-        """Undo the draw of next month's income shocks: the generator as before it."""
+        """Undo the draw of next month's first numbers: the generator as before it."""
         ahead = self.__dict__.get("_drawn_ahead")
         if ahead is None:
             return
-        before, take = ahead
+        before, take, _ = ahead
         if take is not None:
             take()  # the drawing thread finishes before the state goes back
         self._drawn_ahead = None
-        self.state.noise_ahead = None
+        self.state.drawn_ahead = None
         self._generator.bit_generator.state = before
 
     def run(self, months: int, progress: Callable[[Iterable[int]], Iterable[int]] | None = None,

@@ -168,10 +168,11 @@ class State:
     gov_spending_total: float = 0.0
     referrals: int = 0
     identified_now: int = 0
-    #: Next month's income shocks with the generator they came from, drawn by the model
-    #: while it recorded this month (that generator is already past them); the economy
-    #: phase takes them instead of drawing when it is given that generator.
-    noise_ahead: tuple[np.random.Generator, np.ndarray] | None = None
+    #: Next month's first draws (the economy's income shocks, onset's uniforms) by phase,
+    #: with the generator they came from, drawn by the model while it recorded this month
+    #: (that generator is already past them); a phase given that generator takes its own
+    #: instead of drawing (:func:`oslsim.ahead.take_drawn`).
+    drawn_ahead: tuple[np.random.Generator, dict[str, np.ndarray]] | None = None
     extra_decay: float = 0.0
     # --- this month's flows (outcome columns)
     funds_raised: float = 0.0

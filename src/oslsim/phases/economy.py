@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from oslsim import kernels
+from oslsim.ahead import take_drawn
 from oslsim.params import Params
 from oslsim.state import State
 
@@ -33,10 +34,8 @@ def economy(state: State, params: Params, rng: np.random.Generator) -> None:
     e = params.economy
     t = params.time
     rho = e.shock_persistence
-    ahead = state.noise_ahead  # drawn ahead from this generator by the model (OSLModel.step)
-    if ahead is not None and ahead[0] is rng:
-        noise, state.noise_ahead = ahead[1], None
-    else:
+    noise = take_drawn(state, rng, "economy")  # drawn ahead by the model, or now:
+    if noise is None:
         noise = rng.standard_normal((2, state.n))  # the transitory shock, the usual income
     # Usual income: u_t = r u_{t-1} + sqrt(1 - r^2) s eta_t, r the monthly persistence; its
     # variance v_t (0 at the start) makes exp(u_t - v_t / 2) mean 1 in every month.

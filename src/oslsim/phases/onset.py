@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import kernels
-from oslsim.ahead import draw_ahead
+from oslsim.ahead import draw_ahead, take_drawn
 from oslsim.params import Params
 from oslsim.pmks import category_vectors
 from oslsim.state import SERVED_NONE, State
@@ -34,7 +34,9 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     v = category_vectors(params)
     pm = params.pmks
     active = state.active
-    take_u = draw_ahead(rng.random, active.shape, dtype=np.float32)  # while the rest computes
+    u = take_drawn(state, rng, "onset")  # drawn ahead by the model, or while the rest computes
+    take_u = (lambda: u) if u is not None else draw_ahead(rng.random, active.shape,
+                                                           dtype=np.float32)
     # exp(a (0.5 - solidarity) - b (support - 0.5)): the support and exponent in one
     # compiled pass (the numbers of :func:`support`), the exp by numpy.
     x = kernels.onset_exponent(state.adjacency @ state.solidarity, state.degree,
