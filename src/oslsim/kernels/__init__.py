@@ -18,7 +18,16 @@ from oslsim.kernels.households import aid_offers, aid_receive, give_step, onset_
 from oslsim.kernels.meetings import meeting_chance, meeting_dues, meeting_ties, over_hours
 from oslsim.kernels.networks import mt_words, rewire_blocks
 from oslsim.kernels.organisations import dissolve_members, drift_away
-from oslsim.kernels.outcomes import case_counts, kel_case_counts, membership_counts
+from oslsim.kernels.outcomes import (
+    bonding_terms,
+    case_counts,
+    covered_counts,
+    household_sums,
+    kel_case_counts,
+    membership_counts,
+    membership_terms,
+    month_counts,
+)
 from oslsim.kernels.service import (
     attended_sums,
     identify_step,
@@ -35,4 +44,5 @@ __all__ = [
     "masked_sum", "meeting_chance", "meeting_dues", "meeting_ties", "membership_counts",
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
+    "bonding_terms", "covered_counts", "household_sums", "month_counts", "membership_terms",
 ]
