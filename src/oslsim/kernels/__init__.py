@@ -17,7 +17,14 @@ from oslsim.kernels.basic import col_count, count_active, masked_sum, org_sum, r
 from oslsim.kernels.households import aid_offers, aid_receive, give_step, onset_step
 from oslsim.kernels.meetings import meeting_chance, meeting_dues, meeting_ties, over_hours
 from oslsim.kernels.networks import mt_words, rewire_blocks
-from oslsim.kernels.organisations import dissolve_members, drift_away
+from oslsim.kernels.organisations import (
+    dissolve_members,
+    drift_away,
+    drift_count,
+    drift_step,
+    rt_need,
+    seekers,
+)
 from oslsim.kernels.outcomes import (
     bonding_terms,
     case_counts,
@@ -45,4 +52,5 @@ __all__ = [
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
     "bonding_terms", "covered_counts", "household_sums", "month_counts", "membership_terms",
+    "drift_count", "drift_step", "rt_need", "seekers",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit
+from oslsim.kernels.basic import _jit, _np_max
 
 
 @_jit
@@ -31,4 +31,83 @@ def dissolve_members(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: 
     for x in range(mem_active.size):
         if mem_active[x] and ends[mem_org[x]]:
             mem_active[x] = False
+    return out
+
+
+@_jit
+def drift_count(mem_active, mem_org, vitality, u, rate, m):  # pragma: no cover - compiled
+    """:func:`drift_away`, then return each organisation's active memberships (``m`` long)."""
+    count = np.zeros(m, np.int64)
+    r = 0
+    for x in range(mem_active.size):
+        if mem_active[x]:
+            if u[r] < rate * (1.0 - vitality[mem_org[x]]):
+                mem_active[x] = False
+            else:
+                count[mem_org[x]] += 1
+            r += 1
+    return count
+
+
+@_jit
+def rt_need(rt, solidarity, active, served, n_rt):  # pragma: no cover - compiled
+    """Per RT: households, their solidarity summed in row order, those with an unmet case.
+
+    The numbers of ``bincount(rt)``, ``bincount(rt, weights=solidarity)`` and
+    ``bincount(rt, weights=(active & ~served).any(axis=1))``.
+    """
+    n_in = np.zeros(n_rt, np.int64)
+    total = np.zeros(n_rt)
+    unmet = np.zeros(n_rt)
+    k = active.shape[1]
+    for i in range(rt.size):
+        r = rt[i]
+        n_in[r] += 1
+        total[r] += solidarity[i]
+        for j in range(k):
+            if active[i, j] and not served[i, j]:
+                unmet[r] += 1.0
+                break
+    return n_in, total, unmet
+
+
+@_jit
+def seekers(u, join_rate, propensity, have, max_memberships):  # pragma: no cover - compiled
+    """``flatnonzero(u < join_rate * propensity * (have < max_memberships))``."""
+    out = np.empty(u.size, np.int64)
+    c = 0
+    for i in range(u.size):
+        ok = 1.0 if have[i] < max_memberships else 0.0
+        if u[i] < join_rate * propensity[i] * ok:
+            out[c] = i
+            c += 1
+    return out[:c]
+
+
+@_jit
+def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # pragma: no cover
+    """Solidarity after drift: ``clip((s + influence * (nb - s)) * keep - lost, 0, 1)``.
+
+    ``nb`` is the neighbours' mean (own value if isolated): the network's row sums in the
+    order of scipy's ``csr_matvec`` over ``maximum(degree, 1)``, as
+    :func:`oslsim.phases.onset.neighbour_mean` computes it.
+    """
+    n = s.size
+    out = np.empty(n)
+    for i in range(n):
+        acc = 0.0
+        # unsigned positions: numba checks signed ones for negative (wrap-around) indices
+        for jj in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
+            acc += data[jj] * s[np.uint64(indices[jj])]
+        d = degree[i]
+        nb = acc / _np_max(d, 1.0) if d > 0 else s[i]
+        x = (s[i] + influence * (nb - s[i])) * keep - lost
+        if x != x:
+            out[i] = x
+        elif x < 0.0:
+            out[i] = 0.0
+        elif x > 1.0:
+            out[i] = 1.0
+        else:
+            out[i] = x
     return out

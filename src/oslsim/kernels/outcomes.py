@@ -223,8 +223,9 @@ def bonding_terms(indptr, indices, data, s, degree):  # pragma: no cover - compi
     out = np.empty(n)
     for i in range(n):
         acc = 0.0
-        for jj in range(indptr[i], indptr[i + 1]):
-            acc += data[jj] * s[indices[jj]]
+        # unsigned positions: numba checks signed ones for negative (wrap-around) indices
+        for jj in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
+            acc += data[jj] * s[np.uint64(indices[jj])]
         d = degree[i]
         if d > 0:
             out[i] = s[i] * (acc / _np_max(d, 1.0))
