@@ -49,11 +49,17 @@ def month_counts(state: State) -> MonthCounts:
     """Count this month's cases, poor households and WKSBM-covered households per kelurahan."""
     kel_start = np.asarray(state.kel_start, np.int64)
     by_cat, unserved, n_served, n_identified, n_rows, n_poor = kernels.month_counts(
-        state.active, state.served, state.identified, state.poor, kel_start)
+        _bytes(state.active), _bytes(state.served), state.identified, _bytes(state.poor),
+        kel_start)
     m = state.m
     rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
     return MonthCounts(by_cat, unserved, n_served, n_identified, n_rows, n_poor,
                        _covered_counts(state, rows), rows)
+
+
+def _bytes(a: np.ndarray) -> np.ndarray:
+    """A bool array as its uint8 view (the same 0/1 bytes; the compiled sums run faster)."""
+    return a.view(np.uint8) if a.dtype == np.bool_ else a
 
 
 def outcomes(state: State, params: Params, counts: MonthCounts | None = None,

@@ -39,12 +39,13 @@ def drift_count(mem_active, mem_org, vitality, u, rate, m):  # pragma: no cover 
     """:func:`drift_away`, then return each organisation's active memberships (``m`` long)."""
     count = np.zeros(m, np.int64)
     r = 0
-    for x in range(mem_active.size):
+    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
         if mem_active[x]:
-            if u[r] < rate * (1.0 - vitality[mem_org[x]]):
+            o = np.uint64(mem_org[x])
+            if u[r] < rate * (1.0 - vitality[o]):
                 mem_active[x] = False
             else:
-                count[mem_org[x]] += 1
+                count[o] += 1
             r += 1
     return count
 
@@ -60,8 +61,8 @@ def rt_need(rt, solidarity, active, served, n_rt):  # pragma: no cover - compile
     total = np.zeros(n_rt)
     unmet = np.zeros(n_rt)
     k = active.shape[1]
-    for i in range(rt.size):
-        r = rt[i]
+    for i in range(np.uint64(rt.size)):  # unsigned: no negative-index checks
+        r = np.uint64(rt[i])
         n_in[r] += 1
         total[r] += solidarity[i]
         for j in range(k):

@@ -107,7 +107,7 @@ def month_counts(active, served, identified, poor, kel_start):  # pragma: no cov
     ``(active cases by category, active unserved cases by category, served cells,
     identified active cases, rows with an active case, poor rows)``: the numbers of
     :func:`case_counts` and :func:`kel_case_counts` together (their sums over kelurahan are
-    the region's).
+    the region's). ``active``, ``served`` and ``poor`` may be bool or their uint8 views.
     """
     n_kel = kel_start.size - 1
     k = active.shape[1]
@@ -117,28 +117,31 @@ def month_counts(active, served, identified, poor, kel_start):  # pragma: no cov
     n_identified = np.zeros(n_kel, np.int64)
     n_rows = np.zeros(n_kel, np.int64)
     n_poor = np.zeros(n_kel, np.int64)
+    cat = np.zeros(k, np.int64)
+    cat_open = np.zeros(k, np.int64)
     for g in range(n_kel):
+        cat[:] = 0
+        cat_open[:] = 0
         rows = 0
         srv = 0
         ide = 0
         pr = 0
-        for i in range(kel_start[g], kel_start[g + 1]):
-            hit = False
+        # unsigned rows and branch-free sums of 0/1: numba checks signed indices for
+        # negative (wrap-around) ones, and the cells are mostly empty
+        for i in range(np.uint64(kel_start[g]), np.uint64(kel_start[g + 1])):
+            hit = 0
             for j in range(k):
-                s = served[i, j]
-                if s:
-                    srv += 1
-                if active[i, j]:
-                    hit = True
-                    by_cat[g, j] += 1
-                    if not s:
-                        unserved[g, j] += 1
-                    if identified[i, j] > 0:
-                        ide += 1
-            if hit:
-                rows += 1
-            if poor[i]:
-                pr += 1
+                a = np.int64(active[i, j])
+                s = np.int64(served[i, j])
+                srv += s
+                cat[j] += a
+                cat_open[j] += a & (1 - s)
+                ide += a & np.int64(identified[i, j] > 0)
+                hit |= a
+            rows += hit
+            pr += np.int64(poor[i])
+        by_cat[g, :] = cat
+        unserved[g, :] = cat_open
         n_served[g] = srv
         n_identified[g] = ide
         n_rows[g] = rows
@@ -157,8 +160,9 @@ def covered_counts(rt, rw, kel, rt_cov, rw_cov, kel_cov, kel_start):  # pragma: 
     out = np.zeros(n_kel, np.int64)
     for g in range(n_kel):
         c = 0
-        for i in range(kel_start[g], kel_start[g + 1]):
-            if rt_cov[rt[i]] or rw_cov[rw[i]] or kel_cov[kel[i]]:
+        for i in range(np.uint64(kel_start[g]), np.uint64(kel_start[g + 1])):
+            if (rt_cov[np.uint64(rt[i])] or rw_cov[np.uint64(rw[i])]
+                    or kel_cov[np.uint64(kel[i])]):
                 c += 1
         out[g] = c
     return out
@@ -181,21 +185,22 @@ def membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, 
     n_attended = 0
     n_link = 0
     hi = 1.0 - 1e-12
-    for x in range(e):
+    for x in range(np.uint64(e)):  # unsigned positions: no negative-index checks
         if mem_active[x]:
             n_active += 1
             if mem_attended[x]:
                 n_attended += 1
-            per[mem_hh[x]] = True
-            bridge[x] = -_clip(mem_tie[x] * cross[mem_org[x]], 0.0, hi)
-            if linking and wksbm[mem_org[x]]:
+            per[np.uint64(mem_hh[x])] = True
+            o = np.uint64(mem_org[x])
+            bridge[x] = -_clip(mem_tie[x] * cross[o], 0.0, hi)
+            if linking and wksbm[o]:
                 n_link += 1
     link = np.empty(n_link)
     link_hh = np.empty(n_link, np.int64)
     if n_link:
         r = 0
-        for x in range(e):
-            if mem_active[x] and wksbm[mem_org[x]]:
+        for x in range(np.uint64(e)):
+            if mem_active[x] and wksbm[np.uint64(mem_org[x])]:
                 link[r] = -_clip(mem_tie[x], 0.0, hi)
                 link_hh[r] = mem_hh[x]
                 r += 1
@@ -206,9 +211,9 @@ def membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, 
 def household_sums(mem_active, mem_hh, values, n):  # pragma: no cover - compiled
     """``numpy.bincount(mem_hh[mem_active], weights=values[mem_active], minlength=n)``."""
     out = np.zeros(n)
-    for x in range(mem_active.size):
+    for x in range(np.uint64(mem_active.size)):
         if mem_active[x]:
-            out[mem_hh[x]] += values[x]
+            out[np.uint64(mem_hh[x])] += values[x]
     return out
 
 
