@@ -301,3 +301,17 @@ def test_join_propensity_kept_only_while_ranks_and_parameters_hold(model):
     finally:
         st.income_rank[:] = rank
     assert same(founding.join_propensity(st, params), fresh(st, params))
+
+
+def test_dissolve_count_is_dissolve_members_then_a_count():
+    rng = np.random.default_rng(11)
+    for e, n, m in ((4000, 300, 30), (0, 4, 2)):
+        active, _, hh, org, _ = _memberships(rng, e, n, m, 0.8)
+        ends = rng.random(m) < 0.3
+        per_org = np.where(ends, rng.random(m) * 1000, 0.0)
+        before = active.copy()
+        want = kernels.dissolve_members(before, hh, org, ends, per_org, n)
+        after = active.copy()
+        shares, have = kernels.dissolve_count(after, hh, org, ends, per_org, n)
+        assert np.array_equal(after, before) and same(shares, want)
+        assert np.array_equal(have, np.bincount(hh[after], minlength=n))

@@ -18,6 +18,7 @@ from oslsim.kernels.households import aid_offers, aid_receive, give_step, onset_
 from oslsim.kernels.meetings import meeting_chance, meeting_dues, meeting_ties, over_hours
 from oslsim.kernels.networks import mt_words, rewire_blocks
 from oslsim.kernels.organisations import (
+    dissolve_count,
     dissolve_members,
     drift_away,
     drift_count,
@@ -52,5 +53,5 @@ __all__ = [
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
     "bonding_terms", "covered_counts", "household_sums", "month_counts", "membership_terms",
-    "drift_count", "drift_step", "rt_need", "seekers",
+    "dissolve_count", "drift_count", "drift_step", "rt_need", "seekers",
 ]

@@ -65,10 +65,11 @@ def rt_need(rt, solidarity, active, served, n_rt):  # pragma: no cover - compile
         r = np.uint64(rt[i])
         n_in[r] += 1
         total[r] += solidarity[i]
-        for j in range(k):
-            if active[i, j] and not served[i, j]:
-                unmet[r] += 1.0
-                break
+        hit = 0
+        for j in range(k):  # branch-free over the 0/1 bytes: the cells are mostly empty
+            hit |= np.int64(active[i, j]) & (1 - np.int64(served[i, j]))
+        if hit:
+            unmet[r] += 1.0
     return n_in, total, unmet
 
 
@@ -112,3 +113,25 @@ def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # prag
         else:
             out[i] = x
     return out
+
+
+@_jit
+def dissolve_count(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: no cover
+    """:func:`dissolve_members`, and each household's active memberships left after it.
+
+    Returns ``(shares, have)``: the shares summed in membership order, as
+    ``numpy.bincount`` sums them, and ``bincount(mem_hh[mem_active], minlength=n)`` of
+    the memberships that remain.
+    """
+    out = np.zeros(n)
+    have = np.zeros(n, np.int64)
+    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
+        if mem_active[x]:
+            o = np.uint64(mem_org[x])
+            h = np.uint64(mem_hh[x])
+            if ends[o]:
+                out[h] += per_org[o]
+                mem_active[x] = False
+            else:
+                have[h] += 1
+    return out, have

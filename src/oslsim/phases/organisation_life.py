@@ -54,9 +54,9 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
     count = kernels.drift_count(state.mem_active[:e], state.mem_org[:e], state.vitality, u,
                                 o.leave_rate, m)
 
-    _dissolve(state, params, rng, count)
+    have = _dissolve(state, params, rng, count)
     e = state.e
-    _join(state, params, rng)
+    _join(state, params, rng, have)
     _emerge(state, params, rng)
     _forum(state, params, rng)
 
@@ -70,8 +70,11 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
 
 
 def _dissolve(state: State, params: Params, rng: np.random.Generator,
-              count: np.ndarray) -> None:
-    """Dissolve groups too small or, at random, too weak; ``count`` (members) is updated."""
+              count: np.ndarray) -> np.ndarray:
+    """Dissolve groups too small or, at random, too weak; ``count`` (members) is updated.
+
+    Returns each household's active memberships after it.
+    """
     o = params.organisations
     m = state.m
     e = state.e
@@ -80,15 +83,17 @@ def _dissolve(state: State, params: Params, rng: np.random.Generator,
     ends = state.alive[:m] & ((count < o.min_members) | (rng.random(m) < o.dissolve_rate * weak))
     rows = np.flatnonzero(ends)
     if rows.size == 0:
-        return
+        return state.memberships_per_household()
     # The treasury is shared among the members; a group with none gives it to a household
     # of its area (its last pengurus).
     share = np.where(count[rows] > 0, state.treasury[rows] / np.maximum(count[rows], 1), 0.0)
     per_org = np.zeros(m)
     per_org[rows] = share
-    # The shares reach the members, and their memberships end (one compiled pass).
-    state.savings += kernels.dissolve_members(state.mem_active[:e], state.mem_hh[:e],
-                                              state.mem_org[:e], ends, per_org, state.n)
+    # The shares reach the members, and their memberships end (one compiled pass that
+    # also counts the memberships each household keeps).
+    shares, have = kernels.dissolve_count(state.mem_active[:e], state.mem_hh[:e],
+                                          state.mem_org[:e], ends, per_org, state.n)
+    state.savings += shares
     for row in rows[count[rows] == 0]:
         state.savings[_household_in_area(state, params, rng, row)] += state.treasury[row]
     state.treasury[rows] = 0.0
@@ -96,6 +101,7 @@ def _dissolve(state: State, params: Params, rng: np.random.Generator,
     state.wksbm[rows] = False
     state.dissolved[rows] = state.month
     count[rows] = 0
+    return have
 
 
 def _household_in_area(state: State, params: Params, rng: np.random.Generator, row: int) -> int:
@@ -103,9 +109,9 @@ def _household_in_area(state: State, params: Params, rng: np.random.Generator, r
     return int(rng.integers(lo, hi))
 
 
-def _join(state: State, params: Params, rng: np.random.Generator) -> None:
+def _join(state: State, params: Params, rng: np.random.Generator, have: np.ndarray) -> None:
+    """Households join a group of their area; ``have``: their active memberships now."""
     o = params.organisations
-    have = state.memberships_per_household()
     # flatnonzero(u < join_rate * propensity * (have < max_memberships)), in one pass
     seekers = kernels.seekers(rng.random(state.n), o.join_rate, join_propensity(state, params),
                               have, o.max_memberships)
