@@ -315,3 +315,21 @@ def test_dissolve_count_is_dissolve_members_then_a_count():
         shares, have = kernels.dissolve_count(after, hh, org, ends, per_org, n)
         assert np.array_equal(after, before) and same(shares, want)
         assert np.array_equal(have, np.bincount(hh[after], minlength=n))
+
+
+def test_memberships_held_equals_add_memberships_isin():
+    # The clash check of State.add_memberships, for the lead to use there.
+    rng = np.random.default_rng(12)
+    big = 1 << 24
+    for e, n, m, k in ((5000, 400, 50, 300), (0, 5, 3, 4), (50, 10, 4, 0)):
+        active, _, mem_hh, mem_org, _ = _memberships(rng, e, n, m, 0.8)
+        hh = rng.integers(0, n, k).astype(np.int32)
+        org = rng.integers(0, m, k).astype(np.int32)
+        codes, first = np.unique(hh.astype(np.int64) * big + org, return_index=True)
+        hh = hh[first]
+        mine = active & np.isin(mem_hh, hh, kind="table")
+        held = mem_hh[mine].astype(np.int64) * big + mem_org[mine]
+        want = np.isin(codes, held)
+        got = kernels.memberships_held(active, mem_hh, mem_org, hh, codes, big, n)
+        assert np.array_equal(got, want)
+        assert e == 0 or k == 0 or want.any()  # some clash, so the check is tested

@@ -23,6 +23,7 @@ from oslsim.kernels.organisations import (
     drift_away,
     drift_count,
     drift_step,
+    memberships_held,
     rt_need,
     seekers,
 )
@@ -53,5 +54,5 @@ __all__ = [
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
     "bonding_terms", "covered_counts", "household_sums", "month_counts", "membership_terms",
-    "dissolve_count", "drift_count", "drift_step", "rt_need", "seekers",
+    "dissolve_count", "drift_count", "drift_step", "rt_need", "seekers", "memberships_held",
 ]

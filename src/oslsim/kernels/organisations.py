@@ -135,3 +135,25 @@ def dissolve_count(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: no
             else:
                 have[h] += 1
     return out, have
+
+
+@_jit
+def memberships_held(mem_active, mem_hh, mem_org, hh, codes, n_org_codes, n):  # pragma: no cover
+    """Which of the sorted, unique membership ``codes`` (of households ``hh``) are held.
+
+    ``np.isin(codes, held)`` where ``held`` are the codes ``mem_hh * n_org_codes +
+    mem_org`` of the active memberships of those households: what
+    :meth:`oslsim.state.State.add_memberships` works out with two ``np.isin`` over all
+    memberships, here in one pass that looks only at the households involved.
+    """
+    involved = np.zeros(n, np.bool_)
+    for i in range(hh.size):
+        involved[hh[i]] = True
+    held = np.zeros(codes.size, np.bool_)
+    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
+        if mem_active[x] and involved[np.uint64(mem_hh[x])]:
+            code = np.int64(mem_hh[x]) * n_org_codes + mem_org[x]
+            at = np.searchsorted(codes, code)
+            if at < codes.size and codes[at] == code:
+                held[at] = True
+    return held
