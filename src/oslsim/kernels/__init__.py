@@ -53,6 +53,17 @@ __all__ = [
     "masked_sum", "meeting_chance", "meeting_dues", "meeting_ties", "membership_counts",
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
-    "bonding_terms", "covered_counts", "household_sums", "month_counts", "membership_terms",
-    "dissolve_count", "drift_count", "drift_step", "rt_need", "seekers", "memberships_held",
+]
+__all__ += [  # the monthly outcomes', organisation life's and drift's
+    "bonding_terms",
+    "covered_counts",
+    "dissolve_count",
+    "drift_count",
+    "drift_step",
+    "household_sums",
+    "membership_terms",
+    "memberships_held",
+    "month_counts",
+    "rt_need",
+    "seekers",
 ]
