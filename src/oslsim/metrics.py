@@ -70,10 +70,10 @@ def outcomes(state: State, params: Params, counts: MonthCounts | None = None,
     """
     v = category_vectors(params)
     n, m = state.n, state.m
-    c = month_counts(state) if counts is None else counts
-    by_cat = c.by_cat.sum(axis=0)
-    open_by_cat = c.unserved.sum(axis=0)
-    n_served, n_identified = int(c.n_served.sum()), int(c.n_identified.sum())
+    counts = month_counts(state) if counts is None else counts
+    by_cat = counts.by_cat.sum(axis=0)
+    open_by_cat = counts.unserved.sum(axis=0)
+    n_served, n_identified = int(counts.n_served.sum()), int(counts.n_identified.sum())
     n_active = int(by_cat.sum())
     # The membership counts and the bridging and linking terms in one compiled pass.
     n_mem, n_attended, n_members, bridging, linking = _membership_measures(state)
@@ -81,19 +81,19 @@ def outcomes(state: State, params: Params, counts: MonthCounts | None = None,
     row: dict[str, float] = {
         "month": state.month,
         "burden": float(open_by_cat @ v.severity / n),
-        "pmks_prevalence": float(int(c.n_rows.sum()) / n),
+        "pmks_prevalence": float(int(counts.n_rows.sum()) / n),
     }
     prevalence = by_cat / n
     row.update({f"pmks_{c}": float(prevalence[k]) for k, c in enumerate(CODES)})
     row.update({
-        "poverty_rate": float(int(c.n_poor.sum()) / n),
+        "poverty_rate": float(int(counts.n_poor.sum()) / n),
         "coverage": float(n_served / n_active) if n_active else 0.0,
         "solidarity": float(state.solidarity.mean()),
         "bonding_capital": _bonding(state),
         "bridging_capital": bridging,
         "linking_capital": linking,
         "osl_count": int(alive.sum()),
-        "wksbm_count": int(c.wksbm_rows.size),
+        "wksbm_count": int(counts.wksbm_rows.size),
         "gov_spending": float(state.gov_spending),
         # persons are whole numbers, so any order of summing gives the same exact total; not
         # a BLAS dot: OpenBLAS would start its threads, which then spin on the shared cores
@@ -113,7 +113,7 @@ def outcomes(state: State, params: Params, counts: MonthCounts | None = None,
         "referrals": int(state.referrals),
         "gov_spending_total": float(state.gov_spending_total),
         "rt_fund_total": float(state.rt_fund.sum()),
-        "wksbm_coverage": (float(int(c.covered.sum()) / n) if c.wksbm_rows.size else 0.0),
+        "wksbm_coverage": (float(int(counts.covered.sum()) / n) if counts.wksbm_rows.size else 0.0),
     })
     return row
 
@@ -125,25 +125,25 @@ def kelurahan_columns(state: State, params: Params, counts: MonthCounts | None =
     The same numbers, from the month's shared :func:`month_counts`.
     """
     v = category_vectors(params)
-    c = month_counts(state) if counts is None else counts
+    counts = month_counts(state) if counts is None else counts
     starts = state.kel_start[:-1]
     n_k = np.diff(state.kel_start).astype(np.float64)
-    burden = np.array([c.unserved[i] @ v.severity for i in range(state.n_kel)]) / n_k
-    n_active = c.by_cat.sum(axis=1).astype(np.float64)
-    n_served = c.n_served.astype(np.float64)
+    burden = np.array([counts.unserved[i] @ v.severity for i in range(state.n_kel)]) / n_k
+    n_active = counts.by_cat.sum(axis=1).astype(np.float64)
+    n_served = counts.n_served.astype(np.float64)
     living = np.flatnonzero(state.alive[: state.m])
     return {
         "households": n_k,
         "burden": burden,
-        "pmks_prevalence": c.n_rows / n_k,
-        "poverty_rate": c.n_poor / n_k,
+        "pmks_prevalence": counts.n_rows / n_k,
+        "poverty_rate": counts.n_poor / n_k,
         "coverage": np.where(n_active > 0, n_served / np.maximum(n_active, 1), 0.0),
         "solidarity": np.add.reduceat(state.solidarity, starts) / n_k,
         "osl_count": np.bincount(state.org_kelurahan(living), minlength=state.n_kel
                                  ).astype(np.float64),
-        "wksbm_count": np.bincount(state.org_kelurahan(c.wksbm_rows), minlength=state.n_kel
+        "wksbm_count": np.bincount(state.org_kelurahan(counts.wksbm_rows), minlength=state.n_kel
                                    ).astype(np.float64),
-        "wksbm_coverage": c.covered / n_k,
+        "wksbm_coverage": counts.covered / n_k,
         "budget": (np.zeros(state.n_kel) if state.kel_budget is None
                    else state.kel_budget.copy()),
         "gov_spending": state.kel_spending.copy(),
