@@ -199,11 +199,17 @@ def found_organisations(
     )
     k = o.founding_members if founders is None else founders
     if k > 0:
-        weight = join_propensity(state, params) * state.solidarity
+        # The founders' weights, over the areas founded in only when they are smaller than
+        # the community (the same products either way).
+        propensity = join_propensity(state, params)
+        bounds = [area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
+                  for row in rows]
+        whole = sum(hi - lo for lo, hi in bounds) >= state.n
+        weight = propensity * state.solidarity if whole else None
         hh_list, org_list = [], []
-        for row in rows:
-            lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
-            w = weight[lo:hi]
+        for row, (lo, hi) in zip(rows, bounds, strict=True):
+            w = (weight[lo:hi] if weight is not None
+                 else propensity[lo:hi] * state.solidarity[lo:hi])
             take = min(k, int(np.count_nonzero(w)))
             if take == 0:
                 continue
