@@ -57,9 +57,25 @@ def join_propensity(state: State, params: Params) -> np.ndarray:
     half is kept out (elite capture). The wealth gradient is normalised to mean one.
     """
     o = params.organisations
-    w = np.exp(o.wealth_gradient * (state.income_rank - 0.5))
+    rank = state.income_rank
+    # The income ranks are set when the community is built, so the month's numbers are
+    # last month's: kept (with a copy of the ranks they came from, compared exactly, and
+    # the two parameters) and given out as a copy.
+    global _PROPENSITY
+    key = (float(o.wealth_gradient), float(o.exclusivity))
+    held = _PROPENSITY
+    if (held is not None and held[0] == key and held[1].shape == rank.shape
+            and held[1].dtype == rank.dtype and np.array_equal(held[1], rank)):
+        return held[2].copy()
+    w = np.exp(o.wealth_gradient * (rank - 0.5))
     w /= w.mean()
-    return w * np.where(state.income_rank < 0.5, 1.0 - o.exclusivity, 1.0)
+    out = w * np.where(rank < 0.5, 1.0 - o.exclusivity, 1.0)
+    _PROPENSITY = (key, rank.copy(), out.copy())
+    return out
+
+
+#: The last :func:`join_propensity`: (parameters, the ranks it was computed from, result).
+_PROPENSITY: tuple[tuple[float, float], np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -183,11 +199,17 @@ def found_organisations(
     )
     k = o.founding_members if founders is None else founders
     if k > 0:
-        weight = join_propensity(state, params) * state.solidarity
+        # The founders' weights, over the areas founded in only when they are smaller than
+        # the community (the same products either way).
+        propensity = join_propensity(state, params)
+        bounds = [area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
+                  for row in rows]
+        whole = sum(hi - lo for lo, hi in bounds) >= state.n
+        weight = propensity * state.solidarity if whole else None
         hh_list, org_list = [], []
-        for row in rows:
-            lo, hi = area_bounds(state, params, int(state.scope[row]), int(state.area[row]))
-            w = weight[lo:hi]
+        for row, (lo, hi) in zip(rows, bounds, strict=True):
+            w = (weight[lo:hi] if weight is not None
+                 else propensity[lo:hi] * state.solidarity[lo:hi])
             take = min(k, int(np.count_nonzero(w)))
             if take == 0:
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -25,35 +27,73 @@ PROCESS: tuple[str, ...] = (
 )
 
 
-def outcomes(state: State, params: Params) -> dict[str, float]:
-    """Measure one month: the DESIGN's outcome columns plus the process indicators."""
+@dataclass(frozen=True)
+class MonthCounts:
+    """The month's whole-number counts, per kelurahan (one entry in a plain model).
+
+    Taken once a month (:func:`month_counts`) and shared by the region's columns and the
+    kelurahan table; whole numbers, so their sums are numpy's reductions exactly.
+    """
+
+    by_cat: np.ndarray  # (kelurahan, category): active cases
+    unserved: np.ndarray  # (kelurahan, category): active cases not being served
+    n_served: np.ndarray  # cells being served
+    n_identified: np.ndarray  # active cases identified
+    n_rows: np.ndarray  # households with an active case
+    n_poor: np.ndarray  # households below the poverty line
+    covered: np.ndarray  # households in an area a living WKSBM covers
+    wksbm_rows: np.ndarray  # the living WKSBM, in row order
+
+
+def month_counts(state: State) -> MonthCounts:
+    """Count this month's cases, poor households and WKSBM-covered households per kelurahan."""
+    kel_start = np.asarray(state.kel_start, np.int64)
+    by_cat, unserved, n_served, n_identified, n_rows, n_poor = kernels.month_counts(
+        _bytes(state.active), _bytes(state.served), state.identified, _bytes(state.poor),
+        kel_start)
+    m = state.m
+    rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
+    return MonthCounts(by_cat, unserved, n_served, n_identified, n_rows, n_poor,
+                       _covered_counts(state, rows), rows)
+
+
+def _bytes(a: np.ndarray) -> np.ndarray:
+    """A bool array as its uint8 view (the same 0/1 bytes; the compiled sums run faster)."""
+    return a.view(np.uint8) if a.dtype == np.bool_ else a
+
+
+def outcomes(state: State, params: Params, counts: MonthCounts | None = None,
+             ) -> dict[str, float]:
+    """Measure one month: the DESIGN's outcome columns plus the process indicators.
+
+    ``counts`` are this month's :func:`month_counts` when the caller has them already.
+    """
     v = category_vectors(params)
     n, m = state.n, state.m
-    # The case and membership counts in one compiled pass each (the same integers).
-    by_cat, open_by_cat, n_served, n_identified, n_rows = kernels.case_counts(
-        state.active, state.served, state.identified)
+    counts = month_counts(state) if counts is None else counts
+    by_cat = counts.by_cat.sum(axis=0)
+    open_by_cat = counts.unserved.sum(axis=0)
+    n_served, n_identified = int(counts.n_served.sum()), int(counts.n_identified.sum())
     n_active = int(by_cat.sum())
-    e = state.e
-    n_mem, n_attended, n_members = kernels.membership_counts(
-        state.mem_active[:e], state.mem_attended[:e], state.mem_hh[:e], n)
+    # The membership counts and the bridging and linking terms in one compiled pass.
+    n_mem, n_attended, n_members, bridging, linking = _membership_measures(state)
     alive = state.alive[:m]
-    hh, org = state.members()
     row: dict[str, float] = {
         "month": state.month,
         "burden": float(open_by_cat @ v.severity / n),
-        "pmks_prevalence": float(n_rows / n),
+        "pmks_prevalence": float(int(counts.n_rows.sum()) / n),
     }
     prevalence = by_cat / n
     row.update({f"pmks_{c}": float(prevalence[k]) for k, c in enumerate(CODES)})
     row.update({
-        "poverty_rate": float(state.poor.mean()),
+        "poverty_rate": float(int(counts.n_poor.sum()) / n),
         "coverage": float(n_served / n_active) if n_active else 0.0,
         "solidarity": float(state.solidarity.mean()),
-        "bonding_capital": bonding_capital(state),
-        "bridging_capital": bridging_capital(state, hh, org),
-        "linking_capital": linking_capital(state, hh, org),
+        "bonding_capital": _bonding(state),
+        "bridging_capital": bridging,
+        "linking_capital": linking,
         "osl_count": int(alive.sum()),
-        "wksbm_count": int((alive & state.wksbm[:m]).sum()),
+        "wksbm_count": int(counts.wksbm_rows.size),
         "gov_spending": float(state.gov_spending),
         # persons are whole numbers, so any order of summing gives the same exact total; not
         # a BLAS dot: OpenBLAS would start its threads, which then spin on the shared cores
@@ -73,9 +113,73 @@ def outcomes(state: State, params: Params) -> dict[str, float]:
         "referrals": int(state.referrals),
         "gov_spending_total": float(state.gov_spending_total),
         "rt_fund_total": float(state.rt_fund.sum()),
-        "wksbm_coverage": wksbm_coverage(state),
+        "wksbm_coverage": (float(int(counts.covered.sum()) / n) if counts.wksbm_rows.size else 0.0),
     })
     return row
+
+
+def kelurahan_columns(state: State, params: Params, counts: MonthCounts | None = None,
+                      ) -> dict[str, np.ndarray]:
+    """This month's outcomes of each kelurahan, as :func:`oslsim.region.kelurahan_outcomes`.
+
+    The same numbers, from the month's shared :func:`month_counts`.
+    """
+    v = category_vectors(params)
+    counts = month_counts(state) if counts is None else counts
+    starts = state.kel_start[:-1]
+    n_k = np.diff(state.kel_start).astype(np.float64)
+    burden = np.array([counts.unserved[i] @ v.severity for i in range(state.n_kel)]) / n_k
+    n_active = counts.by_cat.sum(axis=1).astype(np.float64)
+    n_served = counts.n_served.astype(np.float64)
+    living = np.flatnonzero(state.alive[: state.m])
+    return {
+        "households": n_k,
+        "burden": burden,
+        "pmks_prevalence": counts.n_rows / n_k,
+        "poverty_rate": counts.n_poor / n_k,
+        "coverage": np.where(n_active > 0, n_served / np.maximum(n_active, 1), 0.0),
+        "solidarity": np.add.reduceat(state.solidarity, starts) / n_k,
+        "osl_count": np.bincount(state.org_kelurahan(living), minlength=state.n_kel
+                                 ).astype(np.float64),
+        "wksbm_count": np.bincount(state.org_kelurahan(counts.wksbm_rows), minlength=state.n_kel
+                                   ).astype(np.float64),
+        "wksbm_coverage": counts.covered / n_k,
+        "budget": (np.zeros(state.n_kel) if state.kel_budget is None
+                   else state.kel_budget.copy()),
+        "gov_spending": state.kel_spending.copy(),
+    }
+
+
+def _membership_measures(state: State) -> tuple[int, int, int, float, float]:
+    """Active and attended memberships, members, and the bridging and linking capital.
+
+    The numbers of :func:`bridging_capital` and :func:`linking_capital` (the definitions):
+    the terms from one compiled pass, ``log1p`` and ``exp`` in numpy, the per-household
+    sums in membership order as ``numpy.bincount`` takes them.
+    """
+    e, n = state.e, state.n
+    act = state.mem_active[:e]
+    linking = bool(state.gov_active and state.gov_mode != "none")
+    n_mem, n_attended, n_members, bridge, link, link_hh = kernels.membership_terms(
+        act, state.mem_attended[:e], state.mem_hh[:e], state.mem_org[:e], state.mem_tie[:e],
+        _cross_share_of(state, np.arange(state.m)), state.wksbm, n, linking)
+    if n_mem == 0:
+        return 0, 0, 0, 0.0, 0.0
+    miss = kernels.household_sums(act, state.mem_hh[:e], np.log1p(bridge), n)
+    bridging = float((1.0 - np.exp(miss)).mean())
+    if not linking:
+        return n_mem, n_attended, n_members, bridging, 0.0
+    miss = np.bincount(link_hh, weights=np.log1p(link), minlength=n)
+    return n_mem, n_attended, n_members, bridging, float((1.0 - np.exp(miss)).mean())
+
+
+def _bonding(state: State) -> float:
+    """:func:`bonding_capital` in one compiled pass over the RT ties (the same number)."""
+    t = state.same_rt_tie
+    if getattr(t, "format", None) != "csr":
+        return bonding_capital(state)
+    return float(kernels.bonding_terms(t.indptr, t.indices, t.data, state.solidarity,
+                                       state.degree_rt).mean())
 
 
 def wksbm_coverage(state: State) -> float:
@@ -84,7 +188,25 @@ def wksbm_coverage(state: State) -> float:
     rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
     if rows.size == 0:
         return 0.0
-    return float(covered_households(state, rows).mean())
+    return float(int(_covered_counts(state, rows).sum()) / state.n)
+
+
+def _covered_counts(state: State, rows: np.ndarray) -> np.ndarray:
+    """Households per kelurahan in an area one of the organisations ``rows`` covers."""
+    rt_cov, rw_cov, kel_cov = _covered_areas(state, rows)
+    return kernels.covered_counts(state.rt, state.rw, state.kel, rt_cov, rw_cov, kel_cov,
+                                  np.asarray(state.kel_start, np.int64))
+
+
+def _covered_areas(state: State, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    scope = state.scope[rows]
+    rt_cov = np.zeros(state.n_rt, bool)
+    rt_cov[state.area[rows[scope == SCOPE_RT]]] = True
+    rw_cov = np.zeros(state.n_rw, bool)
+    rw_cov[state.area[rows[scope == SCOPE_RW]]] = True
+    kel_cov = np.zeros(state.n_kel, bool)
+    kel_cov[state.area[rows[scope == SCOPE_KELURAHAN]]] = True
+    return rt_cov, rw_cov, kel_cov
 
 
 def covered_households(state: State, rows: np.ndarray) -> np.ndarray:

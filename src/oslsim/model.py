@@ -18,7 +18,7 @@ from oslsim.agents import Household, LocalGovernment, Organisation
 from oslsim.ahead import run_ahead
 from oslsim.community import build_community
 from oslsim.founding import assign_wksbm
-from oslsim.metrics import logic_model, outcomes
+from oslsim.metrics import MonthCounts, logic_model, outcomes
 from oslsim.numbering import rt_numbers, rw_numbers
 from oslsim.params import Params
 from oslsim.phases import PHASES
@@ -188,9 +188,12 @@ class OSLModel(mesa.Model):
             self._collect = True
             self._dc.collect(self)
 
-    def _record_row(self) -> None:
-        """Measure this month: the outcome columns, then the extra reporters."""
-        row = outcomes(self.state, self.params)
+    def _record_row(self, counts: MonthCounts | None = None) -> None:
+        """Measure this month: the outcome columns, then the extra reporters.
+
+        ``counts`` are the month's :func:`~oslsim.metrics.month_counts` if taken already.
+        """
+        row = outcomes(self.state, self.params, counts)
         for name, fn in self.reporters.items():
             if name in row:
                 raise ValueError(f"reporters: {name!r} is already an outcome column; give the "

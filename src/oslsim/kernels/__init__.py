@@ -39,8 +39,26 @@ from oslsim.kernels.meetings import (
     pot_rows,
 )
 from oslsim.kernels.networks import mt_words, rewire_blocks
-from oslsim.kernels.organisations import dissolve_members, drift_away
-from oslsim.kernels.outcomes import case_counts, kel_case_counts, membership_counts
+from oslsim.kernels.organisations import (
+    dissolve_count,
+    dissolve_members,
+    drift_away,
+    drift_count,
+    drift_step,
+    memberships_held,
+    rt_need,
+    seekers,
+)
+from oslsim.kernels.outcomes import (
+    bonding_terms,
+    case_counts,
+    covered_counts,
+    household_sums,
+    kel_case_counts,
+    membership_counts,
+    membership_terms,
+    month_counts,
+)
 from oslsim.kernels.service import (
     attended_sums,
     identify_step,
@@ -92,4 +110,17 @@ __all__ = [
     "row_count",
     "still_open",
     "unknown_rows",
+]
+__all__ += [  # the monthly outcomes', organisation life's and drift's
+    "bonding_terms",
+    "covered_counts",
+    "dissolve_count",
+    "drift_count",
+    "drift_step",
+    "household_sums",
+    "membership_terms",
+    "memberships_held",
+    "month_counts",
+    "rt_need",
+    "seekers",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit
+from oslsim.kernels.basic import _jit, _np_max
 
 
 @_jit
@@ -32,3 +32,128 @@ def dissolve_members(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: 
         if mem_active[x] and ends[mem_org[x]]:
             mem_active[x] = False
     return out
+
+
+@_jit
+def drift_count(mem_active, mem_org, vitality, u, rate, m):  # pragma: no cover - compiled
+    """:func:`drift_away`, then return each organisation's active memberships (``m`` long)."""
+    count = np.zeros(m, np.int64)
+    r = 0
+    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
+        if mem_active[x]:
+            o = np.uint64(mem_org[x])
+            if u[r] < rate * (1.0 - vitality[o]):
+                mem_active[x] = False
+            else:
+                count[o] += 1
+            r += 1
+    return count
+
+
+@_jit
+def rt_need(rt, solidarity, active, served, n_rt):  # pragma: no cover - compiled
+    """Per RT: households, their solidarity summed in row order, those with an unmet case.
+
+    The numbers of ``bincount(rt)``, ``bincount(rt, weights=solidarity)`` and
+    ``bincount(rt, weights=(active & ~served).any(axis=1))``.
+    """
+    n_in = np.zeros(n_rt, np.int64)
+    total = np.zeros(n_rt)
+    unmet = np.zeros(n_rt)
+    k = active.shape[1]
+    for i in range(np.uint64(rt.size)):  # unsigned: no negative-index checks
+        r = np.uint64(rt[i])
+        n_in[r] += 1
+        total[r] += solidarity[i]
+        hit = 0
+        for j in range(k):  # branch-free over the 0/1 bytes: the cells are mostly empty
+            hit |= np.int64(active[i, j]) & (1 - np.int64(served[i, j]))
+        if hit:
+            unmet[r] += 1.0
+    return n_in, total, unmet
+
+
+@_jit
+def seekers(u, join_rate, propensity, have, max_memberships):  # pragma: no cover - compiled
+    """``flatnonzero(u < join_rate * propensity * (have < max_memberships))``."""
+    out = np.empty(u.size, np.int64)
+    c = 0
+    for i in range(u.size):
+        ok = 1.0 if have[i] < max_memberships else 0.0
+        if u[i] < join_rate * propensity[i] * ok:
+            out[c] = i
+            c += 1
+    return out[:c]
+
+
+@_jit
+def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # pragma: no cover
+    """Solidarity after drift: ``clip((s + influence * (nb - s)) * keep - lost, 0, 1)``.
+
+    ``nb`` is the neighbours' mean (own value if isolated): the network's row sums in the
+    order of scipy's ``csr_matvec`` over ``maximum(degree, 1)``, as
+    :func:`oslsim.phases.onset.neighbour_mean` computes it.
+    """
+    n = s.size
+    out = np.empty(n)
+    for i in range(n):
+        acc = 0.0
+        # unsigned positions: numba checks signed ones for negative (wrap-around) indices
+        for jj in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
+            acc += data[jj] * s[np.uint64(indices[jj])]
+        d = degree[i]
+        nb = acc / _np_max(d, 1.0) if d > 0 else s[i]
+        x = (s[i] + influence * (nb - s[i])) * keep - lost
+        if x != x:
+            out[i] = x
+        elif x < 0.0:
+            out[i] = 0.0
+        elif x > 1.0:
+            out[i] = 1.0
+        else:
+            out[i] = x
+    return out
+
+
+@_jit
+def dissolve_count(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: no cover
+    """:func:`dissolve_members`, and each household's active memberships left after it.
+
+    Returns ``(shares, have)``: the shares summed in membership order, as
+    ``numpy.bincount`` sums them, and ``bincount(mem_hh[mem_active], minlength=n)`` of
+    the memberships that remain.
+    """
+    out = np.zeros(n)
+    have = np.zeros(n, np.int64)
+    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
+        if mem_active[x]:
+            o = np.uint64(mem_org[x])
+            h = np.uint64(mem_hh[x])
+            if ends[o]:
+                out[h] += per_org[o]
+                mem_active[x] = False
+            else:
+                have[h] += 1
+    return out, have
+
+
+@_jit
+def memberships_held(mem_active, mem_hh, mem_org, hh, codes, n_org_codes, n):  # pragma: no cover
+    """Which of the sorted, unique membership ``codes`` (of households ``hh``) are held.
+
+    ``np.isin(codes, held)`` where ``held`` are the codes ``mem_hh * n_org_codes +
+    mem_org`` of the active memberships of those households: what
+    :meth:`oslsim.state.State.add_memberships` works out with two ``np.isin`` over all
+    memberships, here in one pass that looks only at the households involved.
+    """
+    involved = np.zeros(n, np.bool_)
+    for i in range(hh.size):
+        involved[hh[i]] = True
+    held = np.zeros(codes.size, np.bool_)
+    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
+        if mem_active[x] and involved[np.uint64(mem_hh[x])]:
+            code = np.int64(mem_hh[x]) * n_org_codes + mem_org[x]
+            at = np.searchsorted(codes, code)
+            if at < codes.size and codes[at] == code:
+                held[at] = True
+    return held

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit
+from oslsim.kernels.basic import _jit, _np_max
 
 
 @_jit
@@ -84,3 +84,156 @@ def kel_case_counts(active, served, poor, kel_start):  # pragma: no cover - comp
             if poor[i]:
                 n_poor[g] += 1
     return unserved, n_active, n_served, n_rows, n_poor
+
+
+@_jit
+def _clip(x, lo, hi):  # pragma: no cover - compiled
+    # np.clip's rule for floats: NaN stays NaN and a value equal to a bound (-0.0 at 0.0)
+    # is kept as it is
+    if x != x:
+        return x
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+@_jit
+def month_counts(active, served, identified, poor, kel_start):  # pragma: no cover - compiled
+    """The month's whole-number counts per kelurahan, in one pass over the case arrays.
+
+    Kelurahan ``g`` is rows ``kel_start[g]:kel_start[g + 1]``. Returns per kelurahan
+    ``(active cases by category, active unserved cases by category, served cells,
+    identified active cases, rows with an active case, poor rows)``: the numbers of
+    :func:`case_counts` and :func:`kel_case_counts` together (their sums over kelurahan are
+    the region's). ``active``, ``served`` and ``poor`` may be bool or their uint8 views.
+    """
+    n_kel = kel_start.size - 1
+    k = active.shape[1]
+    by_cat = np.zeros((n_kel, k), np.int64)
+    unserved = np.zeros((n_kel, k), np.int64)
+    n_served = np.zeros(n_kel, np.int64)
+    n_identified = np.zeros(n_kel, np.int64)
+    n_rows = np.zeros(n_kel, np.int64)
+    n_poor = np.zeros(n_kel, np.int64)
+    cat = np.zeros(k, np.int64)
+    cat_open = np.zeros(k, np.int64)
+    for g in range(n_kel):
+        cat[:] = 0
+        cat_open[:] = 0
+        rows = 0
+        srv = 0
+        ide = 0
+        pr = 0
+        # unsigned rows and branch-free sums of 0/1: numba checks signed indices for
+        # negative (wrap-around) ones, and the cells are mostly empty
+        for i in range(np.uint64(kel_start[g]), np.uint64(kel_start[g + 1])):
+            hit = 0
+            for j in range(k):
+                a = np.int64(active[i, j])
+                s = np.int64(served[i, j])
+                srv += s
+                cat[j] += a
+                cat_open[j] += a & (1 - s)
+                ide += a & np.int64(identified[i, j] > 0)
+                hit |= a
+            rows += hit
+            pr += np.int64(poor[i])
+        by_cat[g, :] = cat
+        unserved[g, :] = cat_open
+        n_served[g] = srv
+        n_identified[g] = ide
+        n_rows[g] = rows
+        n_poor[g] = pr
+    return by_cat, unserved, n_served, n_identified, n_rows, n_poor
+
+
+@_jit
+def covered_counts(rt, rw, kel, rt_cov, rw_cov, kel_cov, kel_start):  # pragma: no cover
+    """Households per kelurahan that live in a covered RT, RW or kelurahan.
+
+    The counts of ``rt_cov[rt] | rw_cov[rw] | kel_cov[kel]`` over each kelurahan's rows
+    ``kel_start[g]:kel_start[g + 1]``.
+    """
+    n_kel = kel_start.size - 1
+    out = np.zeros(n_kel, np.int64)
+    for g in range(n_kel):
+        c = 0
+        for i in range(np.uint64(kel_start[g]), np.uint64(kel_start[g + 1])):
+            if (rt_cov[np.uint64(rt[i])] or rw_cov[np.uint64(rw[i])]
+                    or kel_cov[np.uint64(kel[i])]):
+                c += 1
+        out[g] = c
+    return out
+
+
+@_jit
+def membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, wksbm, n,
+                     linking):  # pragma: no cover - compiled
+    """One pass over the memberships: their counts and the terms of bridging and linking.
+
+    Returns ``(active memberships, attended ones, households with one or more, bridge,
+    link, link_hh)``: ``bridge[x] = -clip(tie * cross[org], 0, 1 - 1e-12)`` for each active
+    membership ``x`` (0 for the others), and, when ``linking``, ``-clip(tie, 0, 1 - 1e-12)``
+    of the active memberships of WKSBM with their households, in membership order.
+    """
+    e = mem_active.size
+    per = np.zeros(n, np.bool_)
+    bridge = np.zeros(e)
+    n_active = 0
+    n_attended = 0
+    n_link = 0
+    hi = 1.0 - 1e-12
+    for x in range(np.uint64(e)):  # unsigned positions: no negative-index checks
+        if mem_active[x]:
+            n_active += 1
+            if mem_attended[x]:
+                n_attended += 1
+            per[np.uint64(mem_hh[x])] = True
+            o = np.uint64(mem_org[x])
+            bridge[x] = -_clip(mem_tie[x] * cross[o], 0.0, hi)
+            if linking and wksbm[o]:
+                n_link += 1
+    link = np.empty(n_link)
+    link_hh = np.empty(n_link, np.int64)
+    if n_link:
+        r = 0
+        for x in range(np.uint64(e)):
+            if mem_active[x] and wksbm[np.uint64(mem_org[x])]:
+                link[r] = -_clip(mem_tie[x], 0.0, hi)
+                link_hh[r] = mem_hh[x]
+                r += 1
+    return n_active, n_attended, np.count_nonzero(per), bridge, link, link_hh
+
+
+@_jit
+def household_sums(mem_active, mem_hh, values, n):  # pragma: no cover - compiled
+    """``numpy.bincount(mem_hh[mem_active], weights=values[mem_active], minlength=n)``."""
+    out = np.zeros(n)
+    for x in range(np.uint64(mem_active.size)):
+        if mem_active[x]:
+            out[np.uint64(mem_hh[x])] += values[x]
+    return out
+
+
+@_jit
+def bonding_terms(indptr, indices, data, s, degree):  # pragma: no cover - compiled
+    """``s * mean of s over each row's ties`` (0 without ties), the tie matrix given as CSR.
+
+    The row sums are taken in the order of scipy's ``csr_matvec`` (from 0, entry by entry),
+    then ``where(degree > 0, sum / maximum(degree, 1), 0) * s`` as numpy computes it.
+    """
+    n = s.size
+    out = np.empty(n)
+    for i in range(n):
+        acc = 0.0
+        # unsigned positions: numba checks signed ones for negative (wrap-around) indices
+        for jj in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
+            acc += data[jj] * s[np.uint64(indices[jj])]
+        d = degree[i]
+        if d > 0:
+            out[i] = s[i] * (acc / _np_max(d, 1.0))
+        else:
+            out[i] = s[i] * 0.0
+    return out

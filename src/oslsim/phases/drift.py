@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim import kernels
 from oslsim.params import Params
 from oslsim.phases.onset import neighbour_mean
 from oslsim.state import State
@@ -18,6 +19,16 @@ def drift(state: State, params: Params, rng: np.random.Generator) -> None:
     """
     d = params.drift
     s = state.solidarity
+    adj = state.adjacency
+    keep = 1.0 - d.solidarity_decay - state.extra_decay
+    lost = params.government.crowd_out_drift * state.direction
+    if (getattr(adj, "format", None) == "csr" and s.dtype == np.float64
+            and np.ndim(keep) == 0 and np.ndim(lost) == 0):
+        # One compiled pass: the neighbours' sums, the pull, the erosion and the clip.
+        state.solidarity = kernels.drift_step(adj.indptr, adj.indices, adj.data, s,
+                                              state.degree, d.neighbour_influence,
+                                              float(keep), float(lost))
+        return
     pulled = s + d.neighbour_influence * (neighbour_mean(state, s) - s)
     eroded = (pulled * (1.0 - d.solidarity_decay - state.extra_decay)
               - params.government.crowd_out_drift * state.direction)

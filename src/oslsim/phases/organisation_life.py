@@ -47,47 +47,61 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
     state.vitality[:m] += np.where(alive, o.vitality_rate * (goal - state.vitality[:m]), 0.0)
     state.capacity[:m] *= 1.0 - o.capacity_decay
 
-    # Members drift away from lifeless groups.
+    # Members drift away from lifeless groups; what is left of each group is counted in the
+    # same pass, and the counts are kept up to date from here on (whole numbers).
     e = state.e
     u = rng.random(int(np.count_nonzero(state.mem_active[:e])))
-    kernels.drift_away(state.mem_active[:e], state.mem_org[:e], state.vitality, u, o.leave_rate)
+    count = kernels.drift_count(state.mem_active[:e], state.mem_org[:e], state.vitality, u,
+                                o.leave_rate, m)
 
-    _dissolve(state, params, rng)
-    _join(state, params, rng)
+    have = _dissolve(state, params, rng, count)
+    e = state.e
+    _join(state, params, rng, have)
     _emerge(state, params, rng)
     _forum(state, params, rng)
 
-    if state.e > 2 * max(1, int(state.mem_active[: state.e].sum())):
+    # The memberships added since (joining, new KPS) are all active, each once.
+    members = kernels.count_active(state.mem_active[e: state.e], state.mem_org[e: state.e],
+                                   state.m)
+    members[:m] += count
+    if state.e > 2 * max(1, int(members.sum())):
         state.compact_memberships()
-    state.n_members[: state.m] = kernels.count_active(state.mem_active[: state.e],
-                                                      state.mem_org[: state.e], state.m)
+    state.n_members[: state.m] = members
 
 
-def _dissolve(state: State, params: Params, rng: np.random.Generator) -> None:
+def _dissolve(state: State, params: Params, rng: np.random.Generator,
+              count: np.ndarray) -> np.ndarray:
+    """Dissolve groups too small or, at random, too weak; ``count`` (members) is updated.
+
+    Returns each household's active memberships after it.
+    """
     o = params.organisations
     m = state.m
     e = state.e
-    count = kernels.count_active(state.mem_active[:e], state.mem_org[:e], m)
     weak = np.maximum(0.0, (o.dissolve_threshold - state.vitality[:m])
                       / max(o.dissolve_threshold, 1e-9))
     ends = state.alive[:m] & ((count < o.min_members) | (rng.random(m) < o.dissolve_rate * weak))
     rows = np.flatnonzero(ends)
     if rows.size == 0:
-        return
+        return state.memberships_per_household()
     # The treasury is shared among the members; a group with none gives it to a household
     # of its area (its last pengurus).
     share = np.where(count[rows] > 0, state.treasury[rows] / np.maximum(count[rows], 1), 0.0)
     per_org = np.zeros(m)
     per_org[rows] = share
-    # The shares reach the members, and their memberships end (one compiled pass).
-    state.savings += kernels.dissolve_members(state.mem_active[:e], state.mem_hh[:e],
-                                              state.mem_org[:e], ends, per_org, state.n)
+    # The shares reach the members, and their memberships end (one compiled pass that
+    # also counts the memberships each household keeps).
+    shares, have = kernels.dissolve_count(state.mem_active[:e], state.mem_hh[:e],
+                                          state.mem_org[:e], ends, per_org, state.n)
+    state.savings += shares
     for row in rows[count[rows] == 0]:
         state.savings[_household_in_area(state, params, rng, row)] += state.treasury[row]
     state.treasury[rows] = 0.0
     state.alive[rows] = False
     state.wksbm[rows] = False
     state.dissolved[rows] = state.month
+    count[rows] = 0
+    return have
 
 
 def _household_in_area(state: State, params: Params, rng: np.random.Generator, row: int) -> int:
@@ -95,11 +109,12 @@ def _household_in_area(state: State, params: Params, rng: np.random.Generator, r
     return int(rng.integers(lo, hi))
 
 
-def _join(state: State, params: Params, rng: np.random.Generator) -> None:
+def _join(state: State, params: Params, rng: np.random.Generator, have: np.ndarray) -> None:
+    """Households join a group of their area; ``have``: their active memberships now."""
     o = params.organisations
-    have = state.memberships_per_household()
-    p = o.join_rate * join_propensity(state, params) * (have < o.max_memberships)
-    seekers = np.flatnonzero(rng.random(state.n) < p)
+    # flatnonzero(u < join_rate * propensity * (have < max_memberships)), in one pass
+    seekers = kernels.seekers(rng.random(state.n), o.join_rate, join_propensity(state, params),
+                              have, o.max_memberships)
     if seekers.size == 0:
         return
     org = covering_index(state).pick(state.rt[seekers], state.rw[seekers],
@@ -109,10 +124,11 @@ def _join(state: State, params: Params, rng: np.random.Generator) -> None:
 
 def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:
     o = params.organisations
-    unmet = kernels.row_any_open(state.active, state.served)
-    n_in = np.bincount(state.rt, minlength=state.n_rt)
-    solidarity = np.bincount(state.rt, weights=state.solidarity, minlength=state.n_rt) / n_in
-    need = np.bincount(state.rt, weights=unmet, minlength=state.n_rt) / n_in
+    # Per RT: households, their summed solidarity and those with an unmet case (one pass).
+    n_in, total, unmet = kernels.rt_need(state.rt, state.solidarity, state.active, state.served,
+                                         state.n_rt)
+    solidarity = total / n_in
+    need = unmet / n_in
     p = (o.emergence_rate * solidarity * need
          * (1.0 - params.government.crowd_out * state.direction))
     rts = np.flatnonzero(rng.random(state.n_rt) < p)

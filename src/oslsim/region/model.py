@@ -13,14 +13,11 @@ import pandas as pd
 
 from oslsim.agents import Household, LocalGovernment, Organisation
 from oslsim.allocation import allocate, form_wksbm, summarise
+from oslsim.metrics import MonthCounts, kelurahan_columns, month_counts
 from oslsim.model import OSLModel, as_seed
 from oslsim.phases import PHASES
 from oslsim.phases.government import start as start_government
-from oslsim.region.build import (
-    build_region,
-    gini,
-    kelurahan_outcomes,
-)
+from oslsim.region.build import build_region, gini
 from oslsim.region.spec import (
     Region,
     RegionError,
@@ -101,9 +98,12 @@ class RegionModel(OSLModel):
         st.kel_budget = alloc.budget
         st.kel_formation = alloc.formation if alloc.formation.any() else None
 
-    def _record_row(self) -> None:
-        super()._record_row()
-        kel = kelurahan_outcomes(self.state, self.params)
+    def _record_row(self, counts: MonthCounts | None = None) -> None:
+        # The month's counts are taken once, for the region's row and the kelurahan table
+        # (the numbers of kelurahan_outcomes).
+        counts = month_counts(self.state) if counts is None else counts
+        super()._record_row(counts)
+        kel = kelurahan_columns(self.state, self.params, counts)
         self._kel_rows.append(kel)
         row = self._rows[-1]
         burden = kel["burden"]
