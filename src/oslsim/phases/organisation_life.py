@@ -64,7 +64,9 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
     members = kernels.count_active(state.mem_active[e: state.e], state.mem_org[e: state.e],
                                    state.m)
     members[:m] += count
-    if state.e > 2 * max(1, int(members.sum())):
+    # Ended memberships stay in the arrays until they are 5% of them (every membership loop
+    # passes them); dropping them keeps the others' order, so no number changes.
+    if state.e > 1.05 * max(1, int(members.sum())):
         state.compact_memberships()
     state.n_members[: state.m] = members
 
