@@ -20,7 +20,11 @@ from oslsim.kernels.networks import mt_words, rewire_blocks
 from oslsim.kernels.organisations import dissolve_members, drift_away
 from oslsim.kernels.outcomes import case_counts, kel_case_counts, membership_counts
 from oslsim.kernels.service import (
+    attended_rows,
     attended_sums,
+    deliver_cases,
+    first_requests,
+    greedy_serve,
     identify_step,
     open_cases,
     own_requests,
@@ -35,4 +39,5 @@ __all__ = [
     "masked_sum", "meeting_chance", "meeting_dues", "meeting_ties", "membership_counts",
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
+    "attended_rows", "deliver_cases", "first_requests", "greedy_serve",
 ]

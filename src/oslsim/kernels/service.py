@@ -6,18 +6,58 @@ import numpy as np
 
 from oslsim.kernels.basic import _jit
 
+# --- the active cells, found a word (8 cells) at a time -------------------------------------
+# Only a few per cent of the (households x categories) cells hold an active case, so the
+# scans below read ``active`` eight bytes at a time and look at single cells only inside the
+# words that are not all zero; the cells come out in row-major order, as ``numpy.nonzero``.
+
+
+@_jit
+def _active_cells(active):  # pragma: no cover - compiled
+    """Flat (row-major) indices of the True cells of a C-contiguous boolean array."""
+    flat = active.reshape(-1)
+    bytes_ = flat.view(np.uint8)
+    size = flat.size
+    full = size // 8 * 8
+    words = flat[:full].view(np.uint64)
+    zero = np.uint64(0)
+    total = 0
+    for b in range(size):
+        total += bytes_[b]
+    out = np.empty(total + 8, np.int64)
+    c = 0
+    for w in range(words.size):
+        if words[w] != zero:
+            base = w * 8
+            for b in range(base, base + 8):
+                out[c] = b  # written always, kept only where the cell is set (no branch)
+                c += bytes_[b]
+    for b in range(full, size):
+        out[c] = b
+        c += bytes_[b]
+    return out[:total]
+
 
 @_jit
 def unknown_rows(active, identified, everything):  # pragma: no cover - compiled
-    """Rows with an active case not yet known to every channel (``identified != everything``)."""
-    n, k = active.shape
-    hit = np.zeros(n, np.bool_)
-    for i in range(n):
-        for j in range(k):
-            if active[i, j] and identified[i, j] != everything:
-                hit[i] = True
-                break
-    return np.flatnonzero(hit)
+    """Rows with an active case not yet known to every channel (``identified != everything``).
+
+    In increasing order, each once, as ``np.flatnonzero`` of the row mask gives them.
+    """
+    k = active.shape[1]
+    cells = _active_cells(active)
+    known = identified.reshape(-1)
+    out = np.empty(cells.size, np.int64)
+    c = 0
+    last = -1
+    for x in cells:
+        if known[x] != everything:
+            i = x // k
+            if i != last:
+                out[c] = i
+                c += 1
+                last = i
+    return out[:c]
 
 
 @_jit
@@ -75,11 +115,10 @@ def row_any_open(active, served):  # pragma: no cover - compiled
     """``(active & ~served).any(axis=1)``: households with a case nobody serves."""
     n, k = active.shape
     out = np.zeros(n, np.bool_)
-    for i in range(n):
-        for j in range(k):
-            if active[i, j] and not served[i, j]:
-                out[i] = True
-                break
+    done = served.reshape(-1)
+    for x in _active_cells(active):
+        if not done[x]:
+            out[x // k] = True
     return out
 
 
@@ -89,23 +128,21 @@ def open_cases(active, served, identified, known, category_ok):  # pragma: no co
 
     Only categories with ``category_ok``; in row-major order, as ``numpy.nonzero`` gives.
     """
-    n, k = active.shape
-    total = 0
-    for i in range(n):
-        for j in range(k):
-            if (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
-                    and category_ok[j]):
-                total += 1
-    hh = np.empty(total, np.int64)
-    cat = np.empty(total, np.int64)
+    k = active.shape[1]
+    cells = _active_cells(active)
+    done = served.reshape(-1)
+    flags = identified.reshape(-1)
+    keep = np.empty(cells.size, np.int64)
     c = 0
-    for i in range(n):
-        for j in range(k):
-            if (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
-                    and category_ok[j]):
-                hh[c] = i
-                cat[c] = j
-                c += 1
+    for x in cells:
+        if not done[x] and (flags[x] & known) != 0 and category_ok[x % k]:
+            keep[c] = x
+            c += 1
+    hh = np.empty(c, np.int64)
+    cat = np.empty(c, np.int64)
+    for r in range(c):
+        hh[r] = keep[r] // k
+        cat[r] = keep[r] - hh[r] * k
     return hh, cat
 
 
@@ -132,11 +169,10 @@ def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
     n, k = active.shape
     e = mem_active.size
     has = np.zeros(n, np.bool_)
-    for i in range(n):
-        for j in range(k):
-            if active[i, j] and (identified[i, j] & known) != 0:
-                has[i] = True
-                break
+    flags = identified.reshape(-1)
+    for x in _active_cells(active):
+        if (flags[x] & known) != 0:
+            has[x // k] = True
     total = 0
     for x in range(e):
         if mem_active[x] and has[mem_hh[x]]:
@@ -159,3 +195,185 @@ def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
                     out_cat[c] = j
                     c += 1
     return out_hh, out_org, out_cat
+
+
+@_jit
+def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, rows,
+                  n):  # pragma: no cover - compiled
+    """:func:`attended_sums` of the distinct households ``rows`` only, in their order.
+
+    ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
+    ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it.
+    """
+    pos = np.full(n, -1, np.int64)
+    for r in range(rows.size):
+        pos[rows[r]] = r
+    own = np.zeros(rows.size, np.float64)
+    forum = np.zeros(rows.size, np.float64)
+    for i in range(mem_active.size):
+        if mem_active[i] and mem_attended[i]:
+            r = pos[mem_hh[i]]
+            if r >= 0:
+                o = mem_org[i]
+                own[r] += own_o[o]
+                forum[r] += forum_o[o]
+    return own, forum
+
+
+@_jit
+def first_requests(hh, cat, u, k):  # pragma: no cover - compiled
+    """One request per case ``hh * k + cat``: the one with the smallest ``u``.
+
+    The indices, in case order, that ``order = np.lexsort((u, case))`` followed by the first
+    of each run of equal cases gives (the lowest index among equal ``u``; NaN last).
+    """
+    size = hh.size
+    case = np.empty(size, np.int64)
+    for i in range(size):
+        case[i] = np.int64(hh[i]) * k + cat[i]
+    order = np.argsort(case, kind="mergesort")
+    out = np.empty(size, np.int64)
+    c = 0
+    r = 0
+    while r < size:
+        best = order[r]
+        key = case[best]
+        r += 1
+        while r < size and case[order[r]] == key:
+            i = order[r]
+            if u[i] < u[best] or (u[best] != u[best] and u[i] == u[i]):
+                best = i
+            r += 1
+        out[c] = best
+        c += 1
+    return out[:c]
+
+
+@_jit
+def greedy_serve(holder, cost, score, money, hours, hours_each, max_passes):  # pragma: no cover
+    """Each holder serves its requests by ``score``, skipping what it cannot afford.
+
+    The service phase's numpy allocation in one compiled loop, with its numbers: requests in
+    ``np.lexsort((-score, holder))`` order; in each of at most ``max_passes`` passes the
+    requests a holder can still afford are taken while the pass's running ``np.cumsum`` of
+    their costs (minus its value before the holder's first) and ``(rank + 1) * hours_each``
+    fit the holder's money and hours at the start of the pass; the taken are paid for in
+    order (``np.subtract.at``), the rest wait for the next pass. ``money`` and ``hours`` are
+    spent in place; returns which requests were served.
+    """
+    size = holder.size
+    done = np.zeros(size, np.bool_)
+    if size == 0:
+        return done
+    neg = np.empty(size, np.float64)
+    top = 0
+    for i in range(size):
+        neg[i] = -score[i]
+        if holder[i] > top:
+            top = holder[i]
+    by_score = np.argsort(neg, kind="mergesort")  # stable; NaN last, as numpy's sort
+    start = np.zeros(top + 2, np.int64)
+    for i in range(size):
+        start[holder[i] + 1] += 1
+    for h in range(top + 1):
+        start[h + 1] += start[h]
+    pending = np.empty(size, np.int64)
+    for r in range(size):
+        i = by_score[r]
+        h = holder[i]
+        pending[start[h]] = i
+        start[h] += 1
+    ok = np.empty(size, np.bool_)
+    n_pend = size
+    hours_min = hours_each - 1e-9
+    for _ in range(max_passes):
+        c = 0
+        for r in range(n_pend):
+            i = pending[r]
+            h = holder[i]
+            if cost[i] <= money[h] + 1e-6 and hours[h] >= hours_min:
+                pending[c] = i
+                c += 1
+        n_pend = c
+        if n_pend == 0:
+            break
+        spent_all = 0.0
+        base = 0.0
+        rank = 0
+        prev = holder[pending[0]]
+        for r in range(n_pend):
+            i = pending[r]
+            h = holder[i]
+            ci = cost[i]
+            spent_all += ci
+            if r == 0 or h != prev:
+                base = spent_all - ci
+                rank = 0
+                prev = h
+            else:
+                rank += 1
+            spent = spent_all - base
+            ok[r] = spent <= money[h] + 1e-6 and (rank + 1) * hours_each <= hours[h] + 1e-9
+        c = 0
+        for r in range(n_pend):
+            i = pending[r]
+            if ok[r]:
+                done[i] = True
+                money[holder[i]] -= cost[i]
+                hours[holder[i]] -= hours_each
+            else:
+                pending[c] = i
+                c += 1
+        n_pend = c
+    return done
+
+
+@_jit
+def deliver_cases(hh, cat, paid, quality, by, savings, aid_received, served, quality_of,
+                  served_by, fresh):  # pragma: no cover - compiled
+    """Mark the cases ``(hh, cat)`` served and hand ``paid`` to their households.
+
+    As ``to_hh = np.bincount(hh, weights=paid, minlength=n)`` then ``savings += to_hh``,
+    ``aid_received += to_hh`` and the fancy assignments of ``served``, ``quality_of`` (cast
+    to its dtype) and ``served_by``, but touching only the households served. Adding the
+    zeros of the other households changes nothing but a saving of -0.0 into 0.0; ``fresh``
+    does that where it may still be needed (the month's first delivery), so the numbers
+    stay numpy's to the bit.
+    """
+    n = savings.size
+    if fresh:
+        for i in range(n):
+            if savings[i] == 0.0:
+                savings[i] = 0.0
+            if aid_received[i] == 0.0:
+                aid_received[i] = 0.0
+    ordered = True
+    for r in range(1, hh.size):
+        if hh[r] < hh[r - 1]:
+            ordered = False
+            break
+    if ordered:  # runs of one household: each run's sum is bincount's (0.0, then in order)
+        r = 0
+        while r < hh.size:
+            h = hh[r]
+            acc = 0.0
+            while r < hh.size and hh[r] == h:
+                acc += paid[r]
+                r += 1
+            savings[h] += acc
+            aid_received[h] += acc
+    else:
+        to_hh = np.zeros(n, np.float64)
+        seen = np.zeros(n, np.bool_)
+        for r in range(hh.size):
+            to_hh[hh[r]] += paid[r]
+            seen[hh[r]] = True
+        for h in range(n):
+            if seen[h]:
+                savings[h] += to_hh[h]
+                aid_received[h] += to_hh[h]
+    for r in range(hh.size):
+        i, j = hh[r], cat[r]
+        served[i, j] = True
+        quality_of[i, j] = quality[r]
+        served_by[i, j] = by[r]
