@@ -81,6 +81,17 @@ def test_own_requests_equal_numpys_selection(n, m, e):
     want = own_requests_numpy(mem_active, mem_hh, mem_org, active, identified, 1, serves, kind)
     for g, w in zip(got, want, strict=True):
         assert g.dtype == np.int64 and np.array_equal(g, w)
+    # The slots number the known cases in case order; picking one request per slot equals
+    # the lexsort pick over (household, category), also with ties among the uniforms.
+    hh, org, cat, slot, n_slots = kernels.own_request_slots(
+        mem_active, mem_hh, mem_org, active, identified, np.int8(1), serves, kind)
+    for g, w in zip((hh, org, cat), want, strict=True):
+        assert np.array_equal(g, w)
+    known = np.flatnonzero(active & ((identified & 1) != 0))
+    assert n_slots == known.size and np.array_equal(known[slot], hh * k + cat)
+    for u in (rng.random(hh.size), np.round(rng.random(hh.size), 1)):
+        assert np.array_equal(kernels.first_in_slot(slot, u, n_slots),
+                              first_numpy(hh, cat, u, k))
 
 
 @pytest.mark.parametrize("e", [0, 1, 2500])
@@ -118,6 +129,10 @@ def test_first_requests_equal_lexsort(size):
         u = rng.random(size)
         u[rng.random(size) < 0.3] = np.nan
         assert np.array_equal(kernels.first_requests(hh, cat, u, k), first_numpy(hh, cat, u, k))
+        case = hh * k + cat
+        cases, slot = np.unique(case, return_inverse=True)
+        assert np.array_equal(kernels.first_in_slot(slot, u, cases.size),
+                              first_numpy(hh, cat, u, k))
 
 
 def greedy_numpy(holder, cost, score, money, hours, hours_each):

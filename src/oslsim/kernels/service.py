@@ -12,6 +12,9 @@ from oslsim.kernels.basic import _jit
 # words that are not all zero; the cells come out in row-major order, as ``numpy.nonzero``.
 
 
+_ONES = np.uint64(0x0101010101010101)
+
+
 @_jit
 def _active_cells(active):  # pragma: no cover - compiled
     """Flat (row-major) indices of the True cells of a C-contiguous boolean array."""
@@ -20,18 +23,21 @@ def _active_cells(active):  # pragma: no cover - compiled
     size = flat.size
     full = size // 8 * 8
     words = flat[:full].view(np.uint64)
-    zero = np.uint64(0)
     total = 0
-    for b in range(size):
+    for w in range(words.size):  # a word's bytes are 0 or 1: the product's top byte sums them
+        total += (words[w] * _ONES) >> np.uint64(56)
+    for b in range(full, size):
         total += bytes_[b]
     out = np.empty(total + 8, np.int64)
     c = 0
+    zero, one = np.uint64(0), np.uint64(1)
     for w in range(words.size):
-        if words[w] != zero:
+        x = words[w]
+        if x != zero:
             base = w * 8
-            for b in range(base, base + 8):
-                out[c] = b  # written always, kept only where the cell is set (no branch)
-                c += bytes_[b]
+            for q in range(8):
+                out[c] = base + q  # written always, kept only where the cell is set
+                c += (x >> np.uint64(8 * q)) & one
     for b in range(full, size):
         out[c] = b
         c += bytes_[b]
@@ -158,6 +164,64 @@ def still_open(hh, cat, active, served, identified, known, category_ok):  # prag
 
 
 @_jit
+def own_request_slots(mem_active, mem_hh, mem_org, active, identified, known, serves,
+                      kind):  # pragma: no cover - compiled
+    """:func:`own_requests`, and for each request its case's slot among the known cases.
+
+    The slots number the active cases with ``identified & known`` in row-major (case)
+    order; returns ``hh, org, cat, slot, n_slots``.
+    """
+    n, k = active.shape
+    cells = _active_cells(active)
+    flags = identified.reshape(-1)
+    kc = np.empty(cells.size, np.int64)
+    first = np.full(n, -1, np.int64)
+    n_slots = 0
+    for x in cells:
+        if (flags[x] & known) != 0:
+            kc[n_slots] = x
+            h = x // k
+            if first[h] < 0:
+                first[h] = n_slots
+            n_slots += 1
+    total = 0
+    for x in range(mem_active.size):
+        if mem_active[x]:
+            h = mem_hh[x]
+            q = first[h]
+            if q >= 0:
+                kd = kind[mem_org[x]]
+                end = (h + 1) * k
+                while q < n_slots and kc[q] < end:
+                    if serves[kd, kc[q] - h * k]:
+                        total += 1
+                    q += 1
+    out_hh = np.empty(total, np.int64)
+    out_org = np.empty(total, np.int64)
+    out_cat = np.empty(total, np.int64)
+    out_slot = np.empty(total, np.int64)
+    c = 0
+    for x in range(mem_active.size):
+        if mem_active[x]:
+            h = mem_hh[x]
+            q = first[h]
+            if q >= 0:
+                o = mem_org[x]
+                kd = kind[o]
+                end = (h + 1) * k
+                while q < n_slots and kc[q] < end:
+                    j = kc[q] - h * k
+                    if serves[kd, j]:
+                        out_hh[c] = h
+                        out_org[c] = o
+                        out_cat[c] = j
+                        out_slot[c] = q
+                        c += 1
+                    q += 1
+    return out_hh, out_org, out_cat, out_slot, n_slots
+
+
+@_jit
 def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
                  kind):  # pragma: no cover - compiled
     """The service requests: (household, organisation, category) of each case a member has.
@@ -166,35 +230,30 @@ def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
     organisations know (``identified & known``) and the organisation's kind can serve; in
     membership order, then category order, as the service phase's numpy selection gave.
     """
-    n, k = active.shape
-    e = mem_active.size
-    has = np.zeros(n, np.bool_)
-    flags = identified.reshape(-1)
-    for x in _active_cells(active):
-        if (flags[x] & known) != 0:
-            has[x // k] = True
-    total = 0
-    for x in range(e):
-        if mem_active[x] and has[mem_hh[x]]:
-            h, kd = mem_hh[x], kind[mem_org[x]]
-            for j in range(k):
-                if serves[kd, j] and active[h, j] and (identified[h, j] & known) != 0:
-                    total += 1
-    out_hh = np.empty(total, np.int64)
-    out_org = np.empty(total, np.int64)
-    out_cat = np.empty(total, np.int64)
+    hh, org, cat, _, _ = own_request_slots(mem_active, mem_hh, mem_org, active, identified,
+                                           known, serves, kind)
+    return hh, org, cat
+
+
+@_jit
+def first_in_slot(slot, u, n_slots):  # pragma: no cover - compiled
+    """Per slot (in slot order) the request with the smallest ``u``; slots without none.
+
+    What :func:`first_requests` gives when the slots number the cases in case order, in
+    O(requests) instead of a sort.
+    """
+    best = np.full(n_slots, -1, np.int64)
+    for i in range(slot.size):
+        q = slot[i]
+        b = best[q]
+        if b < 0 or u[i] < u[b] or (u[b] != u[b] and u[i] == u[i]):
+            best[q] = i
     c = 0
-    for x in range(e):
-        if mem_active[x] and has[mem_hh[x]]:
-            h, o = mem_hh[x], mem_org[x]
-            kd = kind[o]
-            for j in range(k):
-                if serves[kd, j] and active[h, j] and (identified[h, j] & known) != 0:
-                    out_hh[c] = h
-                    out_org[c] = o
-                    out_cat[c] = j
-                    c += 1
-    return out_hh, out_org, out_cat
+    for q in range(n_slots):
+        if best[q] >= 0:
+            best[c] = best[q]
+            c += 1
+    return best[:c]
 
 
 @_jit
@@ -205,19 +264,18 @@ def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, row
     ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
     ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it.
     """
-    pos = np.full(n, -1, np.int64)
+    spare = rows.size  # the others' sums go to a spare slot (no branch to mispredict)
+    pos = np.full(n, spare, np.int64)
     for r in range(rows.size):
         pos[rows[r]] = r
-    own = np.zeros(rows.size, np.float64)
-    forum = np.zeros(rows.size, np.float64)
+    own = np.zeros(rows.size + 1, np.float64)
+    forum = np.zeros(rows.size + 1, np.float64)
     for i in range(mem_active.size):
-        if mem_active[i] and mem_attended[i]:
-            r = pos[mem_hh[i]]
-            if r >= 0:
-                o = mem_org[i]
-                own[r] += own_o[o]
-                forum[r] += forum_o[o]
-    return own, forum
+        r = pos[mem_hh[i]] if mem_active[i] & mem_attended[i] else spare
+        o = mem_org[i]
+        own[r] += own_o[o]
+        forum[r] += forum_o[o]
+    return own[:spare], forum[:spare]
 
 
 @_jit
@@ -250,6 +308,12 @@ def first_requests(hh, cat, u, k):  # pragma: no cover - compiled
 
 
 @_jit
+def _before(a, b):  # pragma: no cover - compiled
+    """``a`` sorts strictly before ``b`` in numpy's order of floats (NaN last)."""
+    return a < b or (b != b and a == a)
+
+
+@_jit
 def greedy_serve(holder, cost, score, money, hours, hours_each, max_passes):  # pragma: no cover
     """Each holder serves its requests by ``score``, skipping what it cannot afford.
 
@@ -271,18 +335,33 @@ def greedy_serve(holder, cost, score, money, hours, hours_each, max_passes):  # 
         neg[i] = -score[i]
         if holder[i] > top:
             top = holder[i]
-    by_score = np.argsort(neg, kind="mergesort")  # stable; NaN last, as numpy's sort
     start = np.zeros(top + 2, np.int64)
     for i in range(size):
         start[holder[i] + 1] += 1
     for h in range(top + 1):
         start[h + 1] += start[h]
     pending = np.empty(size, np.int64)
-    for r in range(size):
-        i = by_score[r]
+    fill = start[:-1].copy()
+    for i in range(size):  # by holder, in index order
         h = holder[i]
-        pending[start[h]] = i
-        start[h] += 1
+        pending[fill[h]] = i
+        fill[h] += 1
+    for h in range(top + 1):  # each holder's by -score, stable, NaN last (numpy's order)
+        a, b = start[h], start[h + 1]
+        if b - a <= 24:
+            for r in range(a + 1, b):
+                cur = pending[r]
+                key = neg[cur]
+                q = r - 1
+                while q >= a and _before(key, neg[pending[q]]):
+                    pending[q + 1] = pending[q]
+                    q -= 1
+                pending[q + 1] = cur
+        else:
+            group = pending[a:b].copy()
+            order = np.argsort(neg[group], kind="mergesort")
+            for r in range(b - a):
+                pending[a + r] = group[order[r]]
     ok = np.empty(size, np.bool_)
     n_pend = size
     hours_min = hours_each - 1e-9

@@ -140,14 +140,14 @@ def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Genera
          deliver: _Deliveries) -> None:
     e = state.e
     # Each (membership, case its organisation knows and can serve), in one compiled pass.
-    hh, org, cat = kernels.own_requests(state.mem_active[:e], state.mem_hh[:e],
-                                        state.mem_org[:e], state.active, state.identified,
-                                        np.int8(KNOWN_OWN), v.serves, state.kind)
+    hh, org, cat, slot, n_slots = kernels.own_request_slots(
+        state.mem_active[:e], state.mem_hh[:e], state.mem_org[:e], state.active,
+        state.identified, np.int8(KNOWN_OWN), v.serves, state.kind)
     if hh.size == 0:
         return
     # One request per case, at random among its organisations: the smallest of one uniform
-    # each, as ``np.lexsort((u, case))`` and the first of each case picked it.
-    first = kernels.first_requests(hh, cat, rng.random(hh.size), v.cost.size)
+    # each, in case order, as ``np.lexsort((u, case))`` and the first of each case picked it.
+    first = kernels.first_in_slot(slot, rng.random(hh.size), n_slots)
     req_hh, req_cat, req_org = hh[first], cat[first], org[first]
     cost = v.cost[req_cat]
     score = priority(state, params, v, req_hh, req_cat) + 1e-6 * rng.random(req_hh.size)
