@@ -37,6 +37,7 @@ def test_active_cells_equal_flatnonzero(shape, p):
     got = _active_cells(a)
     assert got.dtype == np.int64
     assert np.array_equal(got, np.flatnonzero(a))
+    assert np.array_equal(kernels.active_cells(a), got)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -54,6 +55,9 @@ def test_case_scans_equal_numpys(shape):
         want = np.nonzero(active & ~served & ((identified & known) > 0) & ok)
         assert hh.dtype == cat.dtype == np.int64
         assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])
+        h, c = kernels.open_in_cells(kernels.active_cells(active), served, identified,
+                                     np.int8(known), ok)
+        assert np.array_equal(h, want[0]) and np.array_equal(c, want[1])
 
 
 def own_requests_numpy(mem_active, mem_hh, mem_org, active, identified, known, serves, kind):
@@ -84,7 +88,8 @@ def test_own_requests_equal_numpys_selection(n, m, e):
     # The slots number the known cases in case order; picking one request per slot equals
     # the lexsort pick over (household, category), also with ties among the uniforms.
     hh, org, cat, slot, n_slots = kernels.own_request_slots(
-        mem_active, mem_hh, mem_org, active, identified, np.int8(1), serves, kind)
+        kernels.active_cells(active), mem_active, mem_hh, mem_org, identified, np.int8(1),
+        serves, kind)
     for g, w in zip((hh, org, cat), want, strict=True):
         assert np.array_equal(g, w)
     known = np.flatnonzero(active & ((identified & 1) != 0))

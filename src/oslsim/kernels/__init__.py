@@ -20,6 +20,7 @@ from oslsim.kernels.networks import mt_words, rewire_blocks
 from oslsim.kernels.organisations import dissolve_members, drift_away
 from oslsim.kernels.outcomes import case_counts, kel_case_counts, membership_counts
 from oslsim.kernels.service import (
+    active_cells,
     attended_rows,
     attended_sums,
     deliver_cases,
@@ -28,6 +29,7 @@ from oslsim.kernels.service import (
     greedy_serve,
     identify_step,
     open_cases,
+    open_in_cells,
     own_request_slots,
     own_requests,
     row_any_open,
@@ -42,5 +44,5 @@ __all__ = [
     "mt_words", "onset_step", "open_cases", "org_sum", "over_hours", "own_requests",
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
     "attended_rows", "deliver_cases", "first_in_slot", "first_requests", "greedy_serve",
-    "own_request_slots",
+    "own_request_slots", "active_cells", "open_in_cells",
 ]

@@ -45,6 +45,12 @@ def _active_cells(active):  # pragma: no cover - compiled
 
 
 @_jit
+def active_cells(active):  # pragma: no cover - compiled
+    """Flat indices of the active cases (``np.flatnonzero(active)``), for the kernels below."""
+    return _active_cells(active)
+
+
+@_jit
 def unknown_rows(active, identified, everything):  # pragma: no cover - compiled
     """Rows with an active case not yet known to every channel (``identified != everything``).
 
@@ -134,8 +140,13 @@ def open_cases(active, served, identified, known, category_ok):  # pragma: no co
 
     Only categories with ``category_ok``; in row-major order, as ``numpy.nonzero`` gives.
     """
-    k = active.shape[1]
-    cells = _active_cells(active)
+    return open_in_cells(_active_cells(active), served, identified, known, category_ok)
+
+
+@_jit
+def open_in_cells(cells, served, identified, known, category_ok):  # pragma: no cover
+    """:func:`open_cases` among ``cells``, the active cells (:func:`active_cells`)."""
+    k = served.shape[1]
     done = served.reshape(-1)
     flags = identified.reshape(-1)
     keep = np.empty(cells.size, np.int64)
@@ -164,18 +175,18 @@ def still_open(hh, cat, active, served, identified, known, category_ok):  # prag
 
 
 @_jit
-def own_request_slots(mem_active, mem_hh, mem_org, active, identified, known, serves,
+def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, serves,
                       kind):  # pragma: no cover - compiled
     """:func:`own_requests`, and for each request its case's slot among the known cases.
 
-    The slots number the active cases with ``identified & known`` in row-major (case)
-    order; returns ``hh, org, cat, slot, n_slots``.
+    ``cells`` are the active cells (:func:`active_cells` of ``active``). The slots number
+    the active cases with ``identified & known`` in row-major (case) order; returns
+    ``hh, org, cat, slot, n_slots``.
     """
-    n, k = active.shape
-    cells = _active_cells(active)
+    n, k = identified.shape
     flags = identified.reshape(-1)
     kc = np.empty(cells.size, np.int64)
-    first = np.full(n, -1, np.int64)
+    first = np.full(n, -1, np.int32)
     n_slots = 0
     for x in cells:
         if (flags[x] & known) != 0:
@@ -184,40 +195,43 @@ def own_request_slots(mem_active, mem_hh, mem_org, active, identified, known, se
             if first[h] < 0:
                 first[h] = n_slots
             n_slots += 1
-    total = 0
+    # The memberships of households with such a case, kept without a branch (few are).
+    mine = np.empty(mem_active.size, np.int64)
+    c = 0
     for x in range(mem_active.size):
-        if mem_active[x]:
-            h = mem_hh[x]
-            q = first[h]
-            if q >= 0:
-                kd = kind[mem_org[x]]
-                end = (h + 1) * k
-                while q < n_slots and kc[q] < end:
-                    if serves[kd, kc[q] - h * k]:
-                        total += 1
-                    q += 1
+        mine[c] = x
+        c += (first[mem_hh[x]] >= 0) & mem_active[x]
+    total = 0
+    for r in range(c):
+        x = mine[r]
+        h = mem_hh[x]
+        kd = kind[mem_org[x]]
+        q = first[h]
+        end = (h + 1) * k
+        while q < n_slots and kc[q] < end:
+            total += serves[kd, kc[q] - h * k]
+            q += 1
     out_hh = np.empty(total, np.int64)
     out_org = np.empty(total, np.int64)
     out_cat = np.empty(total, np.int64)
     out_slot = np.empty(total, np.int64)
-    c = 0
-    for x in range(mem_active.size):
-        if mem_active[x]:
-            h = mem_hh[x]
-            q = first[h]
-            if q >= 0:
-                o = mem_org[x]
-                kd = kind[o]
-                end = (h + 1) * k
-                while q < n_slots and kc[q] < end:
-                    j = kc[q] - h * k
-                    if serves[kd, j]:
-                        out_hh[c] = h
-                        out_org[c] = o
-                        out_cat[c] = j
-                        out_slot[c] = q
-                        c += 1
-                    q += 1
+    t = 0
+    for r in range(c):
+        x = mine[r]
+        h = mem_hh[x]
+        o = mem_org[x]
+        kd = kind[o]
+        q = first[h]
+        end = (h + 1) * k
+        while q < n_slots and kc[q] < end:
+            j = kc[q] - h * k
+            if serves[kd, j]:
+                out_hh[t] = h
+                out_org[t] = o
+                out_cat[t] = j
+                out_slot[t] = q
+                t += 1
+            q += 1
     return out_hh, out_org, out_cat, out_slot, n_slots
 
 
@@ -230,8 +244,8 @@ def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
     organisations know (``identified & known``) and the organisation's kind can serve; in
     membership order, then category order, as the service phase's numpy selection gave.
     """
-    hh, org, cat, _, _ = own_request_slots(mem_active, mem_hh, mem_org, active, identified,
-                                           known, serves, kind)
+    hh, org, cat, _, _ = own_request_slots(_active_cells(active), mem_active, mem_hh, mem_org,
+                                           identified, known, serves, kind)
     return hh, org, cat
 
 
@@ -271,7 +285,8 @@ def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, row
     own = np.zeros(rows.size + 1, np.float64)
     forum = np.zeros(rows.size + 1, np.float64)
     for i in range(mem_active.size):
-        r = pos[mem_hh[i]] if mem_active[i] & mem_attended[i] else spare
+        r = pos[mem_hh[i]]  # read always, so the choice below needs no branch
+        r = r if mem_active[i] & mem_attended[i] else spare
         o = mem_org[i]
         own[r] += own_o[o]
         forum[r] += forum_o[o]

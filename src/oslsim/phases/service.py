@@ -68,13 +68,15 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     quality = o.serve_quality_floor + (1.0 - o.serve_quality_floor) * state.capacity[:m]
 
     deliver = _Deliveries(state)
-    _own(state, params, v, rng, money, hours, quality, deliver)
-    # The cases on the register or known to the forum that are still open: one scan of the
-    # case arrays; the later steps take theirs from it (cases only get served from here on,
-    # and nothing changes what is known), in the same row-major order.
+    # The active cases, in row-major order: one scan of the case table for the whole phase.
+    cells = kernels.active_cells(state.active)
+    _own(state, params, v, rng, money, hours, quality, deliver, cells)
+    # The cases on the register or known to the forum that are still open; the later steps
+    # take theirs from these (cases only get served from here on, and nothing changes what
+    # is known), in the same row-major order.
     known = np.int8(KNOWN_FORUM | KNOWN_REGISTER)
-    cases = kernels.open_cases(state.active, state.served, state.identified, known,
-                               _ALL_CATEGORIES[: state.active.shape[1]])
+    cases = kernels.open_in_cells(cells, state.served, state.identified, known,
+                                  _ALL_CATEGORIES[: state.active.shape[1]])
     rt_money = o.service_budget_share * np.maximum(state.rt_fund, 0.0)
     _kas_rt(state, params, v, rng, rt_money, deliver, cases)
     _forum(state, params, v, rng, money, hours, quality, rt_money, deliver, cases)
@@ -137,12 +139,14 @@ def _org_served(state: State, org: np.ndarray, paid: np.ndarray) -> None:
 
 def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
          money: np.ndarray, hours: np.ndarray, quality: np.ndarray,
-         deliver: _Deliveries) -> None:
+         deliver: _Deliveries, cells: np.ndarray | None = None) -> None:
     e = state.e
     # Each (membership, case its organisation knows and can serve), in one compiled pass.
+    if cells is None:
+        cells = kernels.active_cells(state.active)
     hh, org, cat, slot, n_slots = kernels.own_request_slots(
-        state.mem_active[:e], state.mem_hh[:e], state.mem_org[:e], state.active,
-        state.identified, np.int8(KNOWN_OWN), v.serves, state.kind)
+        cells, state.mem_active[:e], state.mem_hh[:e], state.mem_org[:e], state.identified,
+        np.int8(KNOWN_OWN), v.serves, state.kind)
     if hh.size == 0:
         return
     # One request per case, at random among its organisations: the smallest of one uniform
