@@ -166,12 +166,17 @@ def open_in_cells(cells, served, identified, known, category_ok):  # pragma: no 
 @_jit
 def still_open(hh, cat, active, served, identified, known, category_ok):  # pragma: no cover
     """The cells ``(hh, cat)`` that :func:`open_cases` would select now, in their order."""
-    keep = np.zeros(hh.size, np.bool_)
+    out_hh = np.empty(hh.size, np.int64)
+    out_cat = np.empty(hh.size, np.int64)
+    c = 0
     for r in range(hh.size):
         i, j = hh[r], cat[r]
-        keep[r] = (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
-                   and category_ok[j])
-    return hh[keep], cat[keep]
+        if (active[i, j] and not served[i, j] and (identified[i, j] & known) != 0
+                and category_ok[j]):
+            out_hh[c] = i
+            out_cat[c] = j
+            c += 1
+    return out_hh[:c], out_cat[:c]
 
 
 @_jit
@@ -278,19 +283,25 @@ def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, row
     ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
     ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it.
     """
-    spare = rows.size  # the others' sums go to a spare slot (no branch to mispredict)
-    pos = np.full(n, spare, np.int64)
+    pos = np.full(n, -1, np.int32)
     for r in range(rows.size):
         pos[rows[r]] = r
-    own = np.zeros(rows.size + 1, np.float64)
-    forum = np.zeros(rows.size + 1, np.float64)
+    # First the memberships that count, kept without a branch (a branch on them would be
+    # mispredicted often); then their sums, in membership order.
+    sel = np.empty(mem_active.size, np.int64)
+    c = 0
     for i in range(mem_active.size):
-        r = pos[mem_hh[i]]  # read always, so the choice below needs no branch
-        r = r if mem_active[i] & mem_attended[i] else spare
+        sel[c] = i
+        c += (pos[mem_hh[i]] >= 0) & mem_active[i] & mem_attended[i]
+    own = np.zeros(rows.size, np.float64)
+    forum = np.zeros(rows.size, np.float64)
+    for q in range(c):
+        i = sel[q]
+        r = pos[mem_hh[i]]
         o = mem_org[i]
         own[r] += own_o[o]
         forum[r] += forum_o[o]
-    return own[:spare], forum[:spare]
+    return own, forum
 
 
 @_jit
