@@ -236,3 +236,55 @@ def test_deliver_cases_equals_bincount_and_assignment(ordered, size):
     kernels.deliver_cases(hh, cat, paid, np.full(size, np.float32(0.6)), by, *later, False)
     for g, w in zip(later, got, strict=True):
         assert same_bits(g, w)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_identification_kernels_equal_numpys(shape):
+    rng = np.random.default_rng(sum(shape))
+    active, _, identified = case_arrays(rng, shape, 0.3)
+    everything = np.int8(7)
+    rows, cell_row, cell_cat = kernels.unknown_cells(active, identified, everything)
+    unknown = active & (identified != everything)
+    assert np.array_equal(rows, np.flatnonzero(unknown.any(axis=1)))
+    assert np.array_equal(rows, kernels.unknown_rows(active, identified, everything))
+    r_i, r_j = np.nonzero(unknown)
+    assert np.array_equal(rows[cell_row], r_i) and np.array_equal(cell_cat, r_j)
+    # What each channel finds, in numpy: the new flags of the rows' active cases.
+    k = shape[1]
+    u = rng.random((3, rows.size, k))
+    p_own, p_forum, p_register = rng.random(rows.size), rng.random(rows.size), 0.3
+    found = (np.where(u[0] < p_own[:, None], 1, 0) | np.where(u[1] < p_forum[:, None], 2, 0)
+             | np.where(u[2] < p_register, 4, 0)).astype(np.int8)
+    old = identified[rows]
+    new = found & ~old & np.where(active[rows], -1, 0).astype(np.int8)
+    want = identified.copy()
+    want[rows] = old | new
+    got = identified.copy()
+    count = kernels.identify_cells(rows, cell_row, cell_cat, got, u, p_own, p_forum,
+                                   p_register, np.int8(1), np.int8(2), np.int8(4))
+    assert same_bits(got, want) and count == int((new != 0).sum())
+    # The row-wise kernel it replaces marks the same.
+    again = identified.copy()
+    assert kernels.identify_step(rows, active, again, u, p_own, p_forum, p_register,
+                                 np.int8(1), np.int8(2), np.int8(4)) == count
+    assert same_bits(again, want)
+
+
+@pytest.mark.parametrize("n_kel", [1, 3])
+def test_forum_miss_equals_numpys(n_kel):
+    rng = np.random.default_rng(n_kel)
+    n, n_rt, n_rw = 500, 40, 4
+    rt = rng.integers(0, n_rt, n).astype(np.int32)
+    rw, kel = (rt // 10).astype(np.int32), rng.integers(0, n_kel, n).astype(np.int32)
+    rank = rng.random(n)
+    rows = np.flatnonzero(rng.random(n) < 0.4)
+    mem = np.log1p(-rng.random(rows.size))
+    miss_rt, miss_rw = np.log1p(-rng.random(n_rt)), np.log1p(-rng.random(n_rw))
+    miss_kel = np.log1p(-rng.random(n_kel))
+    factor = 1.0 - 0.7 * 0.4
+    bias = np.where(rank[rows] < 0.5, factor, 1.0)
+    kel_term = miss_kel[0] if n_kel == 1 else miss_kel[kel[rows]]  # a scalar in a kelurahan
+    want = mem + (miss_rt[rt[rows]] + miss_rw[rw[rows]] + kel_term) * bias
+    got = kernels.forum_miss(rows, mem, miss_rt, miss_rw, miss_kel, rt, rw,
+                             kel if n_kel > 1 else np.zeros(n, np.int32), rank, factor)
+    assert same_bits(got, want)

@@ -26,7 +26,9 @@ from oslsim.kernels.service import (
     deliver_cases,
     first_in_slot,
     first_requests,
+    forum_miss,
     greedy_serve,
+    identify_cells,
     identify_step,
     open_cases,
     open_in_cells,
@@ -34,6 +36,7 @@ from oslsim.kernels.service import (
     own_requests,
     row_any_open,
     still_open,
+    unknown_cells,
     unknown_rows,
 )
 
@@ -45,4 +48,5 @@ __all__ = [
     "rewire_blocks", "row_any", "row_any_open", "row_count", "still_open", "unknown_rows",
     "attended_rows", "deliver_cases", "first_in_slot", "first_requests", "greedy_serve",
     "own_request_slots", "active_cells", "open_in_cells",
+    "forum_miss", "identify_cells", "unknown_cells",
 ]

@@ -482,3 +482,72 @@ def deliver_cases(hh, cat, paid, quality, by, savings, aid_received, served, qua
         served[i, j] = True
         quality_of[i, j] = quality[r]
         served_by[i, j] = by[r]
+
+
+@_jit
+def unknown_cells(active, identified, everything):  # pragma: no cover - compiled
+    """:func:`unknown_rows`, and the active cells some channel does not know yet.
+
+    Returns ``rows`` and, for each such cell in row-major order, its row's position in
+    ``rows`` and its category; the other active cells of those rows cannot be found anew.
+    """
+    k = active.shape[1]
+    cells = _active_cells(active)
+    known = identified.reshape(-1)
+    rows = np.empty(cells.size, np.int64)
+    cell_row = np.empty(cells.size, np.int64)
+    cell_cat = np.empty(cells.size, np.int64)
+    c = 0
+    r = -1
+    last = -1
+    for x in cells:
+        if known[x] != everything:
+            i = x // k
+            if i != last:
+                r += 1
+                rows[r] = i
+                last = i
+            cell_row[c] = r
+            cell_cat[c] = x - i * k
+            c += 1
+    return rows[:r + 1], cell_row[:c], cell_cat[:c]
+
+
+@_jit
+def identify_cells(rows, cell_row, cell_cat, identified, u, p_own, p_forum, p_register, own,
+                   forum, register):  # pragma: no cover - compiled
+    """:func:`identify_step` over the cells :func:`unknown_cells` lists; the same marks."""
+    new_count = 0
+    for c in range(cell_row.size):
+        r = cell_row[c]
+        j = cell_cat[c]
+        i = rows[r]
+        found = 0
+        if u[0, r, j] < p_own[r]:
+            found |= own
+        if u[1, r, j] < p_forum[r]:
+            found |= forum
+        if u[2, r, j] < p_register:
+            found |= register
+        old = identified[i, j]
+        new = found & ~old
+        if new != 0:
+            identified[i, j] = old | new
+            new_count += 1
+    return new_count
+
+
+@_jit
+def forum_miss(rows, own_forum, miss_rt, miss_rw, miss_kel, rt, rw, kel, income_rank,
+               poor_factor):  # pragma: no cover - compiled
+    """Per row, the log-chance the forum misses a case: its members' share plus outreach.
+
+    ``own_forum + (miss_rt[rt] + miss_rw[rw] + miss_kel[kel]) * bias`` with ``bias`` the
+    ``poor_factor`` where ``income_rank < 0.5``, else 1, in numpy's order of operations.
+    """
+    out = np.empty(rows.size, np.float64)
+    for r in range(rows.size):
+        i = rows[r]
+        bias = poor_factor if income_rank[i] < 0.5 else 1.0
+        out[r] = own_forum[r] + ((miss_rt[rt[i]] + miss_rw[rw[i]]) + miss_kel[kel[i]]) * bias
+    return out
