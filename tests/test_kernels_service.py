@@ -288,3 +288,20 @@ def test_forum_miss_equals_numpys(n_kel):
     got = kernels.forum_miss(rows, mem, miss_rt, miss_rw, miss_kel, rt, rw,
                              kel if n_kel > 1 else np.zeros(n, np.int32), rank, factor)
     assert same_bits(got, want)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 33, 5000])
+def test_stable_argsort_is_numpys(size):
+    from oslsim.kernels.service import _stable_argsort
+
+    rng = np.random.default_rng(size)
+    key = rng.normal(0, 1, size)
+    pick = rng.random(size)
+    key[pick < 0.1] = np.nan
+    key[(pick >= 0.1) & (pick < 0.2)] = 0.0
+    key[(pick >= 0.2) & (pick < 0.3)] = -0.0
+    key[(pick >= 0.3) & (pick < 0.35)] = np.inf
+    key[(pick >= 0.35) & (pick < 0.4)] = -np.inf
+    key[(pick >= 0.4) & (pick < 0.6)] = np.round(key[(pick >= 0.4) & (pick < 0.6)], 1)
+    assert np.array_equal(_stable_argsort(key), np.argsort(key, kind="stable"))
+    assert np.array_equal(_stable_argsort(-key), np.argsort(-key, kind="stable"))

@@ -333,6 +333,50 @@ def first_requests(hh, cat, u, k):  # pragma: no cover - compiled
     return out[:c]
 
 
+_SIGN = np.uint64(0x8000000000000000)
+_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@_jit
+def _stable_argsort(key):  # pragma: no cover - compiled
+    """``np.argsort(key, kind="stable")`` of float64 keys: -0.0 equals 0.0, NaN last.
+
+    A least-significant-digit radix sort (8 bits a pass) of the keys' bits, turned so that
+    their unsigned order is the floats' order; it keeps equal keys in index order.
+    """
+    size = key.size
+    bits = np.empty(size, np.uint64)
+    top = np.empty(1, np.float64)
+    top_bits = top.view(np.uint64)
+    for i in range(size):
+        k = key[i]
+        if k != k:
+            bits[i] = _ALL  # every NaN after every number, among themselves in index order
+            continue
+        top[0] = k + 0.0  # -0.0 + 0.0 is 0.0: both zeros are one key, as numpy compares
+        b = top_bits[0]
+        bits[i] = ~b if b & _SIGN else b | _SIGN
+    order = np.arange(size)
+    other = np.empty(size, np.int64)
+    count = np.empty(257, np.int64)
+    for shift in range(0, 64, 8):
+        sh = np.uint64(shift)
+        count[:] = 0
+        for i in range(size):
+            count[np.int64((bits[order[i]] >> sh) & np.uint64(255)) + 1] += 1
+        if count.max() == size:  # one digit for all: the order stays
+            continue
+        for d in range(256):
+            count[d + 1] += count[d]
+        for i in range(size):
+            x = order[i]
+            d = np.int64((bits[x] >> sh) & np.uint64(255))
+            other[count[d]] = x
+            count[d] += 1
+        order, other = other, order
+    return order
+
+
 @_jit
 def _before(a, b):  # pragma: no cover - compiled
     """``a`` sorts strictly before ``b`` in numpy's order of floats (NaN last)."""
@@ -374,7 +418,7 @@ def greedy_serve(holder, cost, score, money, hours, hours_each, max_passes):  # 
         fill[h] += 1
     for h in range(top + 1):  # each holder's by -score, stable, NaN last (numpy's order)
         a, b = start[h], start[h + 1]
-        if b - a <= 24:
+        if b - a <= 32:
             for r in range(a + 1, b):
                 cur = pending[r]
                 key = neg[cur]
@@ -385,7 +429,7 @@ def greedy_serve(holder, cost, score, money, hours, hours_each, max_passes):  # 
                 pending[q + 1] = cur
         else:
             group = pending[a:b].copy()
-            order = np.argsort(neg[group], kind="mergesort")
+            order = _stable_argsort(neg[group])
             for r in range(b - a):
                 pending[a + r] = group[order[r]]
     ok = np.empty(size, np.bool_)
