@@ -121,9 +121,12 @@ class _Deliveries:
         """Serve ``(hh, cat)`` (household-sorted or not) at ``quality``, by server ``by``."""
         st = self.state
         size = hh.shape[0]
-        quality = np.broadcast_to(np.asarray(quality), (size,))
-        by = np.broadcast_to(np.asarray(by, np.int64), (size,))
-        kernels.deliver_cases(hh, cat, np.asarray(paid, np.float64), quality, by, st.savings,
+        # One set of argument types (one compiled version): float32 qualities pass through
+        # float64 unchanged.
+        quality = np.ascontiguousarray(np.broadcast_to(quality, (size,)), np.float64)
+        by = np.ascontiguousarray(np.broadcast_to(by, (size,)), np.int64)
+        kernels.deliver_cases(hh.astype(np.int64, copy=False), cat.astype(np.int64, copy=False),
+                              np.asarray(paid, np.float64), quality, by, st.savings,
                               st.aid_received, st.served, st.quality, st.served_by,
                               self.fresh)
         self.fresh = False
@@ -170,7 +173,7 @@ def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Gen
     hh, cat = _open(state, np.int8(KNOWN_REGISTER), v.rt_fit > 0, cases)
     if hh.size == 0:
         return
-    rt = state.rt[hh]
+    rt = state.rt[hh].astype(np.int64)
     cost = v.cost[cat]
     score = priority(state, params, v, hh, cat) + 1e-6 * rng.random(hh.size)
     done = greedy(rt, cost, score, rt_money, state.rt_hours_left, params.time.case_hours)
