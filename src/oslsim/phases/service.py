@@ -123,8 +123,9 @@ class _Deliveries:
         size = hh.shape[0]
         # One set of argument types (one compiled version): float32 qualities pass through
         # float64 unchanged.
-        quality = np.ascontiguousarray(np.broadcast_to(quality, (size,)), np.float64)
-        by = np.ascontiguousarray(np.broadcast_to(by, (size,)), np.int64)
+        quality = (np.full(size, quality, np.float64) if np.ndim(quality) == 0
+                   else np.asarray(quality, np.float64))
+        by = np.full(size, by, np.int64) if np.ndim(by) == 0 else np.asarray(by, np.int64)
         kernels.deliver_cases(hh.astype(np.int64, copy=False), cat.astype(np.int64, copy=False),
                               np.asarray(paid, np.float64), quality, by, st.savings,
                               st.aid_received, st.served, st.quality, st.served_by,
