@@ -305,3 +305,21 @@ def test_stable_argsort_is_numpys(size):
     key[(pick >= 0.4) & (pick < 0.6)] = np.round(key[(pick >= 0.4) & (pick < 0.6)], 1)
     assert np.array_equal(_stable_argsort(key), np.argsort(key, kind="stable"))
     assert np.array_equal(_stable_argsort(-key), np.argsort(-key, kind="stable"))
+
+
+def test_case_scans_take_any_layout():
+    # The scans read C-contiguous tables eight cells at a time; views and Fortran-ordered
+    # copies must give the same answers (they are made contiguous first, or indexed in 2-D).
+    rng = np.random.default_rng(17)
+    active, served, identified = case_arrays(rng, (300, 20), 0.2)
+    for a, s, ident in ((active[:, ::2], served[:, ::2], identified[:, ::2]),
+                        (np.asfortranarray(active), np.asfortranarray(served),
+                         np.asfortranarray(identified))):
+        assert np.array_equal(kernels.active_cells(a), np.flatnonzero(a))
+        assert np.array_equal(kernels.row_any_open(a, s), (a & ~s).any(axis=1))
+        assert np.array_equal(kernels.unknown_rows(a, ident, np.int8(7)),
+                              np.flatnonzero((a & (ident != 7)).any(axis=1)))
+        ok = np.ones(a.shape[1], bool)
+        hh, cat = kernels.open_cases(a, s, ident, np.int8(6), ok)
+        want = np.nonzero(a & ~s & ((ident & 6) > 0))
+        assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])

@@ -17,8 +17,8 @@ _ONES = np.uint64(0x0101010101010101)
 
 @_jit
 def _active_cells(active):  # pragma: no cover - compiled
-    """Flat (row-major) indices of the True cells of a C-contiguous boolean array."""
-    flat = active.reshape(-1)
+    """Flat (row-major) indices of the True cells of a 2-D boolean array."""
+    flat = np.ascontiguousarray(active).reshape(-1)  # no copy when it is C-contiguous
     bytes_ = flat.view(np.uint8)
     size = flat.size
     full = size // 8 * 8
@@ -58,13 +58,12 @@ def unknown_rows(active, identified, everything):  # pragma: no cover - compiled
     """
     k = active.shape[1]
     cells = _active_cells(active)
-    known = identified.reshape(-1)
     out = np.empty(cells.size, np.int64)
     c = 0
     last = -1
     for x in cells:
-        if known[x] != everything:
-            i = x // k
+        i = x // k
+        if identified[i, x - i * k] != everything:
             if i != last:
                 out[c] = i
                 c += 1
@@ -127,10 +126,10 @@ def row_any_open(active, served):  # pragma: no cover - compiled
     """``(active & ~served).any(axis=1)``: households with a case nobody serves."""
     n, k = active.shape
     out = np.zeros(n, np.bool_)
-    done = served.reshape(-1)
     for x in _active_cells(active):
-        if not done[x]:
-            out[x // k] = True
+        i = x // k
+        if not served[i, x - i * k]:
+            out[i] = True
     return out
 
 
@@ -147,20 +146,17 @@ def open_cases(active, served, identified, known, category_ok):  # pragma: no co
 def open_in_cells(cells, served, identified, known, category_ok):  # pragma: no cover
     """:func:`open_cases` among ``cells``, the active cells (:func:`active_cells`)."""
     k = served.shape[1]
-    done = served.reshape(-1)
-    flags = identified.reshape(-1)
-    keep = np.empty(cells.size, np.int64)
+    hh = np.empty(cells.size, np.int64)
+    cat = np.empty(cells.size, np.int64)
     c = 0
     for x in cells:
-        if not done[x] and (flags[x] & known) != 0 and category_ok[x % k]:
-            keep[c] = x
+        i = x // k
+        j = x - i * k
+        if not served[i, j] and (identified[i, j] & known) != 0 and category_ok[j]:
+            hh[c] = i
+            cat[c] = j
             c += 1
-    hh = np.empty(c, np.int64)
-    cat = np.empty(c, np.int64)
-    for r in range(c):
-        hh[r] = keep[r] // k
-        cat[r] = keep[r] - hh[r] * k
-    return hh, cat
+    return hh[:c], cat[:c]
 
 
 @_jit
@@ -189,14 +185,13 @@ def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, ser
     ``hh, org, cat, slot, n_slots``.
     """
     n, k = identified.shape
-    flags = identified.reshape(-1)
     kc = np.empty(cells.size, np.int64)
     first = np.full(n, -1, np.int32)
     n_slots = 0
     for x in cells:
-        if (flags[x] & known) != 0:
+        h = x // k
+        if (identified[h, x - h * k] & known) != 0:
             kc[n_slots] = x
-            h = x // k
             if first[h] < 0:
                 first[h] = n_slots
             n_slots += 1
@@ -537,7 +532,6 @@ def unknown_cells(active, identified, everything):  # pragma: no cover - compile
     """
     k = active.shape[1]
     cells = _active_cells(active)
-    known = identified.reshape(-1)
     rows = np.empty(cells.size, np.int64)
     cell_row = np.empty(cells.size, np.int64)
     cell_cat = np.empty(cells.size, np.int64)
@@ -545,8 +539,8 @@ def unknown_cells(active, identified, everything):  # pragma: no cover - compile
     r = -1
     last = -1
     for x in cells:
-        if known[x] != everything:
-            i = x // k
+        i = x // k
+        if identified[i, x - i * k] != everything:
             if i != last:
                 r += 1
                 rows[r] = i
