@@ -1,4 +1,14 @@
-"""Kernels of identification and service: which cases are known, open and asked for."""
+"""Kernels of identification and service: which cases are known, open and asked for.
+
+Identification: :func:`unknown_cells` (the cases some channel does not know yet),
+:func:`attended_rows` (the members' miss chances), :func:`forum_miss` and
+:func:`identify_cells`. Service: :func:`active_cells` (one scan of the case table a phase),
+:func:`own_request_slots` with :func:`first_in_slot` (one request per case, no sort),
+:func:`open_in_cells` / :func:`still_open`, :func:`greedy_serve` (the skip-and-continue
+allocation) and :func:`deliver_cases`. The row-wise kernels the phases used before
+(:func:`unknown_rows`, :func:`attended_sums`, :func:`identify_step`, :func:`open_cases`,
+:func:`own_requests`, :func:`first_requests`) stay, with the same answers.
+"""
 
 from __future__ import annotations
 
