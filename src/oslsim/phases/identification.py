@@ -73,41 +73,45 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     o = params.organisations
     n, m, e = state.n, state.m, state.e
     forum_work(state, params)
+    # Only the households with a case some channel does not know yet are needed below, and
+    # of their cases only those (a case every channel knows cannot be found anew).
+    everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
+    rows, cell_row, cell_cat = kernels.unknown_cells(state.active, state.identified,
+                                                     everything)
     # The chance an organisation learns of a case (and shares it) is the organisation's, so
-    # its log is taken once per organisation; one compiled pass sums them per household over
-    # the attended memberships, in membership order (as ``np.bincount`` did).
+    # its log is taken once per organisation; one compiled pass sums them for those
+    # households over their attended memberships, in membership order (as ``np.bincount``).
     rate = np.clip(o.identification_rate * state.capacity[:m], 0.0, 1.0 - 1e-12)
     shared = np.clip(rate * state.forum_effort[:m], 0.0, 1.0 - 1e-12)
-    miss_own, miss_forum_all = kernels.attended_sums(
+    miss_own, miss_forum_mem = kernels.attended_rows(
         state.mem_active[:e], state.mem_attended[:e], state.mem_hh, state.mem_org,
-        np.log1p(-rate).astype(np.float64), np.log1p(-shared).astype(np.float64), n)
+        np.log1p(-rate).astype(np.float64), np.log1p(-shared).astype(np.float64), rows, n)
 
-    rows = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
-    reach = o.area_identification_rate * state.capacity[rows] * state.outreach[rows]
+    wk = np.flatnonzero(state.alive[:m] & state.wksbm[:m])
+    reach = o.area_identification_rate * state.capacity[wk] * state.outreach[wk]
     reach = np.log1p(-np.clip(reach, 0, 1 - 1e-12))
-    scope, area = state.scope[rows], state.area[rows]
+    scope, area = state.scope[wk], state.area[wk]
     at = scope == SCOPE_RT
     miss_rt = np.bincount(area[at], weights=reach[at], minlength=state.n_rt)
     at = scope == SCOPE_RW
     miss_rw = np.bincount(area[at], weights=reach[at], minlength=state.n_rw)
     at = scope == SCOPE_KELURAHAN
-    # Only the households with a case some channel does not know yet are needed below.
-    everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
-    rows = kernels.unknown_rows(state.active, state.identified, everything)
     if state.n_kel == 1:
-        miss_kel = reach[at].sum()
+        miss_kel = np.array([reach[at].sum()])
     else:  # a kelurahan-wide WKSBM reaches its own kelurahan
-        miss_kel = np.bincount(area[at], weights=reach[at], minlength=state.n_kel)[state.kel[rows]]
-    bias = np.where(state.income_rank[rows] < 0.5, 1.0 - o.exclusivity * o.elite_reach_bias, 1.0)
-    miss_forum = miss_forum_all[rows] + (miss_rt[state.rt[rows]] + miss_rw[state.rw[rows]]
-                                         + miss_kel) * bias
+        miss_kel = np.bincount(area[at], weights=reach[at], minlength=state.n_kel)
+    # + (miss_rt[rt] + miss_rw[rw] + miss_kel[kel]) * bias, the poorer half's bias lower
+    miss_forum = kernels.forum_miss(rows, miss_forum_mem, miss_rt, miss_rw,
+                                    miss_kel.astype(np.float64), state.rt, state.rw, state.kel,
+                                    state.income_rank,
+                                    float(1.0 - o.exclusivity * o.elite_reach_bias))
 
     f, g = params.funds, params.government
     gov_on = state.gov_active and state.gov_mode != "none"
     p_register = 1.0 - (1.0 - f.rt_identification_rate) * (1.0 - g.register_rate * gov_on)
 
     u = rng.random((3, rows.size, state.active.shape[1]))
-    state.identified_now = kernels.identify_step(
-        rows, state.active, state.identified, u, 1.0 - np.exp(miss_own[rows]),
+    state.identified_now = kernels.identify_cells(
+        rows, cell_row, cell_cat, state.identified, u, 1.0 - np.exp(miss_own),
         1.0 - np.exp(miss_forum), p_register, np.int8(KNOWN_OWN), np.int8(KNOWN_FORUM),
         np.int8(KNOWN_REGISTER))

@@ -67,17 +67,20 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     hours = np.where(alive, state.hours[:m], 0.0)
     quality = o.serve_quality_floor + (1.0 - o.serve_quality_floor) * state.capacity[:m]
 
-    _own(state, params, v, rng, money, hours, quality)
-    # The cases on the register or known to the forum that are still open: one scan of the
-    # case arrays; the later steps take theirs from it (cases only get served from here on,
-    # and nothing changes what is known), in the same row-major order.
+    deliver = _Deliveries(state)
+    # The active cases, in row-major order: one scan of the case table for the whole phase.
+    cells = kernels.active_cells(state.active)
+    _own(state, params, v, rng, money, hours, quality, deliver, cells)
+    # The cases on the register or known to the forum that are still open; the later steps
+    # take theirs from these (cases only get served from here on, and nothing changes what
+    # is known), in the same row-major order.
     known = np.int8(KNOWN_FORUM | KNOWN_REGISTER)
-    cases = kernels.open_cases(state.active, state.served, state.identified, known,
-                               _ALL_CATEGORIES[: state.active.shape[1]])
+    cases = kernels.open_in_cells(cells, state.served, state.identified, known,
+                                  _ALL_CATEGORIES[: state.active.shape[1]])
     rt_money = o.service_budget_share * np.maximum(state.rt_fund, 0.0)
-    _kas_rt(state, params, v, rng, rt_money, cases)
-    _forum(state, params, v, rng, money, hours, quality, rt_money, cases)
-    _government(state, params, v, rng, cases)
+    _kas_rt(state, params, v, rng, rt_money, deliver, cases)
+    _forum(state, params, v, rng, money, hours, quality, rt_money, deliver, cases)
+    _government(state, params, v, rng, deliver, cases)
     state.hours[:m] = hours
 
 
@@ -91,41 +94,43 @@ def greedy(holder: np.ndarray, cost: np.ndarray, score: np.ndarray, money: np.nd
            hours: np.ndarray, hours_each: float) -> np.ndarray:
     """Each holder serves its requests in order of ``score``, skipping what it cannot afford.
 
-    ``money`` and ``hours`` are the holders' budgets, spent in place; a request takes
-    ``cost`` and ``hours_each``. Returns which requests were served.
+    ``money`` and ``hours`` are the holders' budgets (float64), spent in place; a request
+    takes ``cost`` and ``hours_each``. Requests go in ``np.lexsort((-score, holder))`` order;
+    up to :data:`MAX_PASSES` passes each take, per holder, the affordable requests whose
+    running cost and hours fit, skipping the rest. Returns which requests were served. One
+    compiled loop (:func:`oslsim.kernels.greedy_serve`), numpy's numbers to the bit.
     """
-    done = np.zeros(holder.size, bool)
-    pending = np.lexsort((-score, holder))
-    for _ in range(MAX_PASSES):
-        h = holder[pending]
-        affordable = (cost[pending] <= money[h] + 1e-6) & (hours[h] >= hours_each - 1e-9)
-        pending, h = pending[affordable], h[affordable]
-        if pending.size == 0:
-            break
-        c = cost[pending]
-        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
-        group = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, h.size]))
-        rank = np.arange(h.size) - starts[group]
-        spent = np.cumsum(c)
-        spent -= (spent - c)[starts][group]
-        ok = (spent <= money[h] + 1e-6) & ((rank + 1) * hours_each <= hours[h] + 1e-9)
-        take = pending[ok]
-        done[take] = True
-        np.subtract.at(money, holder[take], cost[take])
-        np.subtract.at(hours, holder[take], hours_each)
-        pending = pending[~ok]
-    return done
+    return kernels.greedy_serve(holder, cost, score, money, hours, float(hours_each),
+                                MAX_PASSES)
 
 
-def _deliver(state: State, hh: np.ndarray, cat: np.ndarray, paid: np.ndarray,
-             quality: np.ndarray, by: np.ndarray | int) -> None:
-    """Mark cases served and hand the service money to the households."""
-    to_hh = np.bincount(hh, weights=paid, minlength=state.n)
-    state.savings += to_hh
-    state.aid_received += to_hh
-    state.served[hh, cat] = True
-    state.quality[hh, cat] = quality
-    state.served_by[hh, cat] = by
+class _Deliveries:
+    """Marks cases served and hands the service money to the households, for one month.
+
+    One compiled pass per delivery (:func:`oslsim.kernels.deliver_cases`) touches only the
+    households served; the month's first delivery also turns savings of -0.0 into 0.0, as
+    adding numpy's ``bincount`` zeros to every household did, so the numbers are the same.
+    """
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.fresh = True
+
+    def __call__(self, hh: np.ndarray, cat: np.ndarray, paid: np.ndarray,
+                 quality: np.ndarray | np.floating, by: np.ndarray | int) -> None:
+        """Serve ``(hh, cat)`` (household-sorted or not) at ``quality``, by server ``by``."""
+        st = self.state
+        size = hh.shape[0]
+        # One set of argument types (one compiled version): float32 qualities pass through
+        # float64 unchanged.
+        quality = (np.full(size, quality, np.float64) if np.ndim(quality) == 0
+                   else np.asarray(quality, np.float64))
+        by = np.full(size, by, np.int64) if np.ndim(by) == 0 else np.asarray(by, np.int64)
+        kernels.deliver_cases(hh.astype(np.int64, copy=False), cat.astype(np.int64, copy=False),
+                              np.asarray(paid, np.float64), quality, by, st.savings,
+                              st.aid_received, st.served, st.quality, st.served_by,
+                              self.fresh)
+        self.fresh = False
 
 
 def _org_served(state: State, org: np.ndarray, paid: np.ndarray) -> None:
@@ -137,23 +142,26 @@ def _org_served(state: State, org: np.ndarray, paid: np.ndarray) -> None:
 
 
 def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
-         money: np.ndarray, hours: np.ndarray, quality: np.ndarray) -> None:
+         money: np.ndarray, hours: np.ndarray, quality: np.ndarray,
+         deliver: _Deliveries, cells: np.ndarray | None = None) -> None:
     e = state.e
     # Each (membership, case its organisation knows and can serve), in one compiled pass.
-    hh, org, cat = kernels.own_requests(state.mem_active[:e], state.mem_hh[:e],
-                                        state.mem_org[:e], state.active, state.identified,
-                                        np.int8(KNOWN_OWN), v.serves, state.kind)
+    if cells is None:
+        cells = kernels.active_cells(state.active)
+    hh, org, cat, slot, n_slots = kernels.own_request_slots(
+        cells, state.mem_active[:e], state.mem_hh[:e], state.mem_org[:e], state.identified,
+        np.int8(KNOWN_OWN), v.serves, state.kind)
     if hh.size == 0:
         return
-    case = hh * v.cost.size + cat
-    order = np.lexsort((rng.random(hh.size), case))
-    first = order[np.r_[True, case[order][1:] != case[order][:-1]]]
+    # One request per case, at random among its organisations: the smallest of one uniform
+    # each, in case order, as ``np.lexsort((u, case))`` and the first of each case picked it.
+    first = kernels.first_in_slot(slot, rng.random(hh.size), n_slots)
     req_hh, req_cat, req_org = hh[first], cat[first], org[first]
     cost = v.cost[req_cat]
     score = priority(state, params, v, req_hh, req_cat) + 1e-6 * rng.random(req_hh.size)
     done = greedy(req_org, cost, score, money, hours, params.time.case_hours)
     h, c, g = req_hh[done], req_cat[done], req_org[done]
-    _deliver(state, h, c, cost[done], quality[g] * v.fit[state.kind[g], c], g)
+    deliver(h, c, cost[done], quality[g] * v.fit[state.kind[g], c], g)
     _org_served(state, g, cost[done])
     refer = (~done & state.wksbm[req_org]
              & (rng.random(req_hh.size) < state.forum_effort[req_org]))
@@ -161,16 +169,17 @@ def _own(state: State, params: Params, v: CategoryVectors, rng: np.random.Genera
 
 
 def _kas_rt(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
-            rt_money: np.ndarray, cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+            rt_money: np.ndarray, deliver: _Deliveries,
+            cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     hh, cat = _open(state, np.int8(KNOWN_REGISTER), v.rt_fit > 0, cases)
     if hh.size == 0:
         return
-    rt = state.rt[hh]
+    rt = state.rt[hh].astype(np.int64)
     cost = v.cost[cat]
     score = priority(state, params, v, hh, cat) + 1e-6 * rng.random(hh.size)
     done = greedy(rt, cost, score, rt_money, state.rt_hours_left, params.time.case_hours)
     h, c = hh[done], cat[done]
-    _deliver(state, h, c, cost[done], params.funds.rt_service_quality * v.rt_fit[c], SERVED_RT)
+    deliver(h, c, cost[done], params.funds.rt_service_quality * v.rt_fit[c], SERVED_RT)
     state.rt_fund -= np.bincount(rt[done], weights=cost[done], minlength=state.n_rt)
     state.volunteer_hours += float(done.sum()) * params.time.case_hours
 
@@ -197,7 +206,8 @@ def _forum_cases(state: State, cases: tuple[np.ndarray, np.ndarray] | None = Non
 
 def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Generator,
            money: np.ndarray, hours: np.ndarray, quality: np.ndarray,
-           rt_money: np.ndarray, cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+           rt_money: np.ndarray, deliver: _Deliveries,
+           cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     f, o = params.funds, params.organisations
     m = state.m
     members = np.flatnonzero(state.alive[:m] & state.wksbm[:m] & (state.forum_effort[:m] > 0))
@@ -242,7 +252,7 @@ def _forum(state: State, params: Params, v: CategoryVectors, rng: np.random.Gene
     h, c, g = hh[done], cat[done], srv[done]
     np.subtract.at(hours, g, params.time.case_hours)
     paid = v.cost[c]
-    _deliver(state, h, c, paid, quality[g] * v.fit[state.kind[g], c], g)
+    deliver(h, c, paid, quality[g] * v.fit[state.kind[g], c], g)
     count = np.bincount(g, minlength=m).astype(np.int32)
     state.cases_served[:m] += count
     state.services_total[:m] += count
@@ -291,7 +301,7 @@ def _forum_servers(state: State, v: CategoryVectors, rng: np.random.Generator,
 
 
 def _government(state: State, params: Params, v: CategoryVectors,
-                rng: np.random.Generator,
+                rng: np.random.Generator, deliver: _Deliveries,
                 cases: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     g = params.government
     budget = referral_budget(state, params)
@@ -311,7 +321,7 @@ def _government(state: State, params: Params, v: CategoryVectors,
     done = greedy(holder, cost, score, np.array(budget, np.float64).reshape(-1),
                   np.full(state.n_kel, np.inf), 0.0)
     h, c = hh[done], cat[done]
-    _deliver(state, h, c, cost[done], np.float32(g.service_quality), SERVED_GOV)
+    deliver(h, c, cost[done], np.float32(g.service_quality), SERVED_GOV)
     total = float(cost[done].sum())
     state.gov_spent_referral = total
     state.kel_referral = np.bincount(state.kel[h], weights=cost[done], minlength=state.n_kel)
