@@ -323,3 +323,20 @@ def test_case_scans_take_any_layout():
         hh, cat = kernels.open_cases(a, s, ident, np.int8(6), ok)
         want = np.nonzero(a & ~s & ((ident & 6) > 0))
         assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])
+
+
+def test_only_served_cells_hold_a_quality_or_a_server():
+    # reset_served writes only the served cells: the rest must already be 0 and "none".
+    import oslsim
+    from oslsim.state import SERVED_NONE
+
+    model = oslsim.OSLModel(oslsim.Params(households=800), rng=12)
+    for _ in range(30):
+        model.step()
+        st = model.state
+        assert st.served.any()
+        assert not st.quality[~st.served].any()
+        assert (st.served_by[~st.served] == SERVED_NONE).all()
+    served, quality, by = st.served.copy(), st.quality.copy(), st.served_by.copy()
+    kernels.reset_served(served, quality, by, SERVED_NONE)
+    assert not served.any() and not quality.any() and (by == SERVED_NONE).all()

@@ -599,3 +599,20 @@ def forum_miss(rows, own_forum, miss_rt, miss_rw, miss_kel, rt, rw, kel, income_
         bias = poor_factor if income_rank[i] < 0.5 else 1.0
         out[r] = own_forum[r] + ((miss_rt[rt[i]] + miss_rw[rw[i]]) + miss_kel[kel[i]]) * bias
     return out
+
+
+@_jit
+def reset_served(served, quality, served_by, none_code):  # pragma: no cover - compiled
+    """Last month's service forgotten: ``served``, ``quality`` and ``served_by`` reset.
+
+    Only served cells hold a quality or a server (service's delivery sets the three together,
+    onset's recovery resets them together), so only they are written; the result is that of
+    ``served[:] = False; quality[:] = 0; served_by[:] = none_code``.
+    """
+    n, k = served.shape
+    for i in range(n):
+        for j in range(k):
+            if served[i, j]:
+                served[i, j] = False
+                quality[i, j] = 0.0
+                served_by[i, j] = none_code

@@ -49,9 +49,7 @@ def service(state: State, params: Params, rng: np.random.Generator) -> None:
     """
     m = state.m
     v = category_vectors(params)
-    state.served[:] = False
-    state.quality[:] = 0.0
-    state.served_by[:] = SERVED_NONE
+    kernels.reset_served(state.served, state.quality, state.served_by, SERVED_NONE)
     state.aid_received[:] = 0.0
     state.cases_served[:m] = 0
     state.gov_spent_referral = 0.0
