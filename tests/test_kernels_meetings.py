@@ -218,7 +218,7 @@ def test_aid_on_the_network_is_the_two_products():
     extra = sp.random(n, n, density=0.001, random_state=5, format="csr")  # far ties
     adj = ((adj + extra + extra.T) > 0).astype(np.float64).tocsr()
     assert adj.has_sorted_indices and (adj != adj.T).nnz == 0
-    need = (rng.random(n) < 0.3).astype(np.float64)
+    need = (rng.random(n) < 0.3).astype(np.uint8)  # as kernels.needy_flags gives it
     savings = rng.lognormal(15, 1.5, n)
     size = rng.integers(1, 6, n).astype(np.float64)
     u, solidarity = rng.random(n), rng.random(n)
@@ -229,3 +229,27 @@ def test_aid_on_the_network_is_the_two_products():
     assert (give > 0).any() and (give == 0).any()
     incoming = kernels.aid_incoming(adj.indptr, adj.indices, need, per_link)
     assert np.array_equal(incoming, np.where(need > 0, adj @ per_link, 0.0))
+
+
+def test_active_memberships_and_beyond_hours_are_numpys():
+    rng = np.random.default_rng(21)
+    n, e = 300, 2500
+    hh, org = _memberships(rng, n, e, 40)
+    hh[-200:] = rng.integers(0, n, 200)  # joins appended out of household order
+    active = rng.random(e) < 0.9
+    idx, h2, o2 = kernels.active_memberships(active, hh, org)
+    want = np.flatnonzero(active)
+    assert np.array_equal(idx, want) and np.array_equal(h2, hh[want])
+    assert np.array_equal(o2, org[want]) and h2.dtype == hh.dtype
+
+    attended = rng.random(e) < 0.7
+    most = rng.integers(0, 4, n).astype(np.float64)
+    rows, _ = kernels.over_hours(hh, attended, most, n)
+    r = np.round(rng.random(rows.size), 1)  # ties, which go in row order
+    order = rows[np.lexsort((r, hh[rows]))]
+    h = hh[order]
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    rank = np.arange(h.size) - np.repeat(starts, np.diff(np.r_[starts, h.size]))
+    want_drop = order[rank >= most[h]]
+    got = kernels.beyond_hours(rows, r, hh, most)
+    assert got.size > 0 and np.array_equal(np.sort(got), np.sort(want_drop))

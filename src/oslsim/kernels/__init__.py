@@ -28,8 +28,10 @@ from oslsim.kernels.households import (
     onset_step,
 )
 from oslsim.kernels.meetings import (
+    active_memberships,
     arisan_winners,
     attendance_results,
+    beyond_hours,
     household_hours,
     meeting_chance,
     meeting_dues,
@@ -83,6 +85,7 @@ from oslsim.kernels.service import (
 
 __all__ = [
     "active_cells",
+    "active_memberships",
     "aid_incoming",
     "aid_offers",
     "aid_offers_on",
@@ -91,6 +94,7 @@ __all__ = [
     "attendance_results",
     "attended_rows",
     "attended_sums",
+    "beyond_hours",
     "bonding_terms",
     "budget_step",
     "case_counts",

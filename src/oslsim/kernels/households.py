@@ -198,14 +198,17 @@ def onset_exponent(total, degree, solidarity, attended, w, a, b):  # pragma: no 
 
 @_jit
 def needy_flags(poor, active, served):  # pragma: no cover - compiled
-    """``poor | (active & ~served).any(axis=1)`` as float64 (1.0 or 0.0), for the network sum."""
+    """``poor | (active & ~served).any(axis=1)`` as uint8, 1 or 0.
+
+    A byte a household, so the network's gathers of it stay in cache.
+    """
     n, k = active.shape
-    out = np.empty(n)
+    out = np.empty(n, np.uint8)
     for i in range(n):
         hit = poor[i]
         for j in range(k):
             hit = hit | (active[i, j] & ~served[i, j])
-        out[i] = 1.0 if hit else 0.0
+        out[i] = 1 if hit else 0
     return out
 
 
@@ -215,7 +218,7 @@ def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probabi
     """:func:`aid_offers`, counting needy neighbours only where a household is willing.
 
     ``indptr``/``indices`` are the (symmetric, 0/1) network in CSR form and ``need`` each
-    household's 1.0 or 0.0. An unwilling household gives 0 whatever its count, so the count
+    household's 1 or 0. An unwilling household gives 0 whatever its count, so the count
     (``adjacency @ need``, whole numbers, exact in any order) is taken for the willing only.
     """
     n = savings.size
@@ -223,9 +226,10 @@ def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probabi
     per_link = np.zeros(n, np.float64)
     for i in range(n):
         if u[i] < help_probability * solidarity[i]:
-            count = 0.0
+            whole = 0
             for x in range(indptr[i], indptr[i + 1]):
-                count += need[indices[x]]
+                whole += need[indices[x]]
+            count = float(whole)
             if count > 0:
                 g = help_share * _np_max(0.0, savings[i] - reserve * size[i])
                 give[i] = g

@@ -210,3 +210,55 @@ def attendance_results(solidarity, count, keep, per_meeting):  # pragma: no cove
         attended[h] = np.int32(c)
         hours[h] = c * per_meeting
     return out, attended, hours
+
+
+@_jit
+def active_memberships(mem_active, mem_hh, mem_org):  # pragma: no cover - compiled
+    """``np.flatnonzero(mem_active)`` with those rows of ``mem_hh`` and ``mem_org``, one pass."""
+    e = mem_active.size
+    idx = np.empty(e, np.int64)
+    hh = np.empty(e, mem_hh.dtype)
+    org = np.empty(e, mem_org.dtype)
+    k = 0
+    for x in range(e):  # branch-free compaction (written, kept if active)
+        idx[k] = x
+        hh[k] = mem_hh[x]
+        org[k] = mem_org[x]
+        k += mem_active[x]
+    return idx[:k], hh[:k], org[:k]
+
+
+@_jit
+def beyond_hours(rows, r, hh, most):  # pragma: no cover - compiled
+    """The rows to drop: each household's attendances past its ``most``, in random order.
+
+    As ``order = rows[np.lexsort((r, hh[rows]))]`` and dropping the rows whose rank within
+    their household is ``most[h]`` or more: a household's rows sorted by ``r``, ties kept in
+    row order (the sort is stable). Returns the dropped rows in that order.
+    """
+    k = rows.size
+    key = hh[rows]
+    order = np.argsort(key, kind="mergesort")  # stable: a household's rows in row order
+    drop = np.empty(k, np.int64)
+    c = 0
+    start = 0
+    while start < k:
+        h = key[order[start]]
+        end = start
+        while end < k and key[order[end]] == h:
+            end += 1
+        # insertion sort of the group by r (stable: strict comparison keeps row order)
+        for a in range(start + 1, end):
+            x = order[a]
+            b = a - 1
+            while b >= start and r[order[b]] > r[x]:
+                order[b + 1] = order[b]
+                b -= 1
+            order[b + 1] = x
+        keep = most[h]
+        for a in range(start, end):
+            if a - start >= keep:
+                drop[c] = rows[order[a]]
+                c += 1
+        start = end
+    return drop[:c]

@@ -29,9 +29,9 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     """
     o, t = params.organisations, params.time
     n, m, e = state.n, state.m, state.e
-    idx = np.flatnonzero(state.mem_active[:e])
-    take_u = draw_ahead(rng.random, idx.size)  # drawn while the chances are computed
-    hh, org = state.mem_hh[idx], state.mem_org[idx]
+    active = state.mem_active[:e]
+    take_u = draw_ahead(rng.random, np.count_nonzero(active))  # while the chances are worked out
+    idx, hh, org = kernels.active_memberships(active, state.mem_hh[:e], state.mem_org[:e])
     # What each organisation asks and its pull, once per organisation (the same numbers the
     # memberships used to work out one by one); the memberships' loops are compiled.
     is_arisan = state.kind[:m] == ARISAN
@@ -80,12 +80,8 @@ def _within_hours(rng: np.random.Generator, hh: np.ndarray, attended: np.ndarray
     rows, over = kernels.over_hours(hh, attended, most, n)
     if not over:
         return attended
-    order = rows[np.lexsort((rng.random(rows.size), hh[rows]))]
-    h = hh[order]
-    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
-    rank = np.arange(h.size) - np.repeat(starts, np.diff(np.r_[starts, h.size]))
     attended = attended.copy()
-    attended[order[rank >= most[h]]] = False
+    attended[kernels.beyond_hours(rows, rng.random(rows.size), hh, most)] = False
     return attended
 
 

@@ -24,7 +24,7 @@ def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:
     """
     a = params.mutual_aid
     take_u = draw_ahead(rng.random, state.n)  # drawn while the needy are counted
-    need = kernels.needy_flags(state.poor, state.active, state.served)  # as 1.0 / 0.0
+    need = kernels.needy_flags(state.poor, state.active, state.served)  # as 1 / 0
     reserve = a.surplus_months * params.economy.poverty_line
     u = take_u()
     adj = state.adjacency
