@@ -98,7 +98,7 @@ def aid_receive(need, incoming, give, savings, solidarity, gain):  # pragma: no 
     n = need.size
     received = np.empty(n, np.float64)
     for i in range(n):
-        r = incoming[i] if need[i] else 0.0
+        r = incoming[i] * need[i]  # branch-free (need is random): incoming is finite, >= 0
         received[i] = r
         savings[i] += r - give[i]
         s = solidarity[i]
@@ -224,16 +224,21 @@ def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probabi
     n = savings.size
     give = np.zeros(n, np.float64)
     per_link = np.zeros(n, np.float64)
-    for i in range(n):
-        if u[i] < help_probability * solidarity[i]:
-            whole = 0
-            for x in range(indptr[i], indptr[i + 1]):
-                whole += need[indices[x]]
-            count = float(whole)
-            if count > 0:
-                g = help_share * _np_max(0.0, savings[i] - reserve * size[i])
-                give[i] = g
-                per_link[i] = g / _np_max(count, 1.0)
+    willing = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):  # the willing first, without a branch (willingness is random)
+        willing[k] = i
+        k += u[i] < help_probability * solidarity[i]
+    for r in range(k):
+        i = willing[r]
+        whole = 0
+        for x in range(indptr[i], indptr[i + 1]):
+            whole += need[indices[x]]
+        count = float(whole)
+        if count > 0:
+            g = help_share * _np_max(0.0, savings[i] - reserve * size[i])
+            give[i] = g
+            per_link[i] = g / _np_max(count, 1.0)
     return give, per_link
 
 
@@ -247,10 +252,15 @@ def aid_incoming(indptr, indices, need, per_link):  # pragma: no cover - compile
     """
     n = per_link.size
     incoming = np.zeros(n, np.float64)
-    for g in range(n):
+    givers = np.empty(n, np.int64)
+    k = 0
+    for g in range(n):  # the givers first, without a branch (who gives is random)
+        givers[k] = g
+        k += per_link[g] != 0.0
+    for r in range(k):
+        g = givers[r]
         share = per_link[g]
-        if share != 0.0:
-            for x in range(indptr[g], indptr[g + 1]):  # branch-free: need is random
-                j = indices[x]
-                incoming[j] += share * need[j]  # share * 1.0 is share; + 0.0 changes nothing
+        for x in range(indptr[g], indptr[g + 1]):  # branch-free: need is random
+            j = indices[x]
+            incoming[j] += share * need[j]  # share * 1 is share; + 0.0 changes nothing
     return incoming
