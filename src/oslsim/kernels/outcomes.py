@@ -195,16 +195,16 @@ def membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, 
             bridge[x] = -_clip(mem_tie[x] * cross[o], 0.0, hi)
             if linking and wksbm[o]:
                 n_link += 1
-    link = np.empty(n_link)
-    link_hh = np.empty(n_link, np.int64)
+    link = np.empty(n_link + 1)  # one spare: the compaction below writes before it counts
+    link_hh = np.empty(n_link + 1, np.int64)
     if n_link:
         r = 0
-        for x in range(np.uint64(e)):
-            if mem_active[x] and wksbm[np.uint64(mem_org[x])]:
-                link[r] = -_clip(mem_tie[x], 0.0, hi)
-                link_hh[r] = mem_hh[x]
-                r += 1
-    return n_active, n_attended, np.count_nonzero(per), bridge, link, link_hh
+        for x in range(np.uint64(e)):  # branch-free compaction (the WKSBM are random)
+            link[r] = -_clip(mem_tie[x], 0.0, hi)
+            link_hh[r] = mem_hh[x]
+            r += mem_active[x] & wksbm[np.uint64(mem_org[x])]
+    return (n_active, n_attended, np.count_nonzero(per), bridge, link[:n_link],
+            link_hh[:n_link])
 
 
 @_jit
