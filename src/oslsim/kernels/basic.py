@@ -8,6 +8,10 @@ from typing import Any
 import numba
 import numpy as np
 
+#: Unsigned positions: numba checks every signed index for wrap-around (a negative index
+#: counts from the end), which costs a third of a scatter loop's time; ``x[_U(i)]`` does not.
+_U = np.uint64
+
 
 def _jit(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``numba.njit`` with a disk cache where one can be written, else without.

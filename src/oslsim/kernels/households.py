@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit, _np_max, _np_min
+from oslsim.kernels.basic import _U, _jit, _np_max, _np_min
 
 
 @_jit
@@ -19,10 +19,10 @@ def onset_step(active, poor, eligible, served, quality, identified, served_by, r
     each household's ended cases.
     """
     n, k = active.shape
-    for i in range(n):
+    for i in range(_U(n)):  # unsigned positions: no wrap-around checks
         p = 1 if poor[i] else 0
         ended = 0
-        for j in range(k):
+        for j in range(_U(k)):
             a = active[i, j]
             if a:
                 t = table[2 + p, j]
@@ -229,11 +229,11 @@ def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probabi
     for i in range(n):  # the willing first, without a branch (willingness is random)
         willing[k] = i
         k += u[i] < help_probability * solidarity[i]
-    for r in range(k):
-        i = willing[r]
+    for r in range(_U(k)):  # unsigned positions: no wrap-around checks
+        i = _U(willing[r])
         whole = 0
-        for x in range(indptr[i], indptr[i + 1]):
-            whole += need[indices[x]]
+        for x in range(_U(indptr[i]), _U(indptr[i + 1])):
+            whole += need[_U(indices[x])]
         count = float(whole)
         if count > 0:
             g = help_share * _np_max(0.0, savings[i] - reserve * size[i])
@@ -257,10 +257,10 @@ def aid_incoming(indptr, indices, need, per_link):  # pragma: no cover - compile
     for g in range(n):  # the givers first, without a branch (who gives is random)
         givers[k] = g
         k += per_link[g] != 0.0
-    for r in range(k):
-        g = givers[r]
+    for r in range(_U(k)):  # unsigned positions: no wrap-around checks
+        g = _U(givers[r])
         share = per_link[g]
-        for x in range(indptr[g], indptr[g + 1]):  # branch-free: need is random
-            j = indices[x]
+        for x in range(_U(indptr[g]), _U(indptr[g + 1])):  # branch-free: need is random
+            j = _U(indices[x])
             incoming[j] += share * need[j]  # share * 1 is share; + 0.0 changes nothing
     return incoming

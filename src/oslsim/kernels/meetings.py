@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit, _np_max
+from oslsim.kernels.basic import _U, _jit, _np_max
 
 
 @_jit
@@ -19,19 +19,20 @@ def meeting_chance(hh, org, n, charge_o, savings, hours, per_meeting, solidarity
     e = hh.size
     per = np.zeros(n, np.int64)
     owed = np.zeros(n)
-    for i in range(e):
-        per[hh[i]] += 1
-        owed[hh[i]] += charge_o[org[i]]
+    for i in range(_U(e)):  # unsigned positions: numba checks signed ones for wrap-around
+        h = _U(hh[i])
+        per[h] += 1
+        owed[h] += charge_o[_U(org[i])]
     fit = np.empty(n)  # the hours' fit and the dues' affordability, once per household
     afford = np.empty(n, np.bool_)
-    for h in range(n):
+    for h in range(_U(n)):
         k = per[h] if per[h] > 1 else 1
         f = hours[h] / (k * per_meeting)
         fit[h] = 1.0 if 1.0 <= f else f
         afford[h] = savings[h] >= owed[h]
     p = np.empty(e)
-    for i in range(e):
-        h, o = hh[i], org[i]
+    for i in range(_U(e)):
+        h, o = _U(hh[i]), _U(org[i])
         x = ((base + w_solidarity * solidarity[h] + w_vitality * vitality[o]) * fit[h]
              * pull_o[o] * trust_o[o] * crowd)
         p[i] = x if afford[h] else x * unaffordable
@@ -52,10 +53,10 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
     # charge (c * 1 is c, c * 0 is 0), and adding 0.0 changes no sum. numba compiles
     # ``a if flag else 0.0`` with a load in it as a branch, which costs ~7 ns when random.
     owed = np.zeros(n)
-    for i in range(e):
-        owed[hh[i]] += charge_o[org[i]] * attended[i]
+    for i in range(_U(e)):
+        owed[_U(hh[i])] += charge_o[_U(org[i])] * attended[i]
     scale = np.empty(n)
-    for h in range(n):  # a household that owes nothing pays 0 * scale = 0 whatever it is
+    for h in range(_U(n)):  # a household that owes nothing pays 0 * scale = 0 whatever it is
         d = owed[h] if owed[h] >= 1e-12 else 1e-12
         y = savings[h] / d
         scale[h] = 1.0 if 1.0 <= y else y
@@ -63,8 +64,8 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
     part = np.empty(e)
     by_hh = np.zeros(n)
     by_org = np.zeros(m)
-    for i in range(e):
-        h, o = hh[i], org[i]
+    for i in range(_U(e)):
+        h, o = _U(hh[i]), _U(org[i])
         c = charge_o[o]
         x = c * attended[i] * scale[h]
         paid[i] = x
@@ -74,7 +75,7 @@ def meeting_dues(hh, org, attended, n, m, charge_o, dues, savings):  # pragma: n
         part[i] = y
         by_org[o] += y
     after = np.empty(n)
-    for h in range(n):
+    for h in range(_U(n)):
         after[h] = _np_max(savings[h] - by_hh[h], 0.0)
     return paid, part, by_hh, by_org, after
 
@@ -92,13 +93,13 @@ def meeting_ties(idx, hh, org, attended, n, m, mem_tie, mem_attended, growth,
     attendance = np.zeros(m, np.int32)
     members = np.zeros(m, np.int32)
     mem_attended[:] = False
-    for i in range(e):  # branch-free: attendance is random
-        o = org[i]
+    for i in range(_U(e)):  # branch-free: attendance is random
+        o = _U(org[i])
         a = attended[i]
         members[o] += 1
-        j = idx[i]
+        j = _U(idx[i])
         t = mem_tie[j]
-        count[hh[i]] += 1.0 if a else 0.0
+        count[_U(hh[i])] += 1.0 if a else 0.0
         attendance[o] += a
         mem_tie[j] = t + growth * (1.0 - t) if a else t * (1.0 - decay)
         mem_attended[j] = a
@@ -113,8 +114,8 @@ def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
     is above its ``most`` (the counts are whole numbers, as ``np.bincount`` gives them).
     """
     count = np.zeros(n, np.int64)
-    for i in range(hh.size):  # branch-free: attendance is random
-        count[hh[i]] += attended[i]
+    for i in range(_U(hh.size)):  # branch-free: attendance is random
+        count[_U(hh[i])] += attended[i]
     over = np.zeros(n, np.bool_)
     any_over = False
     for h in range(n):
@@ -222,7 +223,7 @@ def active_memberships(mem_active, mem_hh, mem_org):  # pragma: no cover - compi
     hh = np.empty(e, mem_hh.dtype)
     org = np.empty(e, mem_org.dtype)
     k = 0
-    for x in range(e):  # branch-free compaction (written, kept if active)
+    for x in range(_U(e)):  # branch-free compaction (written, kept if active)
         idx[k] = x
         hh[k] = mem_hh[x]
         org[k] = mem_org[x]
