@@ -22,6 +22,7 @@ from oslsim.metrics import MonthCounts, logic_model, outcomes
 from oslsim.numbering import rt_numbers, rw_numbers
 from oslsim.params import Params
 from oslsim.phases import PHASES
+from oslsim.phases.drift import drift
 from oslsim.phases.economy import economy
 from oslsim.phases.government import directed, set_policy
 from oslsim.phases.government import start as start_government
@@ -30,6 +31,9 @@ from oslsim.pmks import CODES
 from oslsim.state import SCOPE_RT, SCOPE_RW
 
 __all__ = ["BUILD_ONLY", "HOOK_TIMES", "OSLModel", "as_seed"]
+
+#: Phases that draw no random numbers: next month's first draws may start before them.
+_NO_DRAWS = frozenset({drift})
 
 #: A phase: ``phase(state, params, rng) -> None``, run once a month in schedule order.
 Phase = Callable[[Any, Params, np.random.Generator], None]
@@ -305,9 +309,16 @@ class OSLModel(mesa.Model):
             self._put_back()  # drawn for phases that no longer come first
         self._drawn_ahead = None  # the economy phase takes them now
         gen = self._generator
-        for phase in self.phases:
+        phases = self.phases
+        quiet = len(phases)  # the month's last phases that draw nothing (drift)
+        while quiet > 0 and phases[quiet - 1] in _NO_DRAWS:
+            quiet -= 1
+        for i, phase in enumerate(phases):
+            if i == quiet:
+                self._draw_ahead(gen)  # next month's first numbers, while the rest runs
             phase(st, self.params, gen)
-        self._draw_ahead(gen)
+        if quiet == len(phases):
+            self._draw_ahead(gen)
         self.sync_agents()
         self._record_row()
         if self._collect:
