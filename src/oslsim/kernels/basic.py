@@ -123,3 +123,13 @@ def masked_sum(values, mask):  # pragma: no cover - compiled
         if mask[i]:
             total += values[i]
     return total
+
+
+@_jit
+def _row_sum(indptr, indices, data, x, i):  # pragma: no cover - compiled
+    """Row ``i`` of a CSR matrix times ``x``, in scipy's ``csr_matvec`` order (from 0)."""
+    acc = 0.0
+    # unsigned positions: numba checks signed ones for negative (wrap-around) indices
+    for jj in range(_U(indptr[i]), _U(indptr[i + 1])):
+        acc += data[jj] * x[_U(indices[jj])]
+    return acc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit, _np_max
+from oslsim.kernels.basic import _jit, _np_max, _row_sum
 
 
 @_jit
@@ -97,10 +97,7 @@ def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # prag
     n = s.size
     out = np.empty(n)
     for i in range(n):
-        acc = 0.0
-        # unsigned positions: numba checks signed ones for negative (wrap-around) indices
-        for jj in range(np.uint64(indptr[i]), np.uint64(indptr[i + 1])):
-            acc += data[jj] * s[np.uint64(indices[jj])]
+        acc = _row_sum(indptr, indices, data, s, i)
         d = degree[i]
         nb = acc / _np_max(d, 1.0) if d > 0 else s[i]
         x = (s[i] + influence * (nb - s[i])) * keep - lost

@@ -101,6 +101,28 @@ def attended_sums(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o,
 
 
 @_jit
+def _mark_found(identified, i, j, r, u, p_own, p_forum, p_register, own, forum,
+                register):  # pragma: no cover - compiled
+    """Mark case ``(i, j)`` found by the channels whose uniform falls below their chance.
+
+    Returns 1 if a channel that did not know it finds it, else 0.
+    """
+    found = 0
+    if u[0, r, j] < p_own[r]:
+        found |= own
+    if u[1, r, j] < p_forum[r]:
+        found |= forum
+    if u[2, r, j] < p_register:
+        found |= register
+    old = identified[i, j]
+    new = found & ~old
+    if new != 0:
+        identified[i, j] = old | new
+        return 1
+    return 0
+
+
+@_jit
 def identify_step(rows, active, identified, u, p_own, p_forum, p_register, own, forum,
                   register):  # pragma: no cover - compiled
     """Mark the active cases of ``rows`` found this month by each channel; count the new.
@@ -116,18 +138,8 @@ def identify_step(rows, active, identified, u, p_own, p_forum, p_register, own, 
         for j in range(k):
             if not active[i, j]:
                 continue
-            found = 0
-            if u[0, r, j] < p_own[r]:
-                found |= own
-            if u[1, r, j] < p_forum[r]:
-                found |= forum
-            if u[2, r, j] < p_register:
-                found |= register
-            old = identified[i, j]
-            new = found & ~old
-            if new != 0:
-                identified[i, j] = old | new
-                new_count += 1
+            new_count += _mark_found(identified, i, j, r, u, p_own, p_forum, p_register, own,
+                                     forum, register)
     return new_count
 
 
@@ -570,18 +582,8 @@ def identify_cells(rows, cell_row, cell_cat, identified, u, p_own, p_forum, p_re
         r = cell_row[c]
         j = cell_cat[c]
         i = rows[r]
-        found = 0
-        if u[0, r, j] < p_own[r]:
-            found |= own
-        if u[1, r, j] < p_forum[r]:
-            found |= forum
-        if u[2, r, j] < p_register:
-            found |= register
-        old = identified[i, j]
-        new = found & ~old
-        if new != 0:
-            identified[i, j] = old | new
-            new_count += 1
+        new_count += _mark_found(identified, i, j, r, u, p_own, p_forum, p_register, own,
+                                 forum, register)
     return new_count
 
 
