@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import kernels
+from oslsim.ahead import draw_ahead
 from oslsim.params import Params
 from oslsim.state import (
     KNOWN_FORUM,
@@ -78,6 +79,9 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     everything = np.int8(KNOWN_OWN | KNOWN_FORUM | KNOWN_REGISTER)
     rows, cell_row, cell_cat = kernels.unknown_cells(state.active, state.identified,
                                                      everything)
+    # The three channels' uniforms, drawn on the drawing thread while the chances are
+    # worked out (oslsim.ahead; the same numbers as drawing them where they are used).
+    take_u = draw_ahead(rng.random, (3, rows.size, state.active.shape[1]))
     # The chance an organisation learns of a case (and shares it) is the organisation's, so
     # its log is taken once per organisation; one compiled pass sums them for those
     # households over their attended memberships, in membership order (as ``np.bincount``).
@@ -110,7 +114,7 @@ def identification(state: State, params: Params, rng: np.random.Generator) -> No
     gov_on = state.gov_active and state.gov_mode != "none"
     p_register = 1.0 - (1.0 - f.rt_identification_rate) * (1.0 - g.register_rate * gov_on)
 
-    u = rng.random((3, rows.size, state.active.shape[1]))
+    u = take_u()
     state.identified_now = kernels.identify_cells(
         rows, cell_row, cell_cat, state.identified, u, 1.0 - np.exp(miss_own),
         1.0 - np.exp(miss_forum), p_register, np.int8(KNOWN_OWN), np.int8(KNOWN_FORUM),
