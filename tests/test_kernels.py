@@ -55,22 +55,7 @@ def test_open_cases_equal_numpys_selection():
         hh, cat = kernels.open_cases(active, served, identified, np.int8(known), ok)
         want = np.nonzero(active & ~served & ((identified & known) > 0) & ok)
         assert np.array_equal(hh, want[0]) and np.array_equal(cat, want[1])
-    assert np.array_equal(kernels.row_any_open(active, served), (active & ~served).any(axis=1))
 
-
-def test_attended_sums_equal_bincount():
-    # Exact equality: the kernel must add in bincount's order (memberships in row order).
-    rng = np.random.default_rng(7)
-    n, m, e = 300, 40, 2000
-    hh, org = rng.integers(0, n, e), rng.integers(0, m, e)
-    active, attended = rng.random(e) < 0.8, rng.random(e) < 0.6
-    own_o, forum_o = np.log1p(-rng.random(m) * 0.9), np.log1p(-rng.random(m) * 0.3)
-    own, forum = kernels.attended_sums(active, attended, hh, org, own_o, forum_o, n)
-    sel = active & attended
-    assert np.array_equal(own, np.bincount(hh[sel], weights=own_o[org[sel]], minlength=n))
-    assert np.array_equal(forum, np.bincount(hh[sel], weights=forum_o[org[sel]], minlength=n))
-    none, _ = kernels.attended_sums(active & False, attended, hh, org, own_o, forum_o, n)
-    assert none.dtype == np.float64 and not none.any()
 
 
 def test_kel_case_counts_equal_numpys_reductions():

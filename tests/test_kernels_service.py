@@ -47,8 +47,7 @@ def test_case_scans_equal_numpys(shape):
     k = shape[1]
     for everything in (np.int8(7), np.int8(3)):
         want = np.flatnonzero((active & (identified != everything)).any(axis=1))
-        assert np.array_equal(kernels.unknown_rows(active, identified, everything), want)
-    assert np.array_equal(kernels.row_any_open(active, served), (active & ~served).any(axis=1))
+        assert np.array_equal(kernels.unknown_cells(active, identified, everything)[0], want)
     ok = rng.random(k) < 0.7
     for known in (1, 2, 4, 6, 7):
         hh, cat = kernels.open_cases(active, served, identified, np.int8(known), ok)
@@ -80,18 +79,14 @@ def test_own_requests_equal_numpys_selection(n, m, e):
     mem_active = rng.random(e) < 0.8
     kind = rng.integers(0, 4, m).astype(np.int8)
     serves = rng.random((4, k)) < 0.5
-    got = kernels.own_requests(mem_active, mem_hh, mem_org, active, identified, np.int8(1),
-                               serves, kind)
     want = own_requests_numpy(mem_active, mem_hh, mem_org, active, identified, 1, serves, kind)
-    for g, w in zip(got, want, strict=True):
-        assert g.dtype == np.int64 and np.array_equal(g, w)
     # The slots number the known cases in case order; picking one request per slot equals
     # the lexsort pick over (household, category), also with ties among the uniforms.
     hh, org, cat, slot, n_slots = kernels.own_request_slots(
         kernels.active_cells(active), mem_active, mem_hh, mem_org, identified, np.int8(1),
         serves, kind)
     for g, w in zip((hh, org, cat), want, strict=True):
-        assert np.array_equal(g, w)
+        assert g.dtype == np.int64 and np.array_equal(g, w)
     known = np.flatnonzero(active & ((identified & 1) != 0))
     assert n_slots == known.size and np.array_equal(known[slot], hh * k + cat)
     for u in (rng.random(hh.size), np.round(rng.random(hh.size), 1)):
@@ -122,20 +117,15 @@ def first_numpy(hh, cat, u, k):
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 50, 3000])
-def test_first_requests_equal_lexsort(size):
+def test_first_in_slot_equals_lexsort(size):
     rng = np.random.default_rng(size)
     k = 10
     hh = rng.integers(0, 40, size)
     cat = rng.integers(0, k, size)
-    for u in (rng.random(size), np.round(rng.random(size), 1)):  # and many ties
-        got = kernels.first_requests(hh, cat, u, k)
-        assert np.array_equal(got, first_numpy(hh, cat, u, k))
-    if size:
-        u = rng.random(size)
-        u[rng.random(size) < 0.3] = np.nan
-        assert np.array_equal(kernels.first_requests(hh, cat, u, k), first_numpy(hh, cat, u, k))
-        case = hh * k + cat
-        cases, slot = np.unique(case, return_inverse=True)
+    cases, slot = np.unique(hh * k + cat, return_inverse=True)
+    nan = rng.random(size)
+    nan[rng.random(size) < 0.3] = np.nan
+    for u in (rng.random(size), np.round(rng.random(size), 1), nan):  # ties, NaN last
         assert np.array_equal(kernels.first_in_slot(slot, u, cases.size),
                               first_numpy(hh, cat, u, k))
 
@@ -246,7 +236,6 @@ def test_identification_kernels_equal_numpys(shape):
     rows, cell_row, cell_cat = kernels.unknown_cells(active, identified, everything)
     unknown = active & (identified != everything)
     assert np.array_equal(rows, np.flatnonzero(unknown.any(axis=1)))
-    assert np.array_equal(rows, kernels.unknown_rows(active, identified, everything))
     r_i, r_j = np.nonzero(unknown)
     assert np.array_equal(rows[cell_row], r_i) and np.array_equal(cell_cat, r_j)
     # What each channel finds, in numpy: the new flags of the rows' active cases.
@@ -263,11 +252,6 @@ def test_identification_kernels_equal_numpys(shape):
     count = kernels.identify_cells(rows, cell_row, cell_cat, got, u, p_own, p_forum,
                                    p_register, np.int8(1), np.int8(2), np.int8(4))
     assert same_bits(got, want) and count == int((new != 0).sum())
-    # The row-wise kernel it replaces marks the same.
-    again = identified.copy()
-    assert kernels.identify_step(rows, active, again, u, p_own, p_forum, p_register,
-                                 np.int8(1), np.int8(2), np.int8(4)) == count
-    assert same_bits(again, want)
 
 
 @pytest.mark.parametrize("n_kel", [1, 3])
@@ -316,8 +300,9 @@ def test_case_scans_take_any_layout():
                         (np.asfortranarray(active), np.asfortranarray(served),
                          np.asfortranarray(identified))):
         assert np.array_equal(kernels.active_cells(a), np.flatnonzero(a))
-        assert np.array_equal(kernels.row_any_open(a, s), (a & ~s).any(axis=1))
-        assert np.array_equal(kernels.unknown_rows(a, ident, np.int8(7)),
+        no_poor = np.zeros(a.shape[0], bool)
+        assert np.array_equal(kernels.needy_flags(no_poor, a, s), (a & ~s).any(axis=1))
+        assert np.array_equal(kernels.unknown_cells(a, ident, np.int8(7))[0],
                               np.flatnonzero((a & (ident != 7)).any(axis=1)))
         ok = np.ones(a.shape[1], bool)
         hh, cat = kernels.open_cases(a, s, ident, np.int8(6), ok)

@@ -172,7 +172,7 @@ def pay_pots(savings, hh, pot, winner):  # pragma: no cover - compiled
 def household_hours(poor, most_hours, poor_ratio, per_meeting):  # pragma: no cover - compiled
     """Each household's community hours and the meetings they allow.
 
-    ``hours = most_hours * (poor_ratio if poor else 1)`` (economy's ``community_hours``) and
+    ``hours = most_hours * (poor_ratio if poor else 1)`` (the poor have fewer hours) and
     ``floor(hours / per_meeting + 1e-9)``.
     """
     n = poor.size

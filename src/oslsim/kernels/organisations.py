@@ -8,35 +8,11 @@ from oslsim.kernels.basic import _jit, _np_max, _row_sum
 
 
 @_jit
-def drift_away(mem_active, mem_org, vitality, u, rate):  # pragma: no cover - compiled
-    """End the ``r``-th active membership where ``u[r] < rate * (1 - vitality)``."""
-    r = 0
-    for x in range(mem_active.size):
-        if mem_active[x]:
-            if u[r] < rate * (1.0 - vitality[mem_org[x]]):
-                mem_active[x] = False
-            r += 1
-
-
-@_jit
-def dissolve_members(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: no cover
-    """End the memberships of dissolved organisations; return each household's share.
-
-    The shares are summed in membership order, as ``numpy.bincount`` sums them.
-    """
-    out = np.zeros(n)
-    for x in range(mem_active.size):
-        if mem_active[x] and ends[mem_org[x]]:
-            out[mem_hh[x]] += per_org[mem_org[x]]
-    for x in range(mem_active.size):
-        if mem_active[x] and ends[mem_org[x]]:
-            mem_active[x] = False
-    return out
-
-
-@_jit
 def drift_count(mem_active, mem_org, vitality, u, rate, m):  # pragma: no cover - compiled
-    """:func:`drift_away`, then return each organisation's active memberships (``m`` long)."""
+    """End the ``r``-th active membership where ``u[r] < rate * (1 - vitality)``; count.
+
+    Returns each organisation's active memberships left (``m`` long).
+    """
     count = np.zeros(m, np.int64)
     r = 0
     for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
@@ -114,7 +90,7 @@ def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # prag
 
 @_jit
 def dissolve_count(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: no cover
-    """:func:`dissolve_members`, and each household's active memberships left after it.
+    """End the memberships of dissolved organisations (``ends``), with each one's share.
 
     Returns ``(shares, have)``: the shares summed in membership order, as
     ``numpy.bincount`` sums them, and ``bincount(mem_hh[mem_active], minlength=n)`` of

@@ -8,51 +8,6 @@ from oslsim.kernels.basic import _jit, _np_max, _row_sum
 
 
 @_jit
-def case_counts(active, served, identified):  # pragma: no cover - compiled
-    """Per category: active cases, active unserved ones; in all: served, identified, rows.
-
-    Returns ``(col_count(active), col_count(active & ~served), count_nonzero(served),
-    count_nonzero(active & (identified > 0)), count_nonzero(active.any(axis=1)))``.
-    """
-    n, k = active.shape
-    by_cat = np.zeros(k, np.int64)
-    open_by_cat = np.zeros(k, np.int64)
-    n_served = 0
-    n_identified = 0
-    n_rows = 0
-    for i in range(n):
-        row = False
-        for j in range(k):
-            if served[i, j]:
-                n_served += 1
-            if active[i, j]:
-                row = True
-                by_cat[j] += 1
-                if not served[i, j]:
-                    open_by_cat[j] += 1
-                if identified[i, j] > 0:
-                    n_identified += 1
-        if row:
-            n_rows += 1
-    return by_cat, open_by_cat, n_served, n_identified, n_rows
-
-
-@_jit
-def membership_counts(mem_active, mem_attended, mem_hh, n):  # pragma: no cover - compiled
-    """Active memberships, those attended this month, and households with one or more."""
-    per = np.zeros(n, np.bool_)
-    n_active = 0
-    n_attended = 0
-    for x in range(mem_active.size):
-        if mem_active[x]:
-            n_active += 1
-            if mem_attended[x]:
-                n_attended += 1
-            per[mem_hh[x]] = True
-    return n_active, n_attended, np.count_nonzero(per)
-
-
-@_jit
 def kel_case_counts(active, served, poor, kel_start):  # pragma: no cover - compiled
     """Per kelurahan: open cases by category, active and served cases, cases' and poor rows.
 

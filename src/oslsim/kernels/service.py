@@ -5,9 +5,7 @@ Identification: :func:`unknown_cells` (the cases some channel does not know yet)
 :func:`identify_cells`. Service: :func:`active_cells` (one scan of the case table a phase),
 :func:`own_request_slots` with :func:`first_in_slot` (one request per case, no sort),
 :func:`open_in_cells` / :func:`still_open`, :func:`greedy_serve` (the skip-and-continue
-allocation) and :func:`deliver_cases`. The row-wise kernels the phases used before
-(:func:`unknown_rows`, :func:`attended_sums`, :func:`identify_step`, :func:`open_cases`,
-:func:`own_requests`, :func:`first_requests`) stay, with the same answers.
+allocation) and :func:`deliver_cases`; :func:`open_cases` scans the whole table.
 """
 
 from __future__ import annotations
@@ -60,99 +58,7 @@ def active_cells(active):  # pragma: no cover - compiled
     return _active_cells(active)
 
 
-@_jit
-def unknown_rows(active, identified, everything):  # pragma: no cover - compiled
-    """Rows with an active case not yet known to every channel (``identified != everything``).
 
-    In increasing order, each once, as ``np.flatnonzero`` of the row mask gives them.
-    """
-    k = active.shape[1]
-    cells = _active_cells(active)
-    out = np.empty(cells.size, np.int64)
-    c = 0
-    last = -1
-    for x in cells:
-        i = x // k
-        if identified[i, x - i * k] != everything:
-            if i != last:
-                out[c] = i
-                c += 1
-                last = i
-    return out[:c]
-
-
-@_jit
-def attended_sums(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o,
-                  n):  # pragma: no cover - compiled
-    """Per household, the sums of ``own_o`` and ``forum_o`` over its attended memberships.
-
-    Taken over the active, attended memberships in row order, as
-    ``np.bincount(hh, weights=own_o[org], minlength=n)`` sums them.
-    """
-    own = np.zeros(n, np.float64)
-    forum = np.zeros(n, np.float64)
-    for i in range(mem_active.size):
-        if mem_active[i] and mem_attended[i]:
-            h = mem_hh[i]
-            o = mem_org[i]
-            own[h] += own_o[o]
-            forum[h] += forum_o[o]
-    return own, forum
-
-
-@_jit
-def _mark_found(identified, i, j, r, u, p_own, p_forum, p_register, own, forum,
-                register):  # pragma: no cover - compiled
-    """Mark case ``(i, j)`` found by the channels whose uniform falls below their chance.
-
-    Returns 1 if a channel that did not know it finds it, else 0.
-    """
-    found = 0
-    if u[0, r, j] < p_own[r]:
-        found |= own
-    if u[1, r, j] < p_forum[r]:
-        found |= forum
-    if u[2, r, j] < p_register:
-        found |= register
-    old = identified[i, j]
-    new = found & ~old
-    if new != 0:
-        identified[i, j] = old | new
-        return 1
-    return 0
-
-
-@_jit
-def identify_step(rows, active, identified, u, p_own, p_forum, p_register, own, forum,
-                  register):  # pragma: no cover - compiled
-    """Mark the active cases of ``rows`` found this month by each channel; count the new.
-
-    ``u[c, r, k]`` is the uniform of channel ``c`` for row ``r`` and category ``k``; a case is
-    found by its own organisations where ``u[0] < p_own[r]``, by the forum where
-    ``u[1] < p_forum[r]``, on the register where ``u[2] < p_register``.
-    """
-    k = active.shape[1]
-    new_count = 0
-    for r in range(rows.size):
-        i = rows[r]
-        for j in range(k):
-            if not active[i, j]:
-                continue
-            new_count += _mark_found(identified, i, j, r, u, p_own, p_forum, p_register, own,
-                                     forum, register)
-    return new_count
-
-
-@_jit
-def row_any_open(active, served):  # pragma: no cover - compiled
-    """``(active & ~served).any(axis=1)``: households with a case nobody serves."""
-    n, k = active.shape
-    out = np.zeros(n, np.bool_)
-    for x in _active_cells(active):
-        i = x // k
-        if not served[i, x - i * k]:
-            out[i] = True
-    return out
 
 
 @_jit
@@ -200,7 +106,11 @@ def still_open(hh, cat, active, served, identified, known, category_ok):  # prag
 @_jit
 def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, serves,
                       kind):  # pragma: no cover - compiled
-    """:func:`own_requests`, and for each request its case's slot among the known cases.
+    """The service requests (household, organisation, category) and each one's case slot.
+
+    One request per active membership and each case of its household that the household's
+    organisations know (``identified & known``) and the organisation's kind can serve, in
+    membership order, then category order.
 
     ``cells`` are the active cells (:func:`active_cells` of ``active``). The slots number
     the active cases with ``identified & known`` in row-major (case) order; returns
@@ -257,26 +167,13 @@ def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, ser
     return out_hh, out_org, out_cat, out_slot, n_slots
 
 
-@_jit
-def own_requests(mem_active, mem_hh, mem_org, active, identified, known, serves,
-                 kind):  # pragma: no cover - compiled
-    """The service requests: (household, organisation, category) of each case a member has.
-
-    One per active membership and each case of its household that the household's
-    organisations know (``identified & known``) and the organisation's kind can serve; in
-    membership order, then category order, as the service phase's numpy selection gave.
-    """
-    hh, org, cat, _, _ = own_request_slots(_active_cells(active), mem_active, mem_hh, mem_org,
-                                           identified, known, serves, kind)
-    return hh, org, cat
-
 
 @_jit
 def first_in_slot(slot, u, n_slots):  # pragma: no cover - compiled
     """Per slot (in slot order) the request with the smallest ``u``; slots without none.
 
-    What :func:`first_requests` gives when the slots number the cases in case order, in
-    O(requests) instead of a sort.
+    As ``np.lexsort((u, case))`` and the first of each case (the lowest index among equal
+    ``u``, NaN last) when the slots number the cases in case order, without a sort.
     """
     best = np.full(n_slots, -1, np.int64)
     for i in range(slot.size):
@@ -295,7 +192,7 @@ def first_in_slot(slot, u, n_slots):  # pragma: no cover - compiled
 @_jit
 def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, rows,
                   n):  # pragma: no cover - compiled
-    """:func:`attended_sums` of the distinct households ``rows`` only, in their order.
+    """Sums of ``own_o`` and ``forum_o`` over the attended memberships of ``rows`` only.
 
     ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
     ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it.
@@ -320,34 +217,6 @@ def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, row
         forum[r] += forum_o[o]
     return own, forum
 
-
-@_jit
-def first_requests(hh, cat, u, k):  # pragma: no cover - compiled
-    """One request per case ``hh * k + cat``: the one with the smallest ``u``.
-
-    The indices, in case order, that ``order = np.lexsort((u, case))`` followed by the first
-    of each run of equal cases gives (the lowest index among equal ``u``; NaN last).
-    """
-    size = hh.size
-    case = np.empty(size, np.int64)
-    for i in range(size):
-        case[i] = np.int64(hh[i]) * k + cat[i]
-    order = np.argsort(case, kind="mergesort")
-    out = np.empty(size, np.int64)
-    c = 0
-    r = 0
-    while r < size:
-        best = order[r]
-        key = case[best]
-        r += 1
-        while r < size and case[order[r]] == key:
-            i = order[r]
-            if u[i] < u[best] or (u[best] != u[best] and u[i] == u[i]):
-                best = i
-            r += 1
-        out[c] = best
-        c += 1
-    return out[:c]
 
 
 _SIGN = np.uint64(0x8000000000000000)
@@ -547,7 +416,7 @@ def deliver_cases(hh, cat, paid, quality, by, savings, aid_received, served, qua
 
 @_jit
 def unknown_cells(active, identified, everything):  # pragma: no cover - compiled
-    """:func:`unknown_rows`, and the active cells some channel does not know yet.
+    """Rows with an active case not known to every channel, and those cases' cells.
 
     Returns ``rows`` and, for each such cell in row-major order, its row's position in
     ``rows`` and its category; the other active cells of those rows cannot be found anew.
@@ -576,14 +445,29 @@ def unknown_cells(active, identified, everything):  # pragma: no cover - compile
 @_jit
 def identify_cells(rows, cell_row, cell_cat, identified, u, p_own, p_forum, p_register, own,
                    forum, register):  # pragma: no cover - compiled
-    """:func:`identify_step` over the cells :func:`unknown_cells` lists; the same marks."""
+    """Mark the cases :func:`unknown_cells` lists that each channel finds; count the new.
+
+    ``u[c, r, k]`` is the uniform of channel ``c`` for row ``r`` and category ``k``; a case is
+    found by its own organisations where ``u[0] < p_own[r]``, by the forum where
+    ``u[1] < p_forum[r]``, on the register where ``u[2] < p_register``.
+    """
     new_count = 0
     for c in range(cell_row.size):
         r = cell_row[c]
         j = cell_cat[c]
         i = rows[r]
-        new_count += _mark_found(identified, i, j, r, u, p_own, p_forum, p_register, own,
-                                 forum, register)
+        found = 0
+        if u[0, r, j] < p_own[r]:
+            found |= own
+        if u[1, r, j] < p_forum[r]:
+            found |= forum
+        if u[2, r, j] < p_register:
+            found |= register
+        old = identified[i, j]
+        new = found & ~old
+        if new != 0:
+            identified[i, j] = old | new
+            new_count += 1
     return new_count
 
 

@@ -12,13 +12,6 @@ from oslsim.params import Params
 from oslsim.state import State
 
 
-def community_hours(state: State, params: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Each household's most and free community hours a month; the poor have fewer of both."""
-    t = params.time
-    ratio = np.where(state.poor, t.poor_hours_ratio, 1.0)
-    return t.household_hours * ratio, t.free_hours * ratio
-
-
 def economy(state: State, params: Params, rng: np.random.Generator) -> None:
     """Draw this month's incomes, consume from income and savings, and mark the poor.
 

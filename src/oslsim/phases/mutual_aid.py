@@ -12,7 +12,7 @@ from oslsim.state import State
 
 def needy(state: State, params: Params) -> np.ndarray:
     """Households that are poor or carry an active PMKS condition nobody serves."""
-    return state.poor | kernels.row_any_open(state.active, state.served)
+    return kernels.needy_flags(state.poor, state.active, state.served).view(np.bool_)
 
 
 def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:
@@ -24,7 +24,7 @@ def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:
     """
     a = params.mutual_aid
     take_u = draw_ahead(rng.random, state.n)  # drawn while the needy are counted
-    need = kernels.needy_flags(state.poor, state.active, state.served)  # as 1 / 0
+    need = needy(state, params).view(np.uint8)  # 1 / 0: a byte for the network's gathers
     reserve = a.surplus_months * params.economy.poverty_line
     u = take_u()
     adj = state.adjacency
