@@ -25,3 +25,16 @@ settings.load_profile("oslsim")
 def rng() -> np.random.Generator:
     """A fixed-seed generator for one test."""
     return np.random.default_rng(20240601)
+
+
+@pytest.fixture(params=["whole", "halves"])
+def split_both_ways(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the kernels over all their rows at once, then in two halves.
+
+    :func:`oslsim.ahead.split_rows` splits only large arrays; here every size is split, so
+    small tests check that two halves on two threads give the numbers of one pass.
+    """
+    from oslsim import ahead
+
+    monkeypatch.setattr(ahead, "MIN_SPLIT", 10**12 if request.param == "whole" else 1)
+    return request.param

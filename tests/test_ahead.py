@@ -1,4 +1,5 @@
-"""Numbers drawn ahead on the drawing thread are the numbers drawn in place."""
+"""Numbers drawn ahead on the drawing thread are the numbers drawn in place, and kernels
+run in two halves on two threads give the numbers of one pass."""
 
 from __future__ import annotations
 
@@ -28,6 +29,48 @@ def test_a_run_is_the_same_with_and_without_the_drawing_thread(monkeypatch):
     monkeypatch.setattr(ahead, "MIN_AHEAD", 0)
     threaded = run()
     pd.testing.assert_frame_equal(in_place, threaded, check_exact=True)
+
+
+def test_a_run_is_the_same_with_its_kernels_in_halves_or_whole(monkeypatch):
+    def run() -> pd.DataFrame:
+        model = oslsim.OSLModel(oslsim.Params(households=700), rng=4)
+        model.run(12)
+        return model.timeseries()
+
+    monkeypatch.setattr(ahead, "MIN_SPLIT", 10**12)
+    whole = run()
+    monkeypatch.setattr(ahead, "MIN_SPLIT", 1)  # every kernel that can split does
+    halves = run()
+    ahead.set_splitting(False)
+    try:
+        off = run()
+    finally:
+        ahead.set_splitting(True)
+    pd.testing.assert_frame_equal(whole, halves, check_exact=True)
+    pd.testing.assert_frame_equal(whole, off, check_exact=True)
+
+
+def test_split_rows_runs_every_row_once_even_when_no_thread_is_free(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(ahead, "MIN_SPLIT", 1)
+    seen = np.zeros(101, np.int64)
+
+    def kernel(out, start, stop):  # plain Python: holds the GIL, still correct
+        out[start:stop] += 1
+
+    ahead.split_rows(kernel, 101, seen)
+    assert (seen == 1).all()
+    busy = threading.Event()
+    pool = ahead._executor()
+    blockers = [pool.submit(busy.wait) for _ in range(pool._max_workers)]  # every thread taken
+    try:
+        ahead.split_rows(kernel, 101, seen)  # runs both halves here rather than wait
+    finally:
+        busy.set()
+        for b in blockers:
+            b.result()
+    assert (seen == 2).all()
 
 
 def test_the_shocks_drawn_ahead_are_the_economys_own(monkeypatch):

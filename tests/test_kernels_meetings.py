@@ -7,6 +7,9 @@ import pytest
 
 from oslsim import kernels
 
+#: Every kernel test runs with the rows in one pass and in two halves on two threads.
+pytestmark = pytest.mark.usefixtures("split_both_ways")
+
 
 def _memberships(rng, n, e, m):
     """Memberships sorted by household (as the model keeps them), with random organisations."""
@@ -169,15 +172,21 @@ def test_economy_kernels_are_the_numpy_code():
 def test_onset_and_aid_kernels_are_the_numpy_code():
     rng = np.random.default_rng(11)
     n, k = 3000, 10
-    degree = rng.integers(0, 5, n).astype(np.float64)
-    total = rng.random(n) * degree
+    import scipy.sparse as sp
+
+    adj = sp.random(n, n, density=0.0005, random_state=3, format="csr")  # some rows empty
+    adj = ((adj + adj.T) > 0).astype(np.float64).tocsr()
+    degree = np.asarray(adj.sum(axis=1)).ravel()
+    assert (degree == 0).any()
     solidarity = rng.random(n)
+    total = adj @ solidarity
     attended = rng.integers(0, 4, n).astype(np.int32)
     mean = np.where(degree > 0, total / np.maximum(degree, 1), solidarity)
     assert np.array_equal(kernels.neighbour_mean_of(total, degree, solidarity), mean)
     support = 0.7 * mean + 0.3 * np.minimum(attended, 1).astype(np.float64)
     want = 1.2 * (0.5 - solidarity) - 0.8 * (support - 0.5)
-    got = kernels.onset_exponent(total, degree, solidarity, attended, 0.3, 1.2, 0.8)
+    got = kernels.onset_exponent(adj.indptr, adj.indices, adj.data, degree, solidarity,
+                                 attended, 0.3, 1.2, 0.8)
     assert np.array_equal(got, want)
 
     poor = rng.random(n) < 0.1

@@ -14,6 +14,9 @@ from oslsim import OSLModel, Params, founding, kernels, metrics
 from oslsim.kernels.outcomes import _clip
 from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW
 
+#: Every kernel test runs with the rows in one pass and in two halves on two threads.
+pytestmark = pytest.mark.usefixtures("split_both_ways")
+
 HI = 1.0 - 1e-12
 
 

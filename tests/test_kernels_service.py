@@ -13,6 +13,9 @@ import pytest
 from oslsim import kernels
 from oslsim.kernels.service import _active_cells
 
+#: Every kernel test runs with the rows in one pass and in two halves on two threads.
+pytestmark = pytest.mark.usefixtures("split_both_ways")
+
 MAX_PASSES = 16
 SHAPES = [(1000, 10), (7, 3), (0, 10), (50, 1), (13, 7), (1, 1), (333, 10)]
 

@@ -1,10 +1,14 @@
-"""Draw a phase's next random numbers on a second thread while the phase computes.
+"""The second core: random numbers drawn ahead, and kernels run over rows in two halves.
 
 numpy's generators release the GIL while they fill an array, and the compiled kernels and
 scipy's sparse products release it while they run, so on two cores a draw of a million
 numbers can overlap the work that does not need them. A phase asks for the draw where it
 would have made it and uses its generator for nothing else until it takes the numbers, so
 the stream, and every result, is the same as drawing them in place.
+
+A kernel whose rows are independent (each row's outputs depend on its own inputs only) runs
+over its rows in two halves, one on a second thread (:func:`split_rows`); each half writes
+only its own rows, so the numbers are those of one pass, whatever the threads' timing.
 """
 
 from __future__ import annotations
@@ -16,14 +20,18 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["draw_ahead", "run_ahead", "take_drawn"]
+__all__ = ["draw_ahead", "in_parallel", "run_ahead", "set_splitting", "split_rows", "take_drawn"]
 
 T = TypeVar("T")
 
 #: Below this many numbers a draw is made at once: a thread's hand-over costs more.
 MIN_AHEAD = 50_000
 
+#: Below this many rows a kernel runs whole on the calling thread: a hand-over costs more.
+MIN_SPLIT = 20_000
+
 _pool: ThreadPoolExecutor | None = None
+_splitting = True
 _pool_pid: int | None = None
 
 
@@ -57,6 +65,58 @@ def run_ahead(work: Callable[[], T], count: int) -> Callable[[], T]:
         return lambda: result
     future: Future[T] = _executor().submit(work)
     return future.result
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def set_splitting(on: bool) -> bool:
+    """Let kernels run over their rows on two threads (the default), or not; returns the old.
+
+    A pool of worker processes that already keeps every core busy turns it off
+    (:mod:`oslsim.experiments.runner`); the numbers are the same either way.
+    """
+    global _splitting
+    old, _splitting = _splitting, bool(on)
+    return old
+
+
+def split_rows(kernel: Callable[..., object], n: int, *args: object) -> None:
+    """Run ``kernel(*args, start, stop)`` over rows ``0:n``: the first half on a second thread.
+
+    ``kernel`` is compiled without the GIL and writes only the outputs of rows
+    ``start:stop``, so the halves touch no memory in common and the result is that of
+    ``kernel(*args, 0, n)``. When no thread is free by the time this thread's half is done,
+    this thread runs the other half too (so a busy pool never makes it wait, or deadlock).
+    """
+    if n < MIN_SPLIT or not _splitting or _cores() < 2:
+        kernel(*args, 0, n)
+        return
+    half = n // 2
+    future = _executor().submit(kernel, *args, 0, half)
+    kernel(*args, half, n)
+    if future.cancel():
+        kernel(*args, 0, half)
+    else:
+        future.result()
+
+
+def in_parallel(first: Callable[[], T], second: Callable[[], T], size: int) -> tuple[T, T]:
+    """``(first(), second())``, ``first`` on a second thread when ``size`` (rows) is large.
+
+    The two must not write any memory in common (each returns what it computes); as
+    :func:`split_rows`, this thread runs ``first`` itself when no thread has taken it.
+    """
+    if size < MIN_SPLIT or not _splitting or _cores() < 2:
+        return first(), second()
+    future = _executor().submit(first)
+    b = second()
+    a = first() if future.cancel() else future.result()
+    return a, b
 
 
 def take_drawn(state: Any, rng: np.random.Generator, key: str) -> np.ndarray | None:

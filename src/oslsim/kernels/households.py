@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _U, _jit, _np_max, _np_min
+from oslsim.ahead import split_rows
+from oslsim.kernels.basic import _U, _jit, _np_max, _np_min, _row_sum
 
 
 @_jit
-def onset_step(active, poor, eligible, served, quality, identified, served_by, recovered,
-               personal, table, served_recovery, u, none_code):  # pragma: no cover - compiled
-    """One month of onset and recovery for every (household, category) cell, in place.
-
-    ``table[2 * active + poor, k]`` is the cell's base threshold (float32); an inactive cell
-    multiplies it by the household's ``personal`` factor, a served one adds
-    ``served_recovery[k] * quality``. The cell flips where ``u < threshold`` and it is
-    eligible; an ended case forgets who knew of it and who served it. ``recovered`` counts
-    each household's ended cases.
-    """
-    n, k = active.shape
-    for i in range(_U(n)):  # unsigned positions: no wrap-around checks
+def _onset_rows(active, poor, eligible, served, quality, identified, served_by, recovered,
+                personal, table, served_recovery, u, none_code, start,
+                stop):  # pragma: no cover - compiled
+    k = active.shape[1]
+    for i in range(_U(start), _U(stop)):  # unsigned positions: no wrap-around checks
         p = 1 if poor[i] else 0
         ended = 0
         for j in range(_U(k)):
@@ -41,6 +35,21 @@ def onset_step(active, poor, eligible, served, quality, identified, served_by, r
                 else:
                     active[i, j] = True
         recovered[i] += ended
+
+
+def onset_step(active, poor, eligible, served, quality, identified, served_by, recovered,
+               personal, table, served_recovery, u, none_code):
+    """One month of onset and recovery for every (household, category) cell, in place.
+
+    ``table[2 * active + poor, k]`` is the cell's base threshold (float32); an inactive cell
+    multiplies it by the household's ``personal`` factor, a served one adds
+    ``served_recovery[k] * quality``. The cell flips where ``u < threshold`` and it is
+    eligible; an ended case forgets who knew of it and who served it. ``recovered`` counts
+    each household's ended cases. Households are independent: two halves, two threads.
+    """
+    split_rows(_onset_rows, active.shape[0], active, poor, eligible, served, quality,
+               identified, served_by, recovered, personal, table, served_recovery, u,
+               none_code)
 
 
 @_jit
@@ -177,22 +186,30 @@ def neighbour_mean_of(total, degree, values):  # pragma: no cover - compiled
 
 
 @_jit
-def onset_exponent(total, degree, solidarity, attended, w, a, b):  # pragma: no cover - compiled
-    """The exponent of each household's personal onset factor (the phase takes its ``exp``).
-
-    ``a * (0.5 - solidarity) - b * (support - 0.5)``, the support ``(1 - w) * neighbours'
-    mean solidarity + w * min(attended, 1)``, the neighbours' mean from their sums ``total``
-    as :func:`neighbour_mean_of` takes it; the numpy code's operations in its order.
-    """
-    n = solidarity.size
-    out = np.empty(n)
-    for i in range(n):
+def _onset_exponent_rows(indptr, indices, data, degree, solidarity, attended, w, a, b, out,
+                         start, stop):  # pragma: no cover - compiled
+    for i in range(_U(start), _U(stop)):
+        total = _row_sum(indptr, indices, data, solidarity, i)
         d = degree[i]
         s = solidarity[i]
-        mean = total[i] / _np_max(d, 1.0) if d > 0 else s
+        mean = total / _np_max(d, 1.0) if d > 0 else s
         member = 1.0 if attended[i] >= 1 else float(attended[i])
         support = (1.0 - w) * mean + w * member
         out[i] = a * (0.5 - s) - b * (support - 0.5)
+
+
+def onset_exponent(indptr, indices, data, degree, solidarity, attended, w, a, b):
+    """The exponent of each household's personal onset factor (the phase takes its ``exp``).
+
+    ``a * (0.5 - solidarity) - b * (support - 0.5)``, the support ``(1 - w) * neighbours'
+    mean solidarity + w * min(attended, 1)``; the neighbours' sums are the network's (CSR)
+    row sums in the order of scipy's ``csr_matvec`` and their mean is taken as
+    :func:`neighbour_mean_of` takes it; the numpy code's operations in its order. Two
+    halves of the households, two threads.
+    """
+    out = np.empty(solidarity.size)
+    split_rows(_onset_exponent_rows, solidarity.size, indptr, indices, data, degree,
+               solidarity, attended, w, a, b, out)
     return out
 
 
@@ -213,23 +230,14 @@ def needy_flags(poor, active, served):  # pragma: no cover - compiled
 
 
 @_jit
-def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probability,
-                  solidarity, help_share):  # pragma: no cover - compiled
-    """:func:`aid_offers`, counting needy neighbours only where a household is willing.
-
-    ``indptr``/``indices`` are the (symmetric, 0/1) network in CSR form and ``need`` each
-    household's 1 or 0. An unwilling household gives 0 whatever its count, so the count
-    (``adjacency @ need``, whole numbers, exact in any order) is taken for the willing only.
-    """
-    n = savings.size
-    give = np.zeros(n, np.float64)
-    per_link = np.zeros(n, np.float64)
-    willing = np.empty(n, np.int64)
-    k = 0
-    for i in range(n):  # the willing first, without a branch (willingness is random)
+def _aid_offers_rows(indptr, indices, need, savings, size, reserve, u, help_probability,
+                     solidarity, help_share, give, per_link, willing, start,
+                     stop):  # pragma: no cover - compiled
+    k = start
+    for i in range(start, stop):  # the willing first, without a branch (willingness is random)
         willing[k] = i
         k += u[i] < help_probability * solidarity[i]
-    for r in range(_U(k)):  # unsigned positions: no wrap-around checks
+    for r in range(_U(start), _U(k)):  # unsigned positions: no wrap-around checks
         i = _U(willing[r])
         whole = 0
         for x in range(_U(indptr[i]), _U(indptr[i + 1])):
@@ -239,6 +247,23 @@ def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probabi
             g = help_share * _np_max(0.0, savings[i] - reserve * size[i])
             give[i] = g
             per_link[i] = g / _np_max(count, 1.0)
+
+
+def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probability,
+                  solidarity, help_share):
+    """:func:`aid_offers`, counting needy neighbours only where a household is willing.
+
+    ``indptr``/``indices`` are the (symmetric, 0/1) network in CSR form and ``need`` each
+    household's 1 or 0. An unwilling household gives 0 whatever its count, so the count
+    (``adjacency @ need``, whole numbers, exact in any order) is taken for the willing only.
+    Households are independent: two halves, two threads.
+    """
+    n = savings.size
+    give = np.zeros(n, np.float64)
+    per_link = np.zeros(n, np.float64)
+    willing = np.empty(n, np.int64)  # a half writes only its own rows (k <= i < stop)
+    split_rows(_aid_offers_rows, n, indptr, indices, need, savings, size, reserve, u,
+               help_probability, solidarity, help_share, give, per_link, willing)
     return give, per_link
 
 

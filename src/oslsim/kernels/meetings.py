@@ -4,38 +4,52 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim.ahead import split_rows
 from oslsim.kernels.basic import _U, _jit, _np_max
 
 
 @_jit
-def meeting_chance(hh, org, n, charge_o, savings, hours, per_meeting, solidarity, vitality,
-                   pull_o, trust_o, base, w_solidarity, w_vitality, crowd,
-                   unaffordable):  # pragma: no cover - compiled
-    """Each membership's chance to attend this month, and each household's memberships.
-
-    The same products, in the same order, as the meetings phase's numpy expression:
-    ``(base + ws * s + wv * v) * fits * pull * trust * crowd * afford``.
-    """
-    e = hh.size
+def _household_fit(hh, org, n, charge_o, savings, hours, per_meeting):  # pragma: no cover
+    """Each household's memberships, hours' fit and whether it can pay all its dues."""
     per = np.zeros(n, np.int64)
     owed = np.zeros(n)
-    for i in range(_U(e)):  # unsigned positions: numba checks signed ones for wrap-around
+    for i in range(_U(hh.size)):  # unsigned positions: numba checks signed ones for wrap-around
         h = _U(hh[i])
         per[h] += 1
         owed[h] += charge_o[_U(org[i])]
-    fit = np.empty(n)  # the hours' fit and the dues' affordability, once per household
+    fit = np.empty(n)
     afford = np.empty(n, np.bool_)
     for h in range(_U(n)):
         k = per[h] if per[h] > 1 else 1
         f = hours[h] / (k * per_meeting)
         fit[h] = 1.0 if 1.0 <= f else f
         afford[h] = savings[h] >= owed[h]
-    p = np.empty(e)
-    for i in range(_U(e)):
+    return per, fit, afford
+
+
+@_jit
+def _chance_rows(hh, org, fit, afford, solidarity, vitality, pull_o, trust_o, base,
+                 w_solidarity, w_vitality, crowd, unaffordable, p, start,
+                 stop):  # pragma: no cover - compiled
+    for i in range(_U(start), _U(stop)):
         h, o = _U(hh[i]), _U(org[i])
         x = ((base + w_solidarity * solidarity[h] + w_vitality * vitality[o]) * fit[h]
              * pull_o[o] * trust_o[o] * crowd)
         p[i] = x if afford[h] else x * unaffordable
+
+
+def meeting_chance(hh, org, n, charge_o, savings, hours, per_meeting, solidarity, vitality,
+                   pull_o, trust_o, base, w_solidarity, w_vitality, crowd, unaffordable):
+    """Each membership's chance to attend this month, and each household's memberships.
+
+    The same products, in the same order, as the meetings phase's numpy expression:
+    ``(base + ws * s + wv * v) * fits * pull * trust * crowd * afford``; each household's
+    fit and affordability once, then the memberships in two halves on two threads.
+    """
+    per, fit, afford = _household_fit(hh, org, n, charge_o, savings, hours, per_meeting)
+    p = np.empty(hh.size)
+    split_rows(_chance_rows, hh.size, hh, org, fit, afford, solidarity, vitality, pull_o,
+               trust_o, base, w_solidarity, w_vitality, crowd, unaffordable, p)
     return p, per
 
 

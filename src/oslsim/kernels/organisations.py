@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit, _np_max, _row_sum
+from oslsim.ahead import split_rows
+from oslsim.kernels.basic import _U, _jit, _np_max, _row_sum
 
 
 @_jit
@@ -63,16 +64,9 @@ def seekers(u, join_rate, propensity, have, max_memberships):  # pragma: no cove
 
 
 @_jit
-def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # pragma: no cover
-    """Solidarity after drift: ``clip((s + influence * (nb - s)) * keep - lost, 0, 1)``.
-
-    ``nb`` is the neighbours' mean (own value if isolated): the network's row sums in the
-    order of scipy's ``csr_matvec`` over ``maximum(degree, 1)``, as
-    :func:`oslsim.phases.onset.neighbour_mean` computes it.
-    """
-    n = s.size
-    out = np.empty(n)
-    for i in range(n):
+def _drift_rows(indptr, indices, data, s, degree, influence, keep, lost, out, start,
+                stop):  # pragma: no cover - compiled
+    for i in range(_U(start), _U(stop)):
         acc = _row_sum(indptr, indices, data, s, i)
         d = degree[i]
         nb = acc / _np_max(d, 1.0) if d > 0 else s[i]
@@ -85,6 +79,19 @@ def drift_step(indptr, indices, data, s, degree, influence, keep, lost):  # prag
             out[i] = 1.0
         else:
             out[i] = x
+
+
+def drift_step(indptr, indices, data, s, degree, influence, keep, lost):
+    """Solidarity after drift: ``clip((s + influence * (nb - s)) * keep - lost, 0, 1)``.
+
+    ``nb`` is the neighbours' mean (own value if isolated): the network's row sums in the
+    order of scipy's ``csr_matvec`` over ``maximum(degree, 1)``, as
+    :func:`oslsim.phases.onset.neighbour_mean` computes it. The rows are independent, so
+    they run in two halves (:func:`oslsim.ahead.split_rows`).
+    """
+    out = np.empty(s.size)
+    split_rows(_drift_rows, s.size, indptr, indices, data, s, degree, influence, keep, lost,
+               out)
     return out
 
 

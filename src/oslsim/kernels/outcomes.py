@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.kernels.basic import _jit, _np_max, _row_sum
+from oslsim.ahead import split_rows
+from oslsim.kernels.basic import _U, _jit, _np_max, _row_sum
 
 
 @_jit
@@ -173,19 +174,23 @@ def household_sums(mem_active, mem_hh, values, n):  # pragma: no cover - compile
 
 
 @_jit
-def bonding_terms(indptr, indices, data, s, degree):  # pragma: no cover - compiled
-    """``s * mean of s over each row's ties`` (0 without ties), the tie matrix given as CSR.
-
-    The row sums are taken in the order of scipy's ``csr_matvec`` (from 0, entry by entry),
-    then ``where(degree > 0, sum / maximum(degree, 1), 0) * s`` as numpy computes it.
-    """
-    n = s.size
-    out = np.empty(n)
-    for i in range(n):
+def _bonding_rows(indptr, indices, data, s, degree, out, start, stop):  # pragma: no cover
+    for i in range(_U(start), _U(stop)):
         acc = _row_sum(indptr, indices, data, s, i)
         d = degree[i]
         if d > 0:
             out[i] = s[i] * (acc / _np_max(d, 1.0))
         else:
             out[i] = s[i] * 0.0
+
+
+def bonding_terms(indptr, indices, data, s, degree):
+    """``s * mean of s over each row's ties`` (0 without ties), the tie matrix given as CSR.
+
+    The row sums are taken in the order of scipy's ``csr_matvec`` (from 0, entry by entry),
+    then ``where(degree > 0, sum / maximum(degree, 1), 0) * s`` as numpy computes it. Two
+    halves of the rows, two threads.
+    """
+    out = np.empty(s.size)
+    split_rows(_bonding_rows, s.size, indptr, indices, data, s, degree, out)
     return out

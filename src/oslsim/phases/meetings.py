@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import kernels
-from oslsim.ahead import draw_ahead
+from oslsim.ahead import draw_ahead, in_parallel
 from oslsim.params import Params
 from oslsim.pmks import KINDS
 from oslsim.state import GOVERNMENT, State
@@ -50,19 +50,22 @@ def meetings(state: State, params: Params, rng: np.random.Generator) -> None:
     attended = take_u() < p
     attended = _within_hours(rng, hh, attended, most, n)
 
-    # Dues and arisan contributions, scaled down for households whose savings fall short.
-    paid, dues_part, _, by_org, state.savings = kernels.meeting_dues(
-        hh, org, attended, n, m, charge_o, state.dues, state.savings)
-    state.treasury[:m] += by_org
-    state.funds_raised += float(dues_part.sum())
-    _rotate_arisan(state, rng, hh, org, kernels.pot_rows(org, attended, is_arisan), paid,
-                   dues_part)
+    def collect() -> None:
+        """Dues and arisan contributions (scaled down where savings fall short), giving."""
+        paid, dues_part, _, by_org, state.savings = kernels.meeting_dues(
+            hh, org, attended, n, m, charge_o, state.dues, state.savings)
+        state.treasury[:m] += by_org
+        state.funds_raised += float(dues_part.sum())
+        _rotate_arisan(state, rng, hh, org, kernels.pot_rows(org, attended, is_arisan), paid,
+                       dues_part)
+        give(state, params, hh, org, per_household)
 
-    give(state, params, hh, org, per_household)
-
-    count, attendance, members = kernels.meeting_ties(
-        idx, hh, org, attended, n, m, state.mem_tie, state.mem_attended[:e], o.tie_growth,
-        o.tie_decay)
+    # The ties touch only the membership arrays and the money only savings and funds: the
+    # ties on a second thread while the money moves (oslsim.ahead.in_parallel).
+    (count, attendance, members), _ = in_parallel(
+        lambda: kernels.meeting_ties(idx, hh, org, attended, n, m, state.mem_tie,
+                                     state.mem_attended[:e], o.tie_growth, o.tie_decay),
+        collect, hh.size)
     # (1 - gain) ** count by numpy's power, once per count (the same numbers as elementwise).
     keep = (1.0 - o.solidarity_gain) ** np.arange(per_household.max(initial=0) + 1.0)
     state.solidarity, state.attended, state.hours_used = kernels.attendance_results(

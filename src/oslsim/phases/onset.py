@@ -37,9 +37,11 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     u = take_drawn(state, rng, "onset")  # drawn ahead by the model, or while the rest computes
     take_u = (lambda: u) if u is not None else draw_ahead(rng.random, active.shape,
                                                            dtype=np.float32)
-    # exp(a (0.5 - solidarity) - b (support - 0.5)): the support and exponent in one
-    # compiled pass (the numbers of :func:`support`), the exp by numpy.
-    x = kernels.onset_exponent(state.adjacency @ state.solidarity, state.degree,
+    # exp(a (0.5 - solidarity) - b (support - 0.5)): the neighbours' sums, the support and
+    # the exponent in one compiled pass (the numbers of :func:`support`), the exp by numpy.
+    adj = state.adjacency
+    adj = adj if getattr(adj, "format", None) == "csr" else adj.tocsr()
+    x = kernels.onset_exponent(adj.indptr, adj.indices, adj.data, state.degree,
                                state.solidarity, state.attended,
                                pm.membership_support_weight, pm.solidarity_effect,
                                pm.support_effect)
