@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["draw_ahead", "in_parallel", "run_ahead", "set_splitting", "split_rows", "take_drawn"]
+__all__ = ["beside", "draw_ahead", "in_parallel", "run_ahead", "set_splitting", "split_rows",
+           "take_drawn"]
 
 T = TypeVar("T")
 
@@ -105,18 +106,28 @@ def split_rows(kernel: Callable[..., object], n: int, *args: object) -> None:
         future.result()
 
 
+def beside(work: Callable[[], T], size: int) -> Callable[[], T]:
+    """Start ``work()`` on a second thread when ``size`` (rows) is large; return its taker.
+
+    ``work`` must write no memory the calling thread uses until it takes the result. When no
+    thread has started it by then, the taker runs it itself (a busy pool never makes it
+    wait, or deadlock).
+    """
+    if size < MIN_SPLIT or not _splitting or _cores() < 2:
+        result = work()
+        return lambda: result
+    future: Future[T] = _executor().submit(work)
+    return lambda: work() if future.cancel() else future.result()
+
+
 def in_parallel(first: Callable[[], T], second: Callable[[], T], size: int) -> tuple[T, T]:
     """``(first(), second())``, ``first`` on a second thread when ``size`` (rows) is large.
 
-    The two must not write any memory in common (each returns what it computes); as
-    :func:`split_rows`, this thread runs ``first`` itself when no thread has taken it.
+    The two must not write any memory in common (see :func:`beside`).
     """
-    if size < MIN_SPLIT or not _splitting or _cores() < 2:
-        return first(), second()
-    future = _executor().submit(first)
+    take = beside(first, size)
     b = second()
-    a = first() if future.cancel() else future.result()
-    return a, b
+    return take(), b
 
 
 def take_drawn(state: Any, rng: np.random.Generator, key: str) -> np.ndarray | None:

@@ -268,24 +268,23 @@ def aid_offers_on(indptr, indices, need, savings, size, reserve, u, help_probabi
 
 
 @_jit
-def aid_incoming(indptr, indices, need, per_link):  # pragma: no cover - compiled
-    """``adjacency @ per_link`` where ``need``, else 0: pushed from the givers to the needy.
+def _incoming_rows(indptr, indices, need, per_link, out, start, stop):  # pragma: no cover
+    for j in range(_U(start), _U(stop)):
+        if need[j]:
+            acc = 0.0
+            for x in range(_U(indptr[j]), _U(indptr[j + 1])):
+                acc += per_link[_U(indices[x])]
+            out[j] = acc
 
-    The network is symmetric with sorted rows, so household ``j``'s sum gathers its
-    neighbours' shares in ascending order either way; pushing from the givers in ascending
-    order adds the same nonzero terms in the same order (the zeros change no sum).
+
+def aid_incoming(indptr, indices, need, per_link):
+    """``adjacency @ per_link`` where ``need``, else 0: each needy household's gifts.
+
+    The network is symmetric with sorted rows, so household ``j``'s row lists its
+    neighbours in ascending order, and ``csr_matvec`` adds their shares in that order (the
+    zeros of those who give nothing change no sum); only the needy rows are summed, in two
+    halves on two threads.
     """
-    n = per_link.size
-    incoming = np.zeros(n, np.float64)
-    givers = np.empty(n, np.int64)
-    k = 0
-    for g in range(n):  # the givers first, without a branch (who gives is random)
-        givers[k] = g
-        k += per_link[g] != 0.0
-    for r in range(_U(k)):  # unsigned positions: no wrap-around checks
-        g = _U(givers[r])
-        share = per_link[g]
-        for x in range(_U(indptr[g]), _U(indptr[g + 1])):  # branch-free: need is random
-            j = _U(indices[x])
-            incoming[j] += share * need[j]  # share * 1 is share; + 0.0 changes nothing
-    return incoming
+    out = np.zeros(per_link.size, np.float64)
+    split_rows(_incoming_rows, per_link.size, indptr, indices, need, per_link, out)
+    return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from oslsim.ahead import split_rows
 from oslsim.kernels.basic import _jit
 
 # --- the active cells, found a word (8 cells) at a time -------------------------------------
@@ -488,17 +489,22 @@ def forum_miss(rows, own_forum, miss_rt, miss_rw, miss_kel, rt, rw, kel, income_
 
 
 @_jit
-def reset_served(served, quality, served_by, none_code):  # pragma: no cover - compiled
-    """Last month's service forgotten: ``served``, ``quality`` and ``served_by`` reset.
-
-    Only served cells hold a quality or a server (service's delivery sets the three together,
-    onset's recovery resets them together), so only they are written; the result is that of
-    ``served[:] = False; quality[:] = 0; served_by[:] = none_code``.
-    """
-    n, k = served.shape
-    for i in range(n):
+def _reset_rows(served, quality, served_by, none_code, start, stop):  # pragma: no cover
+    k = served.shape[1]
+    for i in range(start, stop):
         for j in range(k):
             if served[i, j]:
                 served[i, j] = False
                 quality[i, j] = 0.0
                 served_by[i, j] = none_code
+
+
+def reset_served(served, quality, served_by, none_code):
+    """Last month's service forgotten: ``served``, ``quality`` and ``served_by`` reset.
+
+    Only served cells hold a quality or a server (service's delivery sets the three together,
+    onset's recovery resets them together), so only they are written; the result is that of
+    ``served[:] = False; quality[:] = 0; served_by[:] = none_code``. Two halves of the rows,
+    two threads.
+    """
+    split_rows(_reset_rows, served.shape[0], served, quality, served_by, none_code)

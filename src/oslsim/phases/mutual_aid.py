@@ -30,7 +30,7 @@ def mutual_aid(state: State, params: Params, rng: np.random.Generator) -> None:
     adj = state.adjacency
     if adj.has_sorted_indices:
         # Compiled on the network itself: needy neighbours counted for the willing only,
-        # gifts pushed from the givers (the numbers of the two network products below).
+        # gifts summed for the needy only (the numbers of the two network products below).
         give, per_link = kernels.aid_offers_on(adj.indptr, adj.indices, need, state.savings,
                                                state.size, reserve, u, a.help_probability,
                                                state.solidarity, a.help_share)

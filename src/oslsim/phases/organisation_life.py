@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim import kernels
+from oslsim.ahead import draw_ahead
 from oslsim.founding import area_bounds, covering_index, found_organisations, join_propensity
 from oslsim.params import Params
 from oslsim.state import NATURAL, SCOPE_RT, State
@@ -26,6 +27,13 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
     o = params.organisations
     m = state.m
     alive = state.alive[:m]
+    e = state.e
+    # The members' uniforms for drifting away are drawn on a second thread while each RT's
+    # need (for new KPS) is counted and the groups' money and vitality are worked out:
+    # nothing before the new KPS emerge changes solidarity or the cases.
+    take_u = draw_ahead(rng.random, int(np.count_nonzero(state.mem_active[:e])))
+    rt_need = kernels.rt_need(state.rt, state.solidarity, state.active, state.served,
+                              state.n_rt)
 
     # Own activities and leakage from opaque books leave the community.
     spent = np.where(alive, state.treasury[:m] * o.activity_share, 0.0)
@@ -49,15 +57,13 @@ def organisation_life(state: State, params: Params, rng: np.random.Generator) ->
 
     # Members drift away from lifeless groups; what is left of each group is counted in the
     # same pass, and the counts are kept up to date from here on (whole numbers).
-    e = state.e
-    u = rng.random(int(np.count_nonzero(state.mem_active[:e])))
-    count = kernels.drift_count(state.mem_active[:e], state.mem_org[:e], state.vitality, u,
-                                o.leave_rate, m)
+    count = kernels.drift_count(state.mem_active[:e], state.mem_org[:e], state.vitality,
+                                take_u(), o.leave_rate, m)
 
     have = _dissolve(state, params, rng, count)
     e = state.e
     _join(state, params, rng, have)
-    _emerge(state, params, rng)
+    _emerge(state, params, rng, rt_need)
     _forum(state, params, rng)
 
     # The memberships added since (joining, new KPS) are all active, each once.
@@ -124,11 +130,15 @@ def _join(state: State, params: Params, rng: np.random.Generator, have: np.ndarr
     state.add_memberships(seekers[org >= 0], org[org >= 0])
 
 
-def _emerge(state: State, params: Params, rng: np.random.Generator) -> None:
+def _emerge(state: State, params: Params, rng: np.random.Generator,
+            need: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    """New natural KPS in RTs of high solidarity and unmet need.
+
+    ``need``: per RT, households, their summed solidarity and those with an unmet case
+    (:func:`oslsim.kernels.rt_need`).
+    """
     o = params.organisations
-    # Per RT: households, their summed solidarity and those with an unmet case (one pass).
-    n_in, total, unmet = kernels.rt_need(state.rt, state.solidarity, state.active, state.served,
-                                         state.n_rt)
+    n_in, total, unmet = need
     solidarity = total / n_in
     need = unmet / n_in
     p = (o.emergence_rate * solidarity * need
