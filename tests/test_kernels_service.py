@@ -43,6 +43,18 @@ def test_active_cells_equal_flatnonzero(shape, p):
     assert np.array_equal(kernels.active_cells(a), got)
 
 
+def test_the_cells_of_any_rows_are_those_of_flatnonzero():
+    from oslsim.kernels.service import _cells_in
+
+    rng = np.random.default_rng(8)
+    for k in (1, 3, 8, 10):
+        a = rng.random((41, k)) < 0.4
+        for start in range(0, 42, 3):
+            for stop in range(start, 42, 5):  # rows that begin and end inside words
+                want = np.flatnonzero(a[start:stop]) + start * k
+                assert np.array_equal(_cells_in(a, start, stop), want), (k, start, stop)
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 def test_case_scans_equal_numpys(shape):
     rng = np.random.default_rng(5)

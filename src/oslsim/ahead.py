@@ -20,10 +20,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["beside", "draw_ahead", "in_parallel", "run_ahead", "set_splitting", "split_rows",
-           "take_drawn"]
+__all__ = ["beside", "compact_rows", "draw_ahead", "in_parallel", "run_ahead", "set_splitting",
+           "split_rows", "take_drawn"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: Below this many numbers a draw is made at once: a thread's hand-over costs more.
 MIN_AHEAD = 50_000
@@ -86,24 +87,42 @@ def set_splitting(on: bool) -> bool:
     return old
 
 
-def split_rows(kernel: Callable[..., object], n: int, *args: object) -> None:
+def split_rows(kernel: Callable[..., R], n: int, *args: object,
+               at: int | None = None) -> list[tuple[int, R]]:
     """Run ``kernel(*args, start, stop)`` over rows ``0:n``: the first half on a second thread.
 
     ``kernel`` is compiled without the GIL and writes only the outputs of rows
-    ``start:stop``, so the halves touch no memory in common and the result is that of
-    ``kernel(*args, 0, n)``. When no thread is free by the time this thread's half is done,
-    this thread runs the other half too (so a busy pool never makes it wait, or deadlock).
+    ``start:stop`` (or its own part of them, see :func:`compact_rows`), so the halves touch
+    no memory in common and the result is that of ``kernel(*args, 0, n)``. ``at`` is where
+    the second half starts (default ``n // 2``; a kernel summing floats by area splits at an
+    area's first row). When no thread is free by the time this thread's half is done, this
+    thread runs the other half too (so a busy pool never makes it wait, or deadlock).
+    Returns each part's ``(start, kernel's result)``, in row order.
     """
     if n < MIN_SPLIT or not _splitting or _cores() < 2:
-        kernel(*args, 0, n)
-        return
-    half = n // 2
+        return [(0, kernel(*args, 0, n))]
+    half = n // 2 if at is None else int(at)
     future = _executor().submit(kernel, *args, 0, half)
-    kernel(*args, half, n)
-    if future.cancel():
-        kernel(*args, 0, half)
-    else:
-        future.result()
+    second = kernel(*args, half, n)
+    first = kernel(*args, 0, half) if future.cancel() else future.result()
+    return [(0, first), (half, second)]
+
+
+def compact_rows(kernel: Callable[..., int], n: int, outs: tuple[np.ndarray, ...],
+                 *args: object) -> int:
+    """A compaction over rows ``0:n`` in two halves: ``kernel(*args, *outs, start, stop)``.
+
+    The kernel writes the rows it keeps from ``outs[j][start]`` on (never more than
+    ``stop - start`` of them) and returns how many; the second half's are then moved up
+    behind the first's, so ``outs[j][:count]`` is what one pass gives. Returns ``count``.
+    """
+    total = 0
+    for start, count in split_rows(kernel, n, *args, *outs):
+        if start != total:
+            for out in outs:
+                out[total: total + count] = out[start: start + count]
+        total += int(count)
+    return total
 
 
 def beside(work: Callable[[], T], size: int) -> Callable[[], T]:

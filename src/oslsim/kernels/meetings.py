@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.ahead import split_rows
+from oslsim.ahead import compact_rows, split_rows
 from oslsim.kernels.basic import _U, _jit, _np_max
 
 
@@ -200,14 +200,18 @@ def household_hours(poor, most_hours, poor_ratio, per_meeting):  # pragma: no co
 
 
 @_jit
-def pot_rows(org, attended, is_arisan):  # pragma: no cover - compiled
-    """``np.flatnonzero(attended & is_arisan[org])``: the memberships paying into a pot."""
-    rows = np.empty(org.size, np.int64)
-    k = 0
-    for i in range(org.size):  # branch-free compaction: attendance is random
+def _pot_rows(org, attended, is_arisan, rows, start, stop):  # pragma: no cover - compiled
+    k = start
+    for i in range(start, stop):  # branch-free compaction: attendance is random
         rows[k] = i
         k += attended[i] & is_arisan[org[i]]
-    return rows[:k]
+    return k - start
+
+
+def pot_rows(org, attended, is_arisan):
+    """``np.flatnonzero(attended & is_arisan[org])``: the memberships paying into a pot."""
+    rows = np.empty(org.size, np.int64)
+    return rows[:compact_rows(_pot_rows, org.size, (rows,), org, attended, is_arisan)]
 
 
 @_jit
@@ -230,19 +234,37 @@ def attendance_results(solidarity, count, keep, per_meeting):  # pragma: no cove
 
 
 @_jit
-def active_memberships(mem_active, mem_hh, mem_org):  # pragma: no cover - compiled
-    """``np.flatnonzero(mem_active)`` with those rows of ``mem_hh`` and ``mem_org``, one pass."""
-    e = mem_active.size
-    idx = np.empty(e, np.int64)
-    hh = np.empty(e, mem_hh.dtype)
-    org = np.empty(e, mem_org.dtype)
-    k = 0
-    for x in range(_U(e)):  # branch-free compaction (written, kept if active)
-        idx[k] = x
-        hh[k] = mem_hh[x]
-        org[k] = mem_org[x]
+def _active_rows(mem_active, mem_hh, mem_org, idx, hh, org, first, start,
+                 stop):  # pragma: no cover - compiled
+    total = idx.size - 1  # the last cell is a spare
+    k = 0 if start == 0 else first  # the second half writes after the first half's rows
+    # The first half keeps below ``first`` and the second from ``first`` on; a write past a
+    # half's own rows (a compaction writes each row before it knows whether to keep it) goes
+    # to the spare, so the halves never write the same cell.
+    limit = first if start == 0 and stop < mem_active.size else total
+    for x in range(_U(start), _U(stop)):  # branch-free compaction (written, kept if active)
+        at = k if k < limit else total
+        idx[at] = x
+        hh[at] = mem_hh[x]
+        org[at] = mem_org[x]
         k += mem_active[x]
-    return idx[:k], hh[:k], org[:k]
+
+
+def active_memberships(mem_active, mem_hh, mem_org):
+    """``np.flatnonzero(mem_active)`` with those rows of ``mem_hh`` and ``mem_org``, one pass.
+
+    Two halves on two threads; the second writes behind the first half's active rows
+    (counted first), so the halves never touch the same cells.
+    """
+    e = mem_active.size
+    at = e // 2
+    first = int(np.count_nonzero(mem_active[:at]))
+    total = first + int(np.count_nonzero(mem_active[at:]))
+    idx = np.empty(total + 1, np.int64)  # and a spare cell (see _active_rows)
+    hh = np.empty(total + 1, mem_hh.dtype)
+    org = np.empty(total + 1, mem_org.dtype)
+    split_rows(_active_rows, e, mem_active, mem_hh, mem_org, idx, hh, org, first, at=at)
+    return idx[:total], hh[:total], org[:total]
 
 
 @_jit

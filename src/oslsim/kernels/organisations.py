@@ -9,22 +9,33 @@ from oslsim.kernels.basic import _U, _jit, _np_max, _row_sum
 
 
 @_jit
-def drift_count(mem_active, mem_org, vitality, u, rate, m):  # pragma: no cover - compiled
-    """End the ``r``-th active membership where ``u[r] < rate * (1 - vitality)``; count.
-
-    Returns each organisation's active memberships left (``m`` long).
-    """
-    count = np.zeros(m, np.int64)
-    r = 0
-    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
+def _drift_count_rows(mem_active, mem_org, vitality, u, rate, count, r0, start,
+                      stop):  # pragma: no cover - compiled
+    part = 0 if start == 0 else 1
+    r = 0 if start == 0 else r0  # the second half's first active membership is the r0-th
+    for x in range(np.uint64(start), np.uint64(stop)):  # unsigned: no negative-index checks
         if mem_active[x]:
             o = np.uint64(mem_org[x])
             if u[r] < rate * (1.0 - vitality[o]):
                 mem_active[x] = False
             else:
-                count[o] += 1
+                count[part, o] += 1
             r += 1
-    return count
+
+
+def drift_count(mem_active, mem_org, vitality, u, rate, m):
+    """End the ``r``-th active membership where ``u[r] < rate * (1 - vitality)``; count.
+
+    Returns each organisation's active memberships left (``m`` long). Two halves of the
+    memberships on two threads: the second starts at the uniform after the first half's
+    active memberships, and the whole-number counts add up exactly.
+    """
+    e = mem_active.size
+    at = e // 2
+    r0 = int(np.count_nonzero(mem_active[:at]))
+    count = np.zeros((2, m), np.int64)
+    split_rows(_drift_count_rows, e, mem_active, mem_org, vitality, u, rate, count, r0, at=at)
+    return count[0] + count[1]
 
 
 @_jit
@@ -118,22 +129,36 @@ def dissolve_count(mem_active, mem_hh, mem_org, ends, per_org, n):  # pragma: no
 
 
 @_jit
-def memberships_held(mem_active, mem_hh, mem_org, hh, codes, n_org_codes, n):  # pragma: no cover
+def _held_rows(mem_active, mem_hh, mem_org, codes, n_org_codes, involved, held, start,
+               stop):  # pragma: no cover - compiled
+    part = 0 if start == 0 else 1
+    for x in range(np.uint64(start), np.uint64(stop)):  # unsigned: no negative-index checks
+        if mem_active[x] and involved[np.uint64(mem_hh[x])]:
+            code = np.int64(mem_hh[x]) * n_org_codes + mem_org[x]
+            at = np.searchsorted(codes, code)
+            if at < codes.size and codes[at] == code:
+                held[part, at] = True
+
+
+@_jit
+def _involved(hh, n):  # pragma: no cover - compiled
+    involved = np.zeros(n, np.bool_)
+    for i in range(hh.size):
+        involved[hh[i]] = True
+    return involved
+
+
+def memberships_held(mem_active, mem_hh, mem_org, hh, codes, n_org_codes, n):
     """Which of the sorted, unique membership ``codes`` (of households ``hh``) are held.
 
     ``np.isin(codes, held)`` where ``held`` are the codes ``mem_hh * n_org_codes +
     mem_org`` of the active memberships of those households: what
     :meth:`oslsim.state.State.add_memberships` works out with two ``np.isin`` over all
-    memberships, here in one pass that looks only at the households involved.
+    memberships, here in one pass that looks only at the households involved (two halves
+    on two threads, their findings or-ed).
     """
-    involved = np.zeros(n, np.bool_)
-    for i in range(hh.size):
-        involved[hh[i]] = True
-    held = np.zeros(codes.size, np.bool_)
-    for x in range(np.uint64(mem_active.size)):  # unsigned: no negative-index checks
-        if mem_active[x] and involved[np.uint64(mem_hh[x])]:
-            code = np.int64(mem_hh[x]) * n_org_codes + mem_org[x]
-            at = np.searchsorted(codes, code)
-            if at < codes.size and codes[at] == code:
-                held[at] = True
-    return held
+    involved = _involved(hh, n)
+    held = np.zeros((2, codes.size), np.bool_)
+    split_rows(_held_rows, mem_active.size, mem_active, mem_hh, mem_org, codes,
+               np.int64(n_org_codes), involved, held)
+    return held[0] | held[1]

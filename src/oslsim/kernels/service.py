@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.ahead import split_rows
+from oslsim.ahead import compact_rows, split_rows
 from oslsim.kernels.basic import _jit
 
 # --- the active cells, found a word (8 cells) at a time -------------------------------------
@@ -25,50 +25,67 @@ _ONES = np.uint64(0x0101010101010101)
 
 
 @_jit
-def _active_cells(active):  # pragma: no cover - compiled
-    """Flat (row-major) indices of the True cells of a 2-D boolean array."""
+def _cells_in(active, start, stop):  # pragma: no cover - compiled
+    """Flat (row-major) indices of the True cells of rows ``start:stop`` of a 2-D bool array."""
     flat = np.ascontiguousarray(active).reshape(-1)  # no copy when it is C-contiguous
     bytes_ = flat.view(np.uint8)
-    size = flat.size
-    full = size // 8 * 8
-    words = flat[:full].view(np.uint64)
+    k = active.shape[1] if active.ndim == 2 else 1
+    lo, hi = start * k, stop * k
+    # The whole 8-byte words inside [lo, hi), and the bytes before and after them.
+    w_lo, w_hi = (lo + 7) // 8, hi // 8
+    if w_lo >= w_hi:
+        w_lo, w_hi = 0, 0
+        head_end, tail_start = hi, hi
+    else:
+        head_end, tail_start = w_lo * 8, w_hi * 8
+    words = flat[: w_hi * 8].view(np.uint64)
     total = 0
-    for w in range(words.size):  # a word's bytes are 0 or 1: the product's top byte sums them
+    for b in range(lo, head_end):
+        total += bytes_[b]
+    for w in range(w_lo, w_hi):  # a word's bytes are 0 or 1: the product's top byte sums them
         total += (words[w] * _ONES) >> np.uint64(56)
-    for b in range(full, size):
+    for b in range(tail_start, hi):
         total += bytes_[b]
     out = np.empty(total + 8, np.int64)
     c = 0
+    for b in range(lo, head_end):
+        out[c] = b
+        c += bytes_[b]
     zero, one = np.uint64(0), np.uint64(1)
-    for w in range(words.size):
+    for w in range(w_lo, w_hi):
         x = words[w]
         if x != zero:
             base = w * 8
             for q in range(8):
                 out[c] = base + q  # written always, kept only where the cell is set
                 c += (x >> np.uint64(8 * q)) & one
-    for b in range(full, size):
+    for b in range(tail_start, hi):
         out[c] = b
         c += bytes_[b]
     return out[:total]
 
 
 @_jit
-def active_cells(active):  # pragma: no cover - compiled
-    """Flat indices of the active cases (``np.flatnonzero(active)``), for the kernels below."""
-    return _active_cells(active)
+def _active_cells(active):  # pragma: no cover - compiled
+    """Flat (row-major) indices of the True cells of a 2-D boolean array."""
+    return _cells_in(active, 0, active.shape[0])
 
 
+def active_cells(active):
+    """Flat indices of the active cases (``np.flatnonzero(active)``), for the kernels below.
+
+    The rows in two halves on two threads, the second half's cells after the first's.
+    """
+    parts = split_rows(_cells_in, active.shape[0], active)
+    return parts[0][1] if len(parts) == 1 else np.concatenate([c for _, c in parts])
 
 
-
-@_jit
-def open_cases(active, served, identified, known, category_ok):  # pragma: no cover - compiled
+def open_cases(active, served, identified, known, category_ok):
     """(household, category) of the active, unserved cases whose ``identified & known`` is set.
 
     Only categories with ``category_ok``; in row-major order, as ``numpy.nonzero`` gives.
     """
-    return open_in_cells(_active_cells(active), served, identified, known, category_ok)
+    return open_in_cells(active_cells(active), served, identified, known, category_ok)
 
 
 @_jit
@@ -105,18 +122,7 @@ def still_open(hh, cat, active, served, identified, known, category_ok):  # prag
 
 
 @_jit
-def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, serves,
-                      kind):  # pragma: no cover - compiled
-    """The service requests (household, organisation, category) and each one's case slot.
-
-    One request per active membership and each case of its household that the household's
-    organisations know (``identified & known``) and the organisation's kind can serve, in
-    membership order, then category order.
-
-    ``cells`` are the active cells (:func:`active_cells` of ``active``). The slots number
-    the active cases with ``identified & known`` in row-major (case) order; returns
-    ``hh, org, cat, slot, n_slots``.
-    """
+def _case_slots(cells, identified, known):  # pragma: no cover - compiled
     n, k = identified.shape
     kc = np.empty(cells.size, np.int64)
     first = np.full(n, -1, np.int32)
@@ -128,14 +134,24 @@ def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, ser
             if first[h] < 0:
                 first[h] = n_slots
             n_slots += 1
+    return kc[:n_slots], first
+
+
+@_jit
+def _asking_rows(first, mem_active, mem_hh, mine, start, stop):  # pragma: no cover - compiled
     # The memberships of households with such a case, kept without a branch (few are).
-    mine = np.empty(mem_active.size, np.int64)
-    c = 0
-    for x in range(mem_active.size):
+    c = start
+    for x in range(start, stop):
         mine[c] = x
         c += (first[mem_hh[x]] >= 0) & mem_active[x]
+    return c - start
+
+
+@_jit
+def _requests(mine, kc, first, mem_hh, mem_org, serves, kind, k):  # pragma: no cover
+    n_slots = kc.size
     total = 0
-    for r in range(c):
+    for r in range(mine.size):
         x = mine[r]
         h = mem_hh[x]
         kd = kind[mem_org[x]]
@@ -149,7 +165,7 @@ def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, ser
     out_cat = np.empty(total, np.int64)
     out_slot = np.empty(total, np.int64)
     t = 0
-    for r in range(c):
+    for r in range(mine.size):
         x = mine[r]
         h = mem_hh[x]
         o = mem_org[x]
@@ -165,8 +181,26 @@ def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, ser
                 out_slot[t] = q
                 t += 1
             q += 1
-    return out_hh, out_org, out_cat, out_slot, n_slots
+    return out_hh, out_org, out_cat, out_slot
 
+
+def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, serves, kind):
+    """The service requests (household, organisation, category) and each one's case slot.
+
+    One request per active membership and each case of its household that the household's
+    organisations know (``identified & known``) and the organisation's kind can serve, in
+    membership order, then category order.
+
+    ``cells`` are the active cells (:func:`active_cells` of ``active``). The slots number
+    the active cases with ``identified & known`` in row-major (case) order; returns
+    ``hh, org, cat, slot, n_slots``. The memberships asking are picked in two halves on
+    two threads.
+    """
+    kc, first = _case_slots(cells, identified, known)
+    mine = np.empty(mem_active.size, np.int64)
+    c = compact_rows(_asking_rows, mem_active.size, (mine,), first, mem_active, mem_hh)
+    out = _requests(mine[:c], kc, first, mem_hh, mem_org, serves, kind, identified.shape[1])
+    return (*out, kc.size)
 
 
 @_jit
@@ -191,26 +225,29 @@ def first_in_slot(slot, u, n_slots):  # pragma: no cover - compiled
 
 
 @_jit
-def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, rows,
-                  n):  # pragma: no cover - compiled
-    """Sums of ``own_o`` and ``forum_o`` over the attended memberships of ``rows`` only.
-
-    ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
-    ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it.
-    """
+def _row_positions(rows, n):  # pragma: no cover - compiled
     pos = np.full(n, -1, np.int32)
     for r in range(rows.size):
         pos[rows[r]] = r
-    # First the memberships that count, kept without a branch (a branch on them would be
-    # mispredicted often); then their sums, in membership order.
-    sel = np.empty(mem_active.size, np.int64)
-    c = 0
-    for i in range(mem_active.size):
+    return pos
+
+
+@_jit
+def _counting_rows(pos, mem_active, mem_attended, mem_hh, sel, start,
+                   stop):  # pragma: no cover - compiled
+    # kept without a branch (a branch on them would be mispredicted often)
+    c = start
+    for i in range(start, stop):
         sel[c] = i
         c += (pos[mem_hh[i]] >= 0) & mem_active[i] & mem_attended[i]
-    own = np.zeros(rows.size, np.float64)
-    forum = np.zeros(rows.size, np.float64)
-    for q in range(c):
+    return c - start
+
+
+@_jit
+def _attended_sums(sel, pos, mem_hh, mem_org, own_o, forum_o, size):  # pragma: no cover
+    own = np.zeros(size, np.float64)
+    forum = np.zeros(size, np.float64)
+    for q in range(sel.size):
         i = sel[q]
         r = pos[mem_hh[i]]
         o = mem_org[i]
@@ -218,6 +255,19 @@ def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, row
         forum[r] += forum_o[o]
     return own, forum
 
+
+def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, rows, n):
+    """Sums of ``own_o`` and ``forum_o`` over the attended memberships of ``rows`` only.
+
+    ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
+    ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it. The
+    memberships that count are picked in two halves on two threads, then summed in order.
+    """
+    pos = _row_positions(rows, n)
+    sel = np.empty(mem_active.size, np.int64)
+    c = compact_rows(_counting_rows, mem_active.size, (sel,), pos, mem_active, mem_attended,
+                     mem_hh)
+    return _attended_sums(sel[:c], pos, mem_hh, mem_org, own_o, forum_o, rows.size)
 
 
 _SIGN = np.uint64(0x8000000000000000)
@@ -416,14 +466,8 @@ def deliver_cases(hh, cat, paid, quality, by, savings, aid_received, served, qua
 
 
 @_jit
-def unknown_cells(active, identified, everything):  # pragma: no cover - compiled
-    """Rows with an active case not known to every channel, and those cases' cells.
-
-    Returns ``rows`` and, for each such cell in row-major order, its row's position in
-    ``rows`` and its category; the other active cells of those rows cannot be found anew.
-    """
-    k = active.shape[1]
-    cells = _active_cells(active)
+def _unknown_in_cells(cells, identified, everything):  # pragma: no cover - compiled
+    k = identified.shape[1]
     rows = np.empty(cells.size, np.int64)
     cell_row = np.empty(cells.size, np.int64)
     cell_cat = np.empty(cells.size, np.int64)
@@ -441,6 +485,15 @@ def unknown_cells(active, identified, everything):  # pragma: no cover - compile
             cell_cat[c] = x - i * k
             c += 1
     return rows[:r + 1], cell_row[:c], cell_cat[:c]
+
+
+def unknown_cells(active, identified, everything):
+    """Rows with an active case not known to every channel, and those cases' cells.
+
+    Returns ``rows`` and, for each such cell in row-major order, its row's position in
+    ``rows`` and its category; the other active cells of those rows cannot be found anew.
+    """
+    return _unknown_in_cells(active_cells(active), identified, everything)
 
 
 @_jit
