@@ -334,3 +334,14 @@ def test_memberships_held_equals_add_memberships_isin():
         got = kernels.memberships_held(active, mem_hh, mem_org, hh, codes, big, n)
         assert np.array_equal(got, want)
         assert e == 0 or k == 0 or want.any()  # some clash, so the check is tested
+
+
+def test_log1p_in_halves_is_numpys_to_the_bit():
+    # numpy's SIMD loops must give each element the same bits whichever half (and alignment)
+    # it falls in; -0.0 and 0.0 included
+    rng = np.random.default_rng(2)
+    x = -rng.random(100_003) * HI
+    x[::7], x[::11] = 0.0, -0.0
+    for offset in range(9):
+        y = x[offset:]
+        assert np.array_equal(metrics._log1p(y).view(np.uint64), np.log1p(y).view(np.uint64))

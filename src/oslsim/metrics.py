@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from oslsim import kernels
+from oslsim.ahead import in_parallel
 from oslsim.params import Params
 from oslsim.pmks import CODES, category_vectors
 from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State
@@ -165,12 +166,21 @@ def _membership_measures(state: State) -> tuple[int, int, int, float, float]:
         _cross_share_of(state, np.arange(state.m)), state.wksbm, n, linking)
     if n_mem == 0:
         return 0, 0, 0, 0.0, 0.0
-    miss = kernels.household_sums(act, state.mem_hh[:e], np.log1p(bridge), n)
+    miss = kernels.household_sums(act, state.mem_hh[:e], _log1p(bridge), n)
     bridging = float((1.0 - np.exp(miss)).mean())
     if not linking:
         return n_mem, n_attended, n_members, bridging, 0.0
-    miss = np.bincount(link_hh, weights=np.log1p(link), minlength=n)
+    miss = np.bincount(link_hh, weights=_log1p(link), minlength=n)
     return n_mem, n_attended, n_members, bridging, float((1.0 - np.exp(miss)).mean())
+
+
+def _log1p(x: np.ndarray) -> np.ndarray:
+    """``np.log1p(x)``, its two halves on two threads (numpy releases the GIL; same numbers)."""
+    out = np.empty_like(x)
+    half = x.size // 2
+    in_parallel(lambda: np.log1p(x[:half], out=out[:half]),
+                lambda: np.log1p(x[half:], out=out[half:]), x.size)
+    return out
 
 
 def _bonding(state: State) -> float:

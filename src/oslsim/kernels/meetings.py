@@ -121,28 +121,47 @@ def meeting_ties(idx, hh, org, attended, n, m, mem_tie, mem_attended, growth,
 
 
 @_jit
-def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
+def _attended_counts(hh, attended, count, start, stop):  # pragma: no cover - compiled
+    part = 0 if start == 0 else 1
+    for i in range(_U(start), _U(stop)):  # branch-free: attendance is random
+        count[part, _U(hh[i])] += attended[i]
+
+
+@_jit
+def _over(count, most):  # pragma: no cover - compiled
+    n = most.size
+    over = np.zeros(n, np.bool_)
+    any_over = False
+    for h in range(n):
+        if count[0, h] + count[1, h] > most[h]:
+            over[h] = True
+            any_over = True
+    return over, any_over
+
+
+@_jit
+def _over_rows(hh, attended, over, rows, start, stop):  # pragma: no cover - compiled
+    k = start
+    for i in range(start, stop):  # branch-free compaction (written, kept if it counts)
+        rows[k] = i
+        k += attended[i] & over[hh[i]]
+    return k - start
+
+
+def over_hours(hh, attended, most, n):
     """The attended memberships of households attending more than ``most`` meetings.
 
     Returns those rows (ascending, as ``np.flatnonzero``) and whether any household's count
     is above its ``most`` (the counts are whole numbers, as ``np.bincount`` gives them).
+    Counted and picked in two halves on two threads.
     """
-    count = np.zeros(n, np.int64)
-    for i in range(_U(hh.size)):  # branch-free: attendance is random
-        count[_U(hh[i])] += attended[i]
-    over = np.zeros(n, np.bool_)
-    any_over = False
-    for h in range(n):
-        if count[h] > most[h]:
-            over[h] = True
-            any_over = True
+    count = np.zeros((2, n), np.int32)
+    split_rows(_attended_counts, hh.size, hh, attended, count)
+    over, any_over = _over(count, most)
+    if not any_over:
+        return np.empty(0, np.int64), False
     rows = np.empty(hh.size, np.int64)
-    k = 0
-    if any_over:
-        for i in range(hh.size):  # branch-free compaction (written, kept if it counts)
-            rows[k] = i
-            k += attended[i] & over[hh[i]]
-    return rows[:k], any_over
+    return rows[:compact_rows(_over_rows, hh.size, (rows,), hh, attended, over)], True
 
 
 @_jit
