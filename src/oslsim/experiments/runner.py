@@ -191,12 +191,17 @@ def _watch_parent() -> None:
     os._exit(1)
 
 
-def _worker_init() -> None:
+def _worker_init(split: bool = True) -> None:
     """Pool worker start-up: leave Ctrl-C to the coordinator; exit when it dies.
 
     Without the watch, a worker would wait for work forever after its coordinator was
     killed (with forkserver its parent process is the fork server, which outlives it).
+    ``split=False`` keeps each run's kernels on one thread (:func:`oslsim.ahead.set_splitting`):
+    a pool of several workers already keeps the cores busy (the numbers are the same).
     """
+    from oslsim.ahead import set_splitting
+
+    set_splitting(split)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, daemon=True, name="oslsim-watch-parent").start()
 
@@ -230,7 +235,8 @@ class LocalPoolRunner:
 
     def _start(self) -> ProcessPoolExecutor:
         self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context(),
-                                             initializer=_worker_init)
+                                             initializer=_worker_init,
+                                             initargs=(self.workers < 2,))
         return self._executor
 
     def _stop(self, kill: bool) -> None:
