@@ -71,6 +71,30 @@ def test_split_rows_runs_every_row_once_even_when_no_thread_is_free(monkeypatch)
         for b in blockers:
             b.result()
     assert (seen == 2).all()
+    assert ahead._busy == 0  # a half cancelled or done no longer counts as busy
+
+
+def test_no_half_goes_to_a_thread_while_the_pool_fills_the_cores(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(ahead, "MIN_SPLIT", 1)
+    monkeypatch.setattr(ahead, "_cores", lambda: 2)
+    ran_on = []
+
+    def kernel(out, start, stop):
+        ran_on.append(threading.current_thread().name)
+        out[start:stop] += 1
+
+    seen = np.zeros(10, np.int64)
+    busy = threading.Event()
+    take = ahead.run_ahead(busy.wait, 10**9)  # a draw under way: the second core is taken
+    try:
+        ahead.split_rows(kernel, 10, seen)
+    finally:
+        busy.set()
+        take()
+    assert ran_on == [threading.current_thread().name]  # one pass, here
+    assert (seen == 1).all() and ahead._busy == 0
 
 
 def test_the_shocks_drawn_ahead_are_the_economys_own(monkeypatch):

@@ -14,6 +14,7 @@ only its own rows, so the numbers are those of one pass, whatever the threads' t
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -34,6 +35,9 @@ MIN_SPLIT = 20_000
 
 _pool: ThreadPoolExecutor | None = None
 _splitting = True
+#: Tasks under way on the pool's threads (draws ahead and halves), of all models in the process.
+_busy = 0
+_busy_lock = threading.Lock()
 _pool_pid: int | None = None
 
 
@@ -51,6 +55,42 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
+def _submit(work: Callable[..., R], *args: object) -> Future[R]:
+    """Start ``work(*args)`` on a thread of the pool, counted as busy until it ends."""
+    global _busy
+    with _busy_lock:
+        _busy += 1
+
+    def counted() -> R:
+        global _busy
+        try:
+            return work(*args)
+        finally:
+            with _busy_lock:
+                _busy -= 1
+
+    return _executor().submit(counted)
+
+
+def _cancel(future: Future[R]) -> bool:
+    """Cancel ``future`` if no thread has started it (it no longer counts as busy then)."""
+    global _busy
+    if not future.cancel():
+        return False
+    with _busy_lock:
+        _busy -= 1
+    return True
+
+
+def _spare_core() -> bool:
+    """Whether a core is free for a second half: none is while the pool already fills them.
+
+    A month's draws ahead (or another model's work in a threaded Dask worker) may be
+    running; a half given to a thread then would only wait for a core, and delay them.
+    """
+    return _splitting and _busy < _cores() - 1
+
+
 def draw_ahead(draw: Callable[..., np.ndarray], size: int | tuple[int, ...],
                **kwargs: object) -> Callable[[], np.ndarray]:
     """Start ``draw(size, **kwargs)`` (a generator's method) and return what takes its numbers.
@@ -65,7 +105,7 @@ def run_ahead(work: Callable[[], T], count: int) -> Callable[[], T]:
     if count < MIN_AHEAD:
         result = work()
         return lambda: result
-    future: Future[T] = _executor().submit(work)
+    future: Future[T] = _submit(work)
     return future.result
 
 
@@ -99,12 +139,12 @@ def split_rows(kernel: Callable[..., R], n: int, *args: object,
     thread runs the other half too (so a busy pool never makes it wait, or deadlock).
     Returns each part's ``(start, kernel's result)``, in row order.
     """
-    if n < MIN_SPLIT or not _splitting or _cores() < 2:
+    if n < MIN_SPLIT or not _spare_core():
         return [(0, kernel(*args, 0, n))]
     half = n // 2 if at is None else int(at)
-    future = _executor().submit(kernel, *args, 0, half)
+    future = _submit(kernel, *args, 0, half)
     second = kernel(*args, half, n)
-    first = kernel(*args, 0, half) if future.cancel() else future.result()
+    first = kernel(*args, 0, half) if _cancel(future) else future.result()
     return [(0, first), (half, second)]
 
 
@@ -132,11 +172,11 @@ def beside(work: Callable[[], T], size: int) -> Callable[[], T]:
     thread has started it by then, the taker runs it itself (a busy pool never makes it
     wait, or deadlock).
     """
-    if size < MIN_SPLIT or not _splitting or _cores() < 2:
+    if size < MIN_SPLIT or not _spare_core():
         result = work()
         return lambda: result
-    future: Future[T] = _executor().submit(work)
-    return lambda: work() if future.cancel() else future.result()
+    future: Future[T] = _submit(work)
+    return lambda: work() if _cancel(future) else future.result()
 
 
 def in_parallel(first: Callable[[], T], second: Callable[[], T], size: int) -> tuple[T, T]:
