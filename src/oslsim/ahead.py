@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 __all__ = ["beside", "compact_rows", "draw_ahead", "in_parallel", "run_ahead", "set_splitting",
-           "split_rows", "take_drawn"]
+           "split_rows", "take_drawn", "would_split"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -127,6 +127,14 @@ def set_splitting(on: bool) -> bool:
     return old
 
 
+def would_split(n: int) -> bool:
+    """Whether :func:`split_rows` would split ``n`` rows now.
+
+    A kernel may keep a faster one-pass version for when it would not.
+    """
+    return n >= MIN_SPLIT and _spare_core()
+
+
 def split_rows(kernel: Callable[..., R], n: int, *args: object,
                at: int | None = None) -> list[tuple[int, R]]:
     """Run ``kernel(*args, start, stop)`` over rows ``0:n``: the first half on a second thread.
@@ -139,7 +147,7 @@ def split_rows(kernel: Callable[..., R], n: int, *args: object,
     thread runs the other half too (so a busy pool never makes it wait, or deadlock).
     Returns each part's ``(start, kernel's result)``, in row order.
     """
-    if n < MIN_SPLIT or not _spare_core():
+    if not would_split(n):
         return [(0, kernel(*args, 0, n))]
     half = n // 2 if at is None else int(at)
     future = _submit(kernel, *args, 0, half)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.ahead import compact_rows, split_rows
+from oslsim.ahead import split_rows, would_split
 from oslsim.kernels.basic import _U, _jit, _np_max
 
 
@@ -121,47 +121,28 @@ def meeting_ties(idx, hh, org, attended, n, m, mem_tie, mem_attended, growth,
 
 
 @_jit
-def _attended_counts(hh, attended, count, start, stop):  # pragma: no cover - compiled
-    part = 0 if start == 0 else 1
-    for i in range(_U(start), _U(stop)):  # branch-free: attendance is random
-        count[part, _U(hh[i])] += attended[i]
-
-
-@_jit
-def _over(count, most):  # pragma: no cover - compiled
-    n = most.size
-    over = np.zeros(n, np.bool_)
-    any_over = False
-    for h in range(n):
-        if count[0, h] + count[1, h] > most[h]:
-            over[h] = True
-            any_over = True
-    return over, any_over
-
-
-@_jit
-def _over_rows(hh, attended, over, rows, start, stop):  # pragma: no cover - compiled
-    k = start
-    for i in range(start, stop):  # branch-free compaction (written, kept if it counts)
-        rows[k] = i
-        k += attended[i] & over[hh[i]]
-    return k - start
-
-
-def over_hours(hh, attended, most, n):
+def over_hours(hh, attended, most, n):  # pragma: no cover - compiled
     """The attended memberships of households attending more than ``most`` meetings.
 
     Returns those rows (ascending, as ``np.flatnonzero``) and whether any household's count
     is above its ``most`` (the counts are whole numbers, as ``np.bincount`` gives them).
-    Counted and picked in two halves on two threads.
     """
-    count = np.zeros((2, n), np.int32)
-    split_rows(_attended_counts, hh.size, hh, attended, count)
-    over, any_over = _over(count, most)
-    if not any_over:
-        return np.empty(0, np.int64), False
+    count = np.zeros(n, np.int64)
+    for i in range(_U(hh.size)):  # branch-free: attendance is random
+        count[_U(hh[i])] += attended[i]
+    over = np.zeros(n, np.bool_)
+    any_over = False
+    for h in range(n):
+        if count[h] > most[h]:
+            over[h] = True
+            any_over = True
     rows = np.empty(hh.size, np.int64)
-    return rows[:compact_rows(_over_rows, hh.size, (rows,), hh, attended, over)], True
+    k = 0
+    if any_over:
+        for i in range(hh.size):  # branch-free compaction (written, kept if it counts)
+            rows[k] = i
+            k += attended[i] & over[hh[i]]
+    return rows[:k], any_over
 
 
 @_jit
@@ -219,18 +200,14 @@ def household_hours(poor, most_hours, poor_ratio, per_meeting):  # pragma: no co
 
 
 @_jit
-def _pot_rows(org, attended, is_arisan, rows, start, stop):  # pragma: no cover - compiled
-    k = start
-    for i in range(start, stop):  # branch-free compaction: attendance is random
-        rows[k] = i
-        k += attended[i] & is_arisan[org[i]]
-    return k - start
-
-
-def pot_rows(org, attended, is_arisan):
+def pot_rows(org, attended, is_arisan):  # pragma: no cover - compiled
     """``np.flatnonzero(attended & is_arisan[org])``: the memberships paying into a pot."""
     rows = np.empty(org.size, np.int64)
-    return rows[:compact_rows(_pot_rows, org.size, (rows,), org, attended, is_arisan)]
+    k = 0
+    for i in range(org.size):  # branch-free compaction: attendance is random
+        rows[k] = i
+        k += attended[i] & is_arisan[org[i]]
+    return rows[:k]
 
 
 @_jit
@@ -253,6 +230,22 @@ def attendance_results(solidarity, count, keep, per_meeting):  # pragma: no cove
 
 
 @_jit
+def _active_memberships(mem_active, mem_hh, mem_org):  # pragma: no cover - compiled
+    """``np.flatnonzero(mem_active)`` with those rows of ``mem_hh`` and ``mem_org``, one pass."""
+    e = mem_active.size
+    idx = np.empty(e, np.int64)
+    hh = np.empty(e, mem_hh.dtype)
+    org = np.empty(e, mem_org.dtype)
+    k = 0
+    for x in range(_U(e)):  # branch-free compaction (written, kept if active)
+        idx[k] = x
+        hh[k] = mem_hh[x]
+        org[k] = mem_org[x]
+        k += mem_active[x]
+    return idx[:k], hh[:k], org[:k]
+
+
+@_jit
 def _active_rows(mem_active, mem_hh, mem_org, idx, hh, org, first, start,
                  stop):  # pragma: no cover - compiled
     total = idx.size - 1  # the last cell is a spare
@@ -272,10 +265,13 @@ def _active_rows(mem_active, mem_hh, mem_org, idx, hh, org, first, start,
 def active_memberships(mem_active, mem_hh, mem_org):
     """``np.flatnonzero(mem_active)`` with those rows of ``mem_hh`` and ``mem_org``, one pass.
 
-    Two halves on two threads; the second writes behind the first half's active rows
-    (counted first), so the halves never touch the same cells.
+    Two halves on two threads when a core is free (the second writes behind the first
+    half's active rows, counted first, so the halves never touch the same cells); else one
+    pass.
     """
     e = mem_active.size
+    if not would_split(e):
+        return _active_memberships(mem_active, mem_hh, mem_org)
     at = e // 2
     first = int(np.count_nonzero(mem_active[:at]))
     total = first + int(np.count_nonzero(mem_active[at:]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.ahead import compact_rows, split_rows
+from oslsim.ahead import compact_rows, split_rows, would_split
 from oslsim.kernels.basic import _U, _jit, _np_max, _row_sum
 
 
@@ -135,6 +135,45 @@ def covered_counts(rt, rw, kel, rt_cov, rw_cov, kel_cov, kel_start):  # pragma: 
 
 
 @_jit
+def _membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, wksbm, n,
+                     linking):  # pragma: no cover - compiled
+    """One pass over the memberships: their counts and the terms of bridging and linking.
+
+    Returns ``(active memberships, attended ones, households with one or more, bridge,
+    link, link_hh)``: ``bridge[x] = -clip(tie * cross[org], 0, 1 - 1e-12)`` for each active
+    membership ``x`` (0 for the others), and, when ``linking``, ``-clip(tie, 0, 1 - 1e-12)``
+    of the active memberships of WKSBM with their households, in membership order.
+    """
+    e = mem_active.size
+    per = np.zeros(n, np.bool_)
+    bridge = np.zeros(e)
+    n_active = 0
+    n_attended = 0
+    n_link = 0
+    hi = 1.0 - 1e-12
+    for x in range(np.uint64(e)):  # unsigned positions: no negative-index checks
+        if mem_active[x]:
+            n_active += 1
+            if mem_attended[x]:
+                n_attended += 1
+            per[np.uint64(mem_hh[x])] = True
+            o = np.uint64(mem_org[x])
+            bridge[x] = -_clip(mem_tie[x] * cross[o], 0.0, hi)
+            if linking and wksbm[o]:
+                n_link += 1
+    link = np.empty(n_link + 1)  # one spare: the compaction below writes before it counts
+    link_hh = np.empty(n_link + 1, np.int64)
+    if n_link:
+        r = 0
+        for x in range(np.uint64(e)):  # branch-free compaction (the WKSBM are random)
+            link[r] = -_clip(mem_tie[x], 0.0, hi)
+            link_hh[r] = mem_hh[x]
+            r += mem_active[x] & wksbm[np.uint64(mem_org[x])]
+    return (n_active, n_attended, np.count_nonzero(per), bridge, link[:n_link],
+            link_hh[:n_link])
+
+
+@_jit
 def _membership_rows(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, wksbm, linking,
                      per, bridge, counts, link, link_hh, start, stop):  # pragma: no cover
     part = 0 if start == 0 else 1
@@ -174,6 +213,9 @@ def membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross, 
     memberships are put back in order).
     """
     e = mem_active.size
+    if not would_split(e):
+        return _membership_terms(mem_active, mem_attended, mem_hh, mem_org, mem_tie, cross,
+                                 wksbm, n, linking)
     per = np.zeros((2, n), np.bool_)
     bridge = np.empty(e)
     counts = np.zeros((2, 2), np.int64)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from oslsim.ahead import compact_rows, split_rows
+from oslsim.ahead import split_rows, would_split
 from oslsim.kernels.basic import _jit
 
 # --- the active cells, found a word (8 cells) at a time -------------------------------------
@@ -68,14 +68,40 @@ def _cells_in(active, start, stop):  # pragma: no cover - compiled
 @_jit
 def _active_cells(active):  # pragma: no cover - compiled
     """Flat (row-major) indices of the True cells of a 2-D boolean array."""
-    return _cells_in(active, 0, active.shape[0])
+    flat = np.ascontiguousarray(active).reshape(-1)  # no copy when it is C-contiguous
+    bytes_ = flat.view(np.uint8)
+    size = flat.size
+    full = size // 8 * 8
+    words = flat[:full].view(np.uint64)
+    total = 0
+    for w in range(words.size):  # a word's bytes are 0 or 1: the product's top byte sums them
+        total += (words[w] * _ONES) >> np.uint64(56)
+    for b in range(full, size):
+        total += bytes_[b]
+    out = np.empty(total + 8, np.int64)
+    c = 0
+    zero, one = np.uint64(0), np.uint64(1)
+    for w in range(words.size):
+        x = words[w]
+        if x != zero:
+            base = w * 8
+            for q in range(8):
+                out[c] = base + q  # written always, kept only where the cell is set
+                c += (x >> np.uint64(8 * q)) & one
+    for b in range(full, size):
+        out[c] = b
+        c += bytes_[b]
+    return out[:total]
 
 
 def active_cells(active):
     """Flat indices of the active cases (``np.flatnonzero(active)``), for the kernels below.
 
-    The rows in two halves on two threads, the second half's cells after the first's.
+    The rows in two halves on two threads when a core is free, the second half's cells
+    after the first's; else one pass.
     """
+    if not would_split(active.shape[0]):
+        return _active_cells(active)
     parts = split_rows(_cells_in, active.shape[0], active)
     return parts[0][1] if len(parts) == 1 else np.concatenate([c for _, c in parts])
 
@@ -122,7 +148,18 @@ def still_open(hh, cat, active, served, identified, known, category_ok):  # prag
 
 
 @_jit
-def _case_slots(cells, identified, known):  # pragma: no cover - compiled
+def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, serves,
+                      kind):  # pragma: no cover - compiled
+    """The service requests (household, organisation, category) and each one's case slot.
+
+    One request per active membership and each case of its household that the household's
+    organisations know (``identified & known``) and the organisation's kind can serve, in
+    membership order, then category order.
+
+    ``cells`` are the active cells (:func:`active_cells` of ``active``). The slots number
+    the active cases with ``identified & known`` in row-major (case) order; returns
+    ``hh, org, cat, slot, n_slots``.
+    """
     n, k = identified.shape
     kc = np.empty(cells.size, np.int64)
     first = np.full(n, -1, np.int32)
@@ -134,24 +171,14 @@ def _case_slots(cells, identified, known):  # pragma: no cover - compiled
             if first[h] < 0:
                 first[h] = n_slots
             n_slots += 1
-    return kc[:n_slots], first
-
-
-@_jit
-def _asking_rows(first, mem_active, mem_hh, mine, start, stop):  # pragma: no cover - compiled
     # The memberships of households with such a case, kept without a branch (few are).
-    c = start
-    for x in range(start, stop):
+    mine = np.empty(mem_active.size, np.int64)
+    c = 0
+    for x in range(mem_active.size):
         mine[c] = x
         c += (first[mem_hh[x]] >= 0) & mem_active[x]
-    return c - start
-
-
-@_jit
-def _requests(mine, kc, first, mem_hh, mem_org, serves, kind, k):  # pragma: no cover
-    n_slots = kc.size
     total = 0
-    for r in range(mine.size):
+    for r in range(c):
         x = mine[r]
         h = mem_hh[x]
         kd = kind[mem_org[x]]
@@ -165,7 +192,7 @@ def _requests(mine, kc, first, mem_hh, mem_org, serves, kind, k):  # pragma: no 
     out_cat = np.empty(total, np.int64)
     out_slot = np.empty(total, np.int64)
     t = 0
-    for r in range(mine.size):
+    for r in range(c):
         x = mine[r]
         h = mem_hh[x]
         o = mem_org[x]
@@ -181,26 +208,8 @@ def _requests(mine, kc, first, mem_hh, mem_org, serves, kind, k):  # pragma: no 
                 out_slot[t] = q
                 t += 1
             q += 1
-    return out_hh, out_org, out_cat, out_slot
+    return out_hh, out_org, out_cat, out_slot, n_slots
 
-
-def own_request_slots(cells, mem_active, mem_hh, mem_org, identified, known, serves, kind):
-    """The service requests (household, organisation, category) and each one's case slot.
-
-    One request per active membership and each case of its household that the household's
-    organisations know (``identified & known``) and the organisation's kind can serve, in
-    membership order, then category order.
-
-    ``cells`` are the active cells (:func:`active_cells` of ``active``). The slots number
-    the active cases with ``identified & known`` in row-major (case) order; returns
-    ``hh, org, cat, slot, n_slots``. The memberships asking are picked in two halves on
-    two threads.
-    """
-    kc, first = _case_slots(cells, identified, known)
-    mine = np.empty(mem_active.size, np.int64)
-    c = compact_rows(_asking_rows, mem_active.size, (mine,), first, mem_active, mem_hh)
-    out = _requests(mine[:c], kc, first, mem_hh, mem_org, serves, kind, identified.shape[1])
-    return (*out, kc.size)
 
 
 @_jit
@@ -225,29 +234,26 @@ def first_in_slot(slot, u, n_slots):  # pragma: no cover - compiled
 
 
 @_jit
-def _row_positions(rows, n):  # pragma: no cover - compiled
+def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, rows,
+                  n):  # pragma: no cover - compiled
+    """Sums of ``own_o`` and ``forum_o`` over the attended memberships of ``rows`` only.
+
+    ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
+    ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it.
+    """
     pos = np.full(n, -1, np.int32)
     for r in range(rows.size):
         pos[rows[r]] = r
-    return pos
-
-
-@_jit
-def _counting_rows(pos, mem_active, mem_attended, mem_hh, sel, start,
-                   stop):  # pragma: no cover - compiled
-    # kept without a branch (a branch on them would be mispredicted often)
-    c = start
-    for i in range(start, stop):
+    # First the memberships that count, kept without a branch (a branch on them would be
+    # mispredicted often); then their sums, in membership order.
+    sel = np.empty(mem_active.size, np.int64)
+    c = 0
+    for i in range(mem_active.size):
         sel[c] = i
         c += (pos[mem_hh[i]] >= 0) & mem_active[i] & mem_attended[i]
-    return c - start
-
-
-@_jit
-def _attended_sums(sel, pos, mem_hh, mem_org, own_o, forum_o, size):  # pragma: no cover
-    own = np.zeros(size, np.float64)
-    forum = np.zeros(size, np.float64)
-    for q in range(sel.size):
+    own = np.zeros(rows.size, np.float64)
+    forum = np.zeros(rows.size, np.float64)
+    for q in range(c):
         i = sel[q]
         r = pos[mem_hh[i]]
         o = mem_org[i]
@@ -255,19 +261,6 @@ def _attended_sums(sel, pos, mem_hh, mem_org, own_o, forum_o, size):  # pragma: 
         forum[r] += forum_o[o]
     return own, forum
 
-
-def attended_rows(mem_active, mem_attended, mem_hh, mem_org, own_o, forum_o, rows, n):
-    """Sums of ``own_o`` and ``forum_o`` over the attended memberships of ``rows`` only.
-
-    ``own[r]`` is the sum of ``own_o`` over the active, attended memberships of household
-    ``rows[r]``, added in membership order from 0.0, exactly as the full sums give it. The
-    memberships that count are picked in two halves on two threads, then summed in order.
-    """
-    pos = _row_positions(rows, n)
-    sel = np.empty(mem_active.size, np.int64)
-    c = compact_rows(_counting_rows, mem_active.size, (sel,), pos, mem_active, mem_attended,
-                     mem_hh)
-    return _attended_sums(sel[:c], pos, mem_hh, mem_org, own_o, forum_o, rows.size)
 
 
 _SIGN = np.uint64(0x8000000000000000)
