@@ -25,6 +25,20 @@ _ONES = np.uint64(0x0101010101010101)
 
 
 @_jit
+def _word_cells(words, w_lo, w_hi, out, c):  # pragma: no cover - compiled
+    """Write the set cells of ``words[w_lo:w_hi]`` (8 cells a word) to ``out`` from ``c`` on."""
+    zero, one = np.uint64(0), np.uint64(1)
+    for w in range(w_lo, w_hi):
+        x = words[w]
+        if x != zero:
+            base = w * 8
+            for q in range(8):
+                out[c] = base + q  # written always, kept only where the cell is set
+                c += (x >> np.uint64(8 * q)) & one
+    return c
+
+
+@_jit
 def _cells_in(active, start, stop):  # pragma: no cover - compiled
     """Flat (row-major) indices of the True cells of rows ``start:stop`` of a 2-D bool array."""
     flat = np.ascontiguousarray(active).reshape(-1)  # no copy when it is C-contiguous
@@ -51,14 +65,7 @@ def _cells_in(active, start, stop):  # pragma: no cover - compiled
     for b in range(lo, head_end):
         out[c] = b
         c += bytes_[b]
-    zero, one = np.uint64(0), np.uint64(1)
-    for w in range(w_lo, w_hi):
-        x = words[w]
-        if x != zero:
-            base = w * 8
-            for q in range(8):
-                out[c] = base + q  # written always, kept only where the cell is set
-                c += (x >> np.uint64(8 * q)) & one
+    c = _word_cells(words, w_lo, w_hi, out, c)
     for b in range(tail_start, hi):
         out[c] = b
         c += bytes_[b]
@@ -80,14 +87,7 @@ def _active_cells(active):  # pragma: no cover - compiled
         total += bytes_[b]
     out = np.empty(total + 8, np.int64)
     c = 0
-    zero, one = np.uint64(0), np.uint64(1)
-    for w in range(words.size):
-        x = words[w]
-        if x != zero:
-            base = w * 8
-            for q in range(8):
-                out[c] = base + q  # written always, kept only where the cell is set
-                c += (x >> np.uint64(8 * q)) & one
+    c = _word_cells(words, 0, words.size, out, c)
     for b in range(full, size):
         out[c] = b
         c += bytes_[b]
