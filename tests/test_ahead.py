@@ -10,6 +10,13 @@ import oslsim
 from oslsim import ahead
 
 
+def _a_year(households: int, seed: int) -> pd.DataFrame:
+    """Twelve months of a default kelurahan: its timeseries."""
+    model = oslsim.OSLModel(oslsim.Params(households=households), rng=seed)
+    model.run(12)
+    return model.timeseries()
+
+
 def test_a_draw_ahead_is_the_draw_in_place(monkeypatch):
     monkeypatch.setattr(ahead, "MIN_AHEAD", 0)  # every draw goes to the thread
     a, b = np.random.default_rng(5), np.random.default_rng(5)
@@ -19,31 +26,21 @@ def test_a_draw_ahead_is_the_draw_in_place(monkeypatch):
 
 
 def test_a_run_is_the_same_with_and_without_the_drawing_thread(monkeypatch):
-    def run() -> pd.DataFrame:
-        model = oslsim.OSLModel(oslsim.Params(households=600), rng=21)
-        model.run(12)
-        return model.timeseries()
-
     monkeypatch.setattr(ahead, "MIN_AHEAD", 10**12)
-    in_place = run()
+    in_place = _a_year(600, 21)
     monkeypatch.setattr(ahead, "MIN_AHEAD", 0)
-    threaded = run()
+    threaded = _a_year(600, 21)
     pd.testing.assert_frame_equal(in_place, threaded, check_exact=True)
 
 
 def test_a_run_is_the_same_with_its_kernels_in_halves_or_whole(monkeypatch):
-    def run() -> pd.DataFrame:
-        model = oslsim.OSLModel(oslsim.Params(households=700), rng=4)
-        model.run(12)
-        return model.timeseries()
-
     monkeypatch.setattr(ahead, "MIN_SPLIT", 10**12)
-    whole = run()
+    whole = _a_year(700, 4)
     monkeypatch.setattr(ahead, "MIN_SPLIT", 1)  # every kernel that can split does
-    halves = run()
+    halves = _a_year(700, 4)
     ahead.set_splitting(False)
     try:
-        off = run()
+        off = _a_year(700, 4)
     finally:
         ahead.set_splitting(True)
     pd.testing.assert_frame_equal(whole, halves, check_exact=True)

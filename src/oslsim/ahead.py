@@ -142,8 +142,9 @@ def split_rows(kernel: Callable[..., R], n: int, *args: object,
     ``kernel`` is compiled without the GIL and writes only the outputs of rows
     ``start:stop`` (or its own part of them, see :func:`compact_rows`), so the halves touch
     no memory in common and the result is that of ``kernel(*args, 0, n)``. ``at`` is where
-    the second half starts (default ``n // 2``; a kernel summing floats by area splits at an
-    area's first row). When no thread is free by the time this thread's half is done, this
+    the second half starts (default ``n // 2``; a kernel that counted the first half's rows
+    beforehand passes the row it counted to). When no thread is free by the time this
+    thread's half is done, this
     thread runs the other half too (so a busy pool never makes it wait, or deadlock).
     Returns each part's ``(start, kernel's result)``, in row order.
     """
@@ -180,7 +181,7 @@ def beside(work: Callable[[], T], size: int) -> Callable[[], T]:
     thread has started it by then, the taker runs it itself (a busy pool never makes it
     wait, or deadlock).
     """
-    if size < MIN_SPLIT or not _spare_core():
+    if not would_split(size):
         result = work()
         return lambda: result
     future: Future[T] = _submit(work)
