@@ -52,3 +52,23 @@ def test_wksbm_coverage_is_the_share_of_households_a_living_wksbm_covers():
     assert wksbm_coverage(st) == pytest.approx(0.5)
     st.alive[rt] = False
     assert wksbm_coverage(st) == pytest.approx(0.5)  # the RW-level WKSBM still covers RT 1
+
+
+def test_severity_sum_rounds_once_a_step_whatever_the_blas():
+    """The burden's weighted sum is the same on every machine: a fused multiply-add a step.
+
+    These counts give 169.6 when each step rounds the exact product plus the running sum
+    once, and 169.60000000000002 when the product is rounded first (what a BLAS without
+    fused multiply-adds, and so ``@`` on some CPUs, gives); a stored run (tests/test_golden)
+    was made on a machine whose BLAS fused them.
+    """
+    import numpy as np
+
+    from oslsim.pmks import severity_sum
+
+    sev = np.array([0.8, 0.7, 1.0, 0.9, 0.6, 1.0, 0.6, 0.7, 0.9, 0.5])
+    counts = np.array([19, 3, 8, 34, 26, 34, 33, 35, 12, 18])
+    assert severity_sum(counts, sev) == 169.6
+    rows = severity_sum(np.stack([counts, np.zeros(10, int), counts * 0 + 1]), sev)
+    assert rows.tolist() == [169.6, 0.0, float(severity_sum(np.ones(10, int), sev))]
+    assert severity_sum(np.zeros((0, 10), int), sev).shape == (0,)

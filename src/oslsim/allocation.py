@@ -25,7 +25,7 @@ import numpy as np
 from oslsim.founding import found_organisations
 from oslsim.params import Params
 from oslsim.phases.government import account, active
-from oslsim.pmks import category_vectors
+from oslsim.pmks import category_vectors, severity_sum
 from oslsim.state import GOVERNMENT, KNOWN_REGISTER, SCOPE_RW, State, col_count
 
 __all__ = ["Allocation", "KelurahanSummary", "RULES", "Rule", "RuleParam", "allocate",
@@ -209,7 +209,7 @@ def summarise(state: State, params: Params) -> KelurahanSummary:
     for i in range(k):
         lo, hi = state.kel_start[i], state.kel_start[i + 1]
         registered[i] = col_count(on_register[lo:hi]).sum()
-        need[i] = col_count(unserved[lo:hi]) @ v.severity
+        need[i] = severity_sum(col_count(unserved[lo:hi]), v.severity)
     m = state.m
     living = np.flatnonzero(state.alive[:m])
     kel = state.org_kelurahan(living)

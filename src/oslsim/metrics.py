@@ -10,7 +10,7 @@ import pandas as pd
 from oslsim import kernels
 from oslsim.ahead import in_parallel
 from oslsim.params import Params
-from oslsim.pmks import CODES, category_vectors
+from oslsim.pmks import CODES, category_vectors, severity_sum
 from oslsim.state import SCOPE_KELURAHAN, SCOPE_RT, SCOPE_RW, State
 
 #: The DESIGN's outcome columns, in order.
@@ -81,7 +81,7 @@ def outcomes(state: State, params: Params, counts: MonthCounts | None = None,
     alive = state.alive[:m]
     row: dict[str, float] = {
         "month": state.month,
-        "burden": float(open_by_cat @ v.severity / n),
+        "burden": float(severity_sum(open_by_cat, v.severity) / n),
         "pmks_prevalence": float(int(counts.n_rows.sum()) / n),
     }
     prevalence = by_cat / n
@@ -129,7 +129,7 @@ def kelurahan_columns(state: State, params: Params, counts: MonthCounts | None =
     counts = month_counts(state) if counts is None else counts
     starts = state.kel_start[:-1]
     n_k = np.diff(state.kel_start).astype(np.float64)
-    burden = np.array([counts.unserved[i] @ v.severity for i in range(state.n_kel)]) / n_k
+    burden = severity_sum(counts.unserved[: state.n_kel], v.severity) / n_k
     n_active = counts.by_cat.sum(axis=1).astype(np.float64)
     n_served = counts.n_served.astype(np.float64)
     living = np.flatnonzero(state.alive[: state.m])

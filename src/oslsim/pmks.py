@@ -10,6 +10,7 @@ and kenakalan anak. Their numbers (onset, recovery, severity, cost) live in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from oslsim.params import Params
 
 __all__ = ["Category", "CATEGORIES", "CODES", "KINDS", "KIND_NAMES", "ELIGIBILITY",
-           "serve_matrix", "code_index", "CategoryVectors", "category_vectors"]
+           "serve_matrix", "code_index", "CategoryVectors", "category_vectors", "severity_sum"]
 
 #: Kinds of OSL (study IV.1); the order is the integer code stored in the arrays.
 KINDS: tuple[str, ...] = (
@@ -150,3 +151,25 @@ def category_vectors(params: Params) -> CategoryVectors:
         served_recovery=vec("served_recovery"), severity=vec("severity"), cost=vec("cost"),
         serves=serves, fit=fit, rt_fit=rt_fit,
     )
+
+
+def severity_sum(counts: np.ndarray, severity: np.ndarray) -> np.ndarray:
+    """``counts @ severity`` over the last axis, the same to the bit on every machine.
+
+    The categories are added in order, each step rounded once: ``acc = fma(count, severity,
+    acc)`` (IEEE 754's fused multiply-add, the exact product plus the running sum), computed
+    exactly with fractions. numpy's ``@`` goes to the BLAS, whose kernels differ between CPUs
+    (with fused multiply-adds or without) in the last bit, and a burden that differs in the
+    last bit can tip an allocation. ``counts`` are whole numbers (cases); a row is a kelurahan.
+    """
+    c = np.asarray(counts)
+    flat = c.reshape(-1, c.shape[-1])
+    w = [Fraction(float(x)) for x in np.asarray(severity, np.float64)]
+    out = np.empty(flat.shape[0])
+    for r, row in enumerate(flat.tolist()):
+        acc = 0.0
+        for x, y in zip(row, w, strict=True):
+            if x:  # fma(0, y, acc) is acc
+                acc = float(Fraction(x) * y + Fraction(acc))
+        out[r] = acc
+    return out.reshape(c.shape[:-1])
