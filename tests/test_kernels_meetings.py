@@ -188,6 +188,17 @@ def test_onset_and_aid_kernels_are_the_numpy_code():
     got = kernels.onset_exponent(adj.indptr, adj.indices, adj.data, degree, solidarity,
                                  attended, 0.3, 1.2, 0.8)
     assert np.array_equal(got, want)
+    got = kernels.onset_exponent(adj.indptr, adj.indices, adj.data, degree, solidarity,
+                                 attended, 0.3, 1.2, 0.8, True)  # 0/1: weights not read
+    assert np.array_equal(got, want)
+    adj.data[::3] = 2.0  # a weighted network: the sums must read the weights
+    want_w = 1.2 * (0.5 - solidarity) - 0.8 * (
+        0.7 * np.where(degree > 0, (adj @ solidarity) / np.maximum(degree, 1), solidarity)
+        + 0.3 * np.minimum(attended, 1).astype(np.float64) - 0.5)
+    got = kernels.onset_exponent(adj.indptr, adj.indices, adj.data, degree, solidarity,
+                                 attended, 0.3, 1.2, 0.8)
+    assert np.array_equal(got, want_w) and not np.array_equal(got, want)
+    adj.data[:] = 1.0
 
     poor = rng.random(n) < 0.1
     active = rng.random((n, k)) < 0.03

@@ -149,14 +149,17 @@ def test_bonding_terms_equal_the_sparse_product(ones):
     nb = t @ s
     want = s * np.where(degree > 0, nb / np.maximum(degree, 1), 0.0)
     assert same(kernels.bonding_terms(t.indptr, t.indices, t.data, s, degree), want)
+    if ones:  # a 0/1 matrix: the sums without reading its weights are the same numbers
+        assert same(kernels.bonding_terms(t.indptr, t.indices, t.data, s, degree, True), want)
 
 
+@pytest.mark.parametrize("ones", [True, False])
 @pytest.mark.parametrize("influence, keep, lost", [(0.1, 0.99, 0.0), (0.5, 0.95, 0.02),
                                                    (0.0, 1.0, -0.3), (1.0, 0.5, 0.4)])
-def test_drift_step_equals_the_numpy_drift(influence, keep, lost):
+def test_drift_step_equals_the_numpy_drift(influence, keep, lost, ones):
     rng = np.random.default_rng(7)
     n = 900
-    adj = _random_csr(rng, n, 0.003)
+    adj = _random_csr(rng, n, 0.003, ones)  # weighted too: a user's network may be
     s = specials(rng, n)
     degree = np.asarray(adj.sum(axis=1), dtype=np.float64).ravel()
     with np.errstate(invalid="ignore"):  # inf - inf is NaN, as it is in the kernel
@@ -164,6 +167,11 @@ def test_drift_step_equals_the_numpy_drift(influence, keep, lost):
         want = np.clip((s + influence * (nb - s)) * keep - lost, 0.0, 1.0)
     got = kernels.drift_step(adj.indptr, adj.indices, adj.data, s, degree, influence, keep,
                              lost)
+    assert same(got, want)
+    # ``ones`` says every weight is 1.0: the same numbers without reading them; on a weighted
+    # matrix it would (rightly) give others, so the flag must come from the data.
+    got = kernels.drift_step(adj.indptr, adj.indices, adj.data, s, degree, influence, keep,
+                             lost, ones)
     assert same(got, want)
     empty = sp.csr_matrix((0, 0))
     assert kernels.drift_step(empty.indptr, empty.indices.astype(np.int32), empty.data,

@@ -56,3 +56,23 @@ def test_isolated_household_is_not_pulled(rng):
     # hh2 has no neighbour: it keeps 1.0.
     # hh0 moves to 0.2 + 0.5 * (0.6 - 0.2) = 0.4, hh1 to 0.6 + 0.5 * (0.2 - 0.6) = 0.4
     assert_allclose(st.solidarity, [0.4, 0.4, 1.0])
+
+
+def test_a_weighted_network_pulls_by_its_weights(rng):
+    """Only a 0/1 network's sums skip its weights; a weighted one is read as weighted."""
+    import scipy.sparse as sp
+
+    from oslsim.state import State
+
+    st = community()
+    assert st.unit_ties  # the hand-built network is 0/1
+    w = sp.csr_matrix(([3.0, 3.0, 1.0, 1.0], ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(3, 3))
+    fields = {k: getattr(st, k) for k in ("rt", "rw", "size", "eligible", "base_income",
+                                          "income_rank", "solidarity", "savings")}
+    st = State(**fields, adjacency=w, same_rt_tie=w, n_rt=1, n_rw=1)
+    assert not st.unit_ties and not st.unit_rt_ties
+    drift(st, P({"drift.solidarity_decay": 0.0, "drift.neighbour_influence": 0.5,
+                 "government.crowd_out_drift": 0.0}), rng)
+    # degrees 3, 4, 1; weighted means: hh0 0.6, hh1 (3 * 0.2 + 1.0) / 4 = 0.4, hh2 0.6
+    # s + 0.5 * (mean - s): 0.4, 0.5, 0.8
+    assert_allclose(st.solidarity, [0.4, 0.5, 0.8])

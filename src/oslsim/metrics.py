@@ -189,7 +189,7 @@ def _bonding(state: State) -> float:
     if getattr(t, "format", None) != "csr":
         return bonding_capital(state)
     return float(kernels.bonding_terms(t.indptr, t.indices, t.data, state.solidarity,
-                                       state.degree_rt).mean())
+                                       state.degree_rt, state.unit_rt_ties).mean())
 
 
 def wksbm_coverage(state: State) -> float:

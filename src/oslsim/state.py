@@ -63,6 +63,12 @@ def _grow(a: np.ndarray, size: int, fill: float | int | bool = 0) -> np.ndarray:
     return new
 
 
+def _unit_weights(matrix: object) -> bool:
+    """Whether ``matrix`` is a CSR matrix whose every stored entry is 1.0 (a 0/1 network)."""
+    return (getattr(matrix, "format", None) == "csr"
+            and bool(np.all(matrix.data == 1.0)))  # type: ignore[attr-defined]
+
+
 @dataclass
 class State:
     """Arrays of one community. Households are rows ``0..n-1``; organisations ``0..m-1``."""
@@ -209,6 +215,10 @@ class State:
             self.same_rt_tie = self.same_rt_tie.astype(np.float64)
         self.degree = np.asarray(self.adjacency.sum(axis=1), dtype=np.float64).ravel()
         self.degree_rt = np.asarray(self.same_rt_tie.sum(axis=1), dtype=np.float64).ravel()
+        # The builders' networks are 0/1: the kernels' row sums then skip reading the weights
+        # (the same numbers, a third of the bytes). Read here, once, as the degrees are.
+        self.unit_ties = _unit_weights(self.adjacency)
+        self.unit_rt_ties = _unit_weights(self.same_rt_tie)
         # Households are numbered RT by RT (and so RW by RW, kelurahan by kelurahan): the
         # first row of each area, and one past the last.
         self.rt_start = np.searchsorted(self.rt, np.arange(self.n_rt + 1)).astype(np.int64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.ahead import split_rows
-from oslsim.kernels.basic import _U, _jit, _np_max, _np_min, _row_sum
+from oslsim.kernels.basic import _U, _jit, _np_max, _np_min, _tie_sum
 
 
 @_jit
@@ -186,10 +186,10 @@ def neighbour_mean_of(total, degree, values):  # pragma: no cover - compiled
 
 
 @_jit
-def _onset_exponent_rows(indptr, indices, data, degree, solidarity, attended, w, a, b, out,
-                         start, stop):  # pragma: no cover - compiled
+def _onset_exponent_rows(indptr, indices, data, ones, degree, solidarity, attended, w, a, b,
+                         out, start, stop):  # pragma: no cover - compiled
     for i in range(_U(start), _U(stop)):
-        total = _row_sum(indptr, indices, data, solidarity, i)
+        total = _tie_sum(indptr, indices, data, solidarity, i, ones)
         d = degree[i]
         s = solidarity[i]
         mean = total / _np_max(d, 1.0) if d > 0 else s
@@ -198,18 +198,19 @@ def _onset_exponent_rows(indptr, indices, data, degree, solidarity, attended, w,
         out[i] = a * (0.5 - s) - b * (support - 0.5)
 
 
-def onset_exponent(indptr, indices, data, degree, solidarity, attended, w, a, b):
+def onset_exponent(indptr, indices, data, degree, solidarity, attended, w, a, b, ones=False):
     """The exponent of each household's personal onset factor (the phase takes its ``exp``).
 
     ``a * (0.5 - solidarity) - b * (support - 0.5)``, the support ``(1 - w) * neighbours'
     mean solidarity + w * min(attended, 1)``; the neighbours' sums are the network's (CSR)
     row sums in the order of scipy's ``csr_matvec`` and their mean is taken as
     :func:`neighbour_mean_of` takes it; the numpy code's operations in its order. Two
-    halves of the households, two threads.
+    halves of the households, two threads. ``ones``: every entry of ``data`` is 1.0, so the
+    sums skip reading it (the same numbers).
     """
     out = np.empty(solidarity.size)
-    split_rows(_onset_exponent_rows, solidarity.size, indptr, indices, data, degree,
-               solidarity, attended, w, a, b, out)
+    split_rows(_onset_exponent_rows, solidarity.size, indptr, indices, data, bool(ones),
+               degree, solidarity, attended, w, a, b, out)
     return out
 
 

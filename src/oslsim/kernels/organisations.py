@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.ahead import split_rows
-from oslsim.kernels.basic import _U, _jit, _np_max, _row_sum
+from oslsim.kernels.basic import _U, _jit, _np_max, _tie_sum
 
 
 @_jit
@@ -75,10 +75,10 @@ def seekers(u, join_rate, propensity, have, max_memberships):  # pragma: no cove
 
 
 @_jit
-def _drift_rows(indptr, indices, data, s, degree, influence, keep, lost, out, start,
+def _drift_rows(indptr, indices, data, ones, s, degree, influence, keep, lost, out, start,
                 stop):  # pragma: no cover - compiled
     for i in range(_U(start), _U(stop)):
-        acc = _row_sum(indptr, indices, data, s, i)
+        acc = _tie_sum(indptr, indices, data, s, i, ones)
         d = degree[i]
         nb = acc / _np_max(d, 1.0) if d > 0 else s[i]
         x = (s[i] + influence * (nb - s[i])) * keep - lost
@@ -92,17 +92,18 @@ def _drift_rows(indptr, indices, data, s, degree, influence, keep, lost, out, st
             out[i] = x
 
 
-def drift_step(indptr, indices, data, s, degree, influence, keep, lost):
+def drift_step(indptr, indices, data, s, degree, influence, keep, lost, ones=False):
     """Solidarity after drift: ``clip((s + influence * (nb - s)) * keep - lost, 0, 1)``.
 
     ``nb`` is the neighbours' mean (own value if isolated): the network's row sums in the
     order of scipy's ``csr_matvec`` over ``maximum(degree, 1)``, as
     :func:`oslsim.phases.onset.neighbour_mean` computes it. The rows are independent, so
-    they run in two halves (:func:`oslsim.ahead.split_rows`).
+    they run in two halves (:func:`oslsim.ahead.split_rows`). ``ones``: every entry of
+    ``data`` is 1.0 (a 0/1 network), so the sums skip reading it (the same numbers).
     """
     out = np.empty(s.size)
-    split_rows(_drift_rows, s.size, indptr, indices, data, s, degree, influence, keep, lost,
-               out)
+    split_rows(_drift_rows, s.size, indptr, indices, data, bool(ones), s, degree, influence,
+               keep, lost, out)
     return out
 
 

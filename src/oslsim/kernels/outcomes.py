@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.ahead import compact_rows, split_rows, would_split
-from oslsim.kernels.basic import _U, _jit, _np_max, _row_sum
+from oslsim.kernels.basic import _U, _jit, _np_max, _tie_sum
 
 
 @_jit
@@ -240,9 +240,9 @@ def household_sums(mem_active, mem_hh, values, n):  # pragma: no cover - compile
 
 
 @_jit
-def _bonding_rows(indptr, indices, data, s, degree, out, start, stop):  # pragma: no cover
+def _bonding_rows(indptr, indices, data, ones, s, degree, out, start, stop):  # pragma: no cover
     for i in range(_U(start), _U(stop)):
-        acc = _row_sum(indptr, indices, data, s, i)
+        acc = _tie_sum(indptr, indices, data, s, i, ones)
         d = degree[i]
         if d > 0:
             out[i] = s[i] * (acc / _np_max(d, 1.0))
@@ -250,13 +250,14 @@ def _bonding_rows(indptr, indices, data, s, degree, out, start, stop):  # pragma
             out[i] = s[i] * 0.0
 
 
-def bonding_terms(indptr, indices, data, s, degree):
+def bonding_terms(indptr, indices, data, s, degree, ones=False):
     """``s * mean of s over each row's ties`` (0 without ties), the tie matrix given as CSR.
 
     The row sums are taken in the order of scipy's ``csr_matvec`` (from 0, entry by entry),
     then ``where(degree > 0, sum / maximum(degree, 1), 0) * s`` as numpy computes it. Two
-    halves of the rows, two threads.
+    halves of the rows, two threads. ``ones``: every entry of ``data`` is 1.0, so the sums
+    skip reading it (the same numbers).
     """
     out = np.empty(s.size)
-    split_rows(_bonding_rows, s.size, indptr, indices, data, s, degree, out)
+    split_rows(_bonding_rows, s.size, indptr, indices, data, bool(ones), s, degree, out)
     return out

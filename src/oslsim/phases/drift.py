@@ -27,7 +27,7 @@ def drift(state: State, params: Params, rng: np.random.Generator) -> None:
         # One compiled pass: the neighbours' sums, the pull, the erosion and the clip.
         state.solidarity = kernels.drift_step(adj.indptr, adj.indices, adj.data, s,
                                               state.degree, d.neighbour_influence,
-                                              float(keep), float(lost))
+                                              float(keep), float(lost), state.unit_ties)
         return
     pulled = s + d.neighbour_influence * (neighbour_mean(state, s) - s)
     eroded = (pulled * (1.0 - d.solidarity_decay - state.extra_decay)
