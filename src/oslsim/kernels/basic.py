@@ -136,14 +136,12 @@ def _row_sum(indptr, indices, data, x, i):  # pragma: no cover - compiled
 
 
 @_jit
-def _tie_sum(indptr, indices, data, x, i, ones):  # pragma: no cover - compiled
-    """:func:`_row_sum`; with ``ones`` (every entry 1.0) without reading ``data``.
+def _ones_sum(indptr, indices, x, i):  # pragma: no cover - compiled
+    """:func:`_row_sum` of a 0/1 matrix (every entry 1.0) without reading its entries.
 
     ``1.0 * v`` is ``v`` for every float (NaN and infinities too), so the sum is the same to
     the bit; a 0/1 network's weights are most of the bytes a row sum would read.
     """
-    if not ones:
-        return _row_sum(indptr, indices, data, x, i)
     acc = 0.0
     for jj in range(_U(indptr[i]), _U(indptr[i + 1])):
         acc += x[_U(indices[jj])]

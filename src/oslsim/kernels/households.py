@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.ahead import split_rows
-from oslsim.kernels.basic import _U, _jit, _np_max, _np_min, _tie_sum
+from oslsim.kernels.basic import _U, _jit, _np_max, _np_min, _ones_sum, _row_sum
 
 
 @_jit
@@ -189,7 +189,8 @@ def neighbour_mean_of(total, degree, values):  # pragma: no cover - compiled
 def _onset_exponent_rows(indptr, indices, data, ones, degree, solidarity, attended, w, a, b,
                          out, start, stop):  # pragma: no cover - compiled
     for i in range(_U(start), _U(stop)):
-        total = _tie_sum(indptr, indices, data, solidarity, i, ones)
+        total = (_ones_sum(indptr, indices, solidarity, i) if ones
+                 else _row_sum(indptr, indices, data, solidarity, i))
         d = degree[i]
         s = solidarity[i]
         mean = total / _np_max(d, 1.0) if d > 0 else s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.ahead import split_rows
-from oslsim.kernels.basic import _U, _jit, _np_max, _tie_sum
+from oslsim.kernels.basic import _U, _jit, _np_max, _ones_sum, _row_sum
 
 
 @_jit
@@ -78,7 +78,8 @@ def seekers(u, join_rate, propensity, have, max_memberships):  # pragma: no cove
 def _drift_rows(indptr, indices, data, ones, s, degree, influence, keep, lost, out, start,
                 stop):  # pragma: no cover - compiled
     for i in range(_U(start), _U(stop)):
-        acc = _tie_sum(indptr, indices, data, s, i, ones)
+        acc = (_ones_sum(indptr, indices, s, i) if ones
+               else _row_sum(indptr, indices, data, s, i))
         d = degree[i]
         nb = acc / _np_max(d, 1.0) if d > 0 else s[i]
         x = (s[i] + influence * (nb - s[i])) * keep - lost

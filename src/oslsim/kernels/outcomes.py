@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from oslsim.ahead import compact_rows, split_rows, would_split
-from oslsim.kernels.basic import _U, _jit, _np_max, _tie_sum
+from oslsim.kernels.basic import _U, _jit, _np_max, _ones_sum, _row_sum
 
 
 @_jit
@@ -242,7 +242,8 @@ def household_sums(mem_active, mem_hh, values, n):  # pragma: no cover - compile
 @_jit
 def _bonding_rows(indptr, indices, data, ones, s, degree, out, start, stop):  # pragma: no cover
     for i in range(_U(start), _U(stop)):
-        acc = _tie_sum(indptr, indices, data, s, i, ones)
+        acc = (_ones_sum(indptr, indices, s, i) if ones
+               else _row_sum(indptr, indices, data, s, i))
         d = degree[i]
         if d > 0:
             out[i] = s[i] * (acc / _np_max(d, 1.0))
