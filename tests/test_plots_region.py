@@ -27,3 +27,31 @@ def test_burden_by_kelurahan_draws_one_series_per_rule_in_order():
     first = [float(y) for y in ax.containers[0].lines[0].get_ydata()]
     # each mean is the base plus the mean of 0, 0.001 and 0.002
     assert [round(y, 6) for y in first] == [0.301, 0.201, 0.101]
+
+
+def test_rule_summary_pairs_replicates_and_gives_t_intervals():
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    from oslsim.plots_region import rule_summary
+
+    runs = pd.DataFrame({
+        "rule": ["equal_per_household"] * 3 + ["competitive"] * 3,
+        "replicate": [0, 1, 2, 2, 0, 1],  # out of order: the pairs go by replicate
+        "burden": [0.10, 0.20, 0.40, 0.30, 0.11, 0.18],
+        "burden_gini": [0.2, 0.2, 0.2, 0.5, 0.3, 0.4],
+    })
+    t = rule_summary(runs, columns=("burden", "burden_gini")).set_index("rule")
+    assert t.loc["competitive", "replicates"] == 3
+    assert np.isclose(t.loc["competitive", "burden"], (0.11 + 0.18 + 0.30) / 3)
+    # Paired, in per cent of the reference: +10%, -10%, -25%
+    rel = np.array([10.0, -10.0, -25.0])
+    assert np.isclose(t.loc["competitive", "burden_vs_ref"], rel.mean())
+    half = stats.t.ppf(0.975, 2) * rel.std(ddof=1) / np.sqrt(3)
+    assert np.isclose(t.loc["competitive", "burden_vs_ref_ci"], half)
+    # Not relative: the Gini's difference in its own units (0.1, 0.2, 0.3)
+    assert np.isclose(t.loc["competitive", "burden_gini_vs_ref"], 0.2)
+    assert t.loc["equal_per_household", "burden_vs_ref"] == 0.0
+    # three equal values: no spread (the mean of 0.2s is 0.2 to within rounding)
+    assert np.isclose(t.loc["equal_per_household", "burden_gini_ci"], 0.0, atol=1e-12)

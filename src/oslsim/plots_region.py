@@ -15,7 +15,8 @@ from scipy import stats
 
 from oslsim.region import load_region
 
-__all__ = ["burden_by_kelurahan", "burden_table_from_store"]
+__all__ = ["burden_by_kelurahan", "burden_table_from_store", "rule_runs_from_store",
+           "rule_summary"]
 
 _TEXT = {
     "title": ("Beban warga per kelurahan menurut aturan alokasi anggaran",
@@ -49,6 +50,65 @@ def burden_table_from_store(store: str | Path, from_month: int | None = None,
     long["name"] = [names[i - 1] if i <= len(names) else str(i) for i in long["kelurahan"]]
     long["rule"] = long["scenario"].map(lambda s: Path(str(s)).stem.removeprefix("kab_"))
     return long[["rule", "kelurahan", "name", "replicate", "burden"]]
+
+
+#: The region's columns the allocation experiment compares (docs/regions.md).
+RULE_COLUMNS = ("burden", "burden_gini", "burden_max_min", "wksbm_count")
+
+
+def rule_runs_from_store(store: str | Path, from_month: int | None = None,
+                         columns: tuple[str, ...] = RULE_COLUMNS) -> pd.DataFrame:
+    """Each run's mean of ``columns`` over its kept months from ``from_month`` on.
+
+    Returns ``rule, replicate`` and the columns, one row per run (the last kept month alone
+    by default); the rule is the scenario label's name (``.../kab_<rule>.toml``).
+    """
+    from oslsim import load_results
+
+    tables = load_results(str(store))
+    ts, runs = tables["timeseries"], tables["runs"]
+    start = int(ts["month"].max()) if from_month is None else from_month
+    ts = ts[ts["month"] >= start].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
+    out = ts.groupby(["scenario", "replicate"], as_index=False)[list(columns)].mean()
+    out.insert(0, "rule", out.pop("scenario").map(
+        lambda s: Path(str(s)).stem.removeprefix("kab_")))
+    return out
+
+
+def _mean_ci(x: np.ndarray) -> tuple[float, float]:
+    """Mean and the half-width of its 95% t-interval (NaN with fewer than two values)."""
+    x = np.asarray(x, np.float64)
+    if x.size < 2:
+        return float(x.mean()) if x.size else float("nan"), float("nan")
+    half = stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
+    return float(x.mean()), float(half)
+
+
+def rule_summary(runs: pd.DataFrame, reference: str = "equal_per_household",
+                 columns: tuple[str, ...] = RULE_COLUMNS,
+                 relative: tuple[str, ...] = ("burden",)) -> pd.DataFrame:
+    """Each rule's mean of ``columns`` over replicates and its paired difference from ``reference``.
+
+    ``runs`` has ``rule``, ``replicate`` and the columns, one row per run (e.g. from
+    :func:`rule_runs_from_store`); replicate ``r`` has the same seed under every rule (common
+    random numbers), so the difference is taken replicate by replicate: in per cent of the
+    reference for the ``relative`` columns, in the column's units for the others. Each value
+    ``c`` comes with ``c_ci``, the half-width of its 95% t-interval over replicates.
+    """
+    ref = runs[runs["rule"] == reference].set_index("replicate")
+    rows = []
+    for rule in dict.fromkeys(runs["rule"]):
+        mine = runs[runs["rule"] == rule].set_index("replicate")
+        row: dict[str, object] = {"rule": rule, "replicates": len(mine)}
+        for c in columns:
+            row[c], row[f"{c}_ci"] = _mean_ci(mine[c].to_numpy())
+            both = mine.index.intersection(ref.index)
+            diff = mine.loc[both, c] - ref.loc[both, c]
+            if c in relative:
+                diff = 100.0 * diff / ref.loc[both, c]
+            row[f"{c}_vs_ref"], row[f"{c}_vs_ref_ci"] = _mean_ci(diff.to_numpy())
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def burden_by_kelurahan(table: pd.DataFrame, lang: str = "id",
