@@ -129,7 +129,7 @@ def kelurahan_columns(state: State, params: Params, counts: MonthCounts | None =
     counts = month_counts(state) if counts is None else counts
     starts = state.kel_start[:-1]
     n_k = np.diff(state.kel_start).astype(np.float64)
-    burden = severity_sum(counts.unserved[: state.n_kel], v.severity) / n_k
+    burden = severity_sum(counts.unserved, v.severity) / n_k
     n_active = counts.by_cat.sum(axis=1).astype(np.float64)
     n_served = counts.n_served.astype(np.float64)
     living = np.flatnonzero(state.alive[: state.m])

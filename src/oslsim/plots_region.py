@@ -27,6 +27,26 @@ _TEXT = {
 }
 
 
+def _rule_of(scenario: object) -> str:
+    """The rule's name from a scenario label ``.../kab_<rule>.toml``."""
+    return Path(str(scenario)).stem.removeprefix("kab_")
+
+
+def _run_means(store: str | Path, from_month: int | None, keep) -> pd.DataFrame:
+    """``scenario, replicate`` and each run's mean of the columns ``keep`` accepts.
+
+    Over the run's kept months from ``from_month`` on (the last kept month alone when None).
+    """
+    from oslsim import load_results
+
+    tables = load_results(str(store))
+    ts, runs = tables["timeseries"], tables["runs"]
+    start = int(ts["month"].max()) if from_month is None else from_month
+    cols = sorted(c for c in ts.columns if keep(c))
+    ts = ts[ts["month"] >= start].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
+    return ts.groupby(["scenario", "replicate"], as_index=False)[cols].mean()
+
+
 def burden_table_from_store(store: str | Path, from_month: int | None = None,
                             region: str = "kabupaten_contoh") -> pd.DataFrame:
     """Burden by kelurahan from a sweep store: ``rule, kelurahan, name, replicate, burden``.
@@ -35,20 +55,14 @@ def burden_table_from_store(store: str | Path, from_month: int | None = None,
     last kept month alone by default); the rule is the scenario label's name
     (``.../kab_<rule>.toml``); kelurahan names come from ``region``.
     """
-    from oslsim import load_results
-
-    tables = load_results(str(store))
-    ts, runs = tables["timeseries"], tables["runs"]
-    start = int(ts["month"].max()) if from_month is None else from_month
-    ts = ts[ts["month"] >= start].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
-    cols = sorted(c for c in ts.columns if c.startswith("burden_kel_"))
-    ts = ts.groupby(["scenario", "replicate"], as_index=False)[cols].mean()
+    ts = _run_means(store, from_month, lambda c: c.startswith("burden_kel_"))
+    cols = [c for c in ts.columns if c.startswith("burden_kel_")]
     names = [k.name for k in load_region(region).kelurahan]
     long = ts.melt(id_vars=["scenario", "replicate"], value_vars=cols, var_name="col",
                    value_name="burden")
     long["kelurahan"] = long["col"].str[-2:].astype(int)
     long["name"] = [names[i - 1] if i <= len(names) else str(i) for i in long["kelurahan"]]
-    long["rule"] = long["scenario"].map(lambda s: Path(str(s)).stem.removeprefix("kab_"))
+    long["rule"] = long["scenario"].map(_rule_of)
     return long[["rule", "kelurahan", "name", "replicate", "burden"]]
 
 
@@ -63,16 +77,9 @@ def rule_runs_from_store(store: str | Path, from_month: int | None = None,
     Returns ``rule, replicate`` and the columns, one row per run (the last kept month alone
     by default); the rule is the scenario label's name (``.../kab_<rule>.toml``).
     """
-    from oslsim import load_results
-
-    tables = load_results(str(store))
-    ts, runs = tables["timeseries"], tables["runs"]
-    start = int(ts["month"].max()) if from_month is None else from_month
-    ts = ts[ts["month"] >= start].merge(runs[["run_id", "scenario", "replicate"]], on="run_id")
-    out = ts.groupby(["scenario", "replicate"], as_index=False)[list(columns)].mean()
-    out.insert(0, "rule", out.pop("scenario").map(
-        lambda s: Path(str(s)).stem.removeprefix("kab_")))
-    return out
+    out = _run_means(store, from_month, lambda c: c in columns)
+    out.insert(0, "rule", out.pop("scenario").map(_rule_of))
+    return out[["rule", "replicate", *columns]]
 
 
 def _mean_ci(x: np.ndarray) -> tuple[float, float]:

@@ -40,13 +40,11 @@ def onset_recovery(state: State, params: Params, rng: np.random.Generator) -> No
     # exp(a (0.5 - solidarity) - b (support - 0.5)): the neighbours' sums, the support and
     # the exponent in one compiled pass (the numbers of :func:`support`), the exp by numpy.
     adj = state.adjacency
-    ones = state.unit_ties  # a 0/1 network: its weights need not be read
-    if getattr(adj, "format", None) != "csr":
-        adj, ones = adj.tocsr(), False
+    adj = adj if getattr(adj, "format", None) == "csr" else adj.tocsr()
     x = kernels.onset_exponent(adj.indptr, adj.indices, adj.data, state.degree,
                                state.solidarity, state.attended,
                                pm.membership_support_weight, pm.solidarity_effect,
-                               pm.support_effect, ones)
+                               pm.support_effect, state.unit_ties)  # 0/1: weights unread
     personal = np.exp(x, out=x).astype(np.float32)
     # One threshold per cell: the onset hazard where inactive, the recovery where active,
     # by [2 * active + poor, category]; one compiled pass applies it (oslsim.kernels).

@@ -150,7 +150,7 @@ def kelurahan_outcomes(state: State, params: Params) -> dict[str, np.ndarray]:
     # The integer counts in one compiled pass (the same integers as numpy's reductions).
     unserved, n_active, n_served, n_rows, n_poor = kernels.kel_case_counts(
         state.active, state.served, state.poor, np.asarray(state.kel_start, np.int64))
-    burden = severity_sum(unserved[: state.n_kel], v.severity) / n_k
+    burden = severity_sum(unserved, v.severity) / n_k
     n_active = n_active.astype(np.float64)
     n_served = n_served.astype(np.float64)
     m = state.m
